@@ -1,0 +1,108 @@
+//! The command line: arguments, `--help` text, and turning them into a run.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::error::Error;
+use crate::mapping::{storage_path, Description};
+use crate::migrate::{self, Options, Summary};
+
+const AFTER_HELP: &str = "\
+Examples:
+  dumpshift life_os_v1_backup.sql -o v2_load.sql
+  createdb lifeos && psql -v ON_ERROR_STOP=1 -f v2_load.sql lifeos
+
+  pg_dump lifeos_v1 | dumpshift - -o - > v2_load.sql
+  dumpshift backup.sql -o v2_load.sql --storage-root /srv/lifeos/files --force
+
+Exit codes:
+  0  the load file was written
+  1  the dump was refused (invalid data, drift, truncation) or a file could not
+     be read or written; nothing was written at OUT
+  2  the command line was wrong";
+
+/// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
+#[derive(Debug, Parser)]
+#[command(name = "dumpshift", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The v1 dump: a plain-format pg_dump file, or `-` for stdin.
+    pub dump: PathBuf,
+
+    /// Where to write the load file; `-` for stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// Root directory of v2 file storage; files.storage_path values are
+    /// rewritten to ROOT/<bucket key>.
+    #[arg(long, value_name = "DIR", default_value = storage_path::DEFAULT_ROOT)]
+    pub storage_root: String,
+
+    /// Replace OUT if it already exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Accept losing a v1 column the mapping does not carry over
+    /// (TABLE.COLUMN; repeat for several).
+    #[arg(long, value_name = "TABLE.COLUMN")]
+    pub allow_drop: Vec<String>,
+
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl Cli {
+    pub fn options(&self) -> Result<Options, Error> {
+        let root = &self.storage_root;
+        if !root.starts_with('/') || root.contains(['\0', '\n', '\t', '\\']) || root.split('/').any(|s| s == "..") {
+            return Err(Error::Usage(format!("--storage-root must be an absolute path without `..`: {root:?}")));
+        }
+        for d in &self.allow_drop {
+            if d.split_once('.').is_none_or(|(t, c)| t.is_empty() || c.is_empty()) {
+                return Err(Error::Usage(format!("--allow-drop takes TABLE.COLUMN, got {d:?}")));
+            }
+        }
+        Ok(Options {
+            input: self.dump.clone(),
+            output: self.output.clone(),
+            storage_root: root.trim_end_matches('/').to_string(),
+            force: self.force,
+            quiet: self.quiet,
+            allow_drop: self.allow_drop.clone(),
+            mapping: Description::life_os(),
+        })
+    }
+}
+
+/// Runs the command line; the summary goes to stderr unless `--quiet`.
+pub fn run(cli: &Cli) -> Result<(), Error> {
+    let opts = cli.options()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cli.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", cli.threads.unwrap_or(0))))?;
+    let summary = pool.install(|| migrate::run(&opts))?;
+    if !cli.quiet {
+        print_summary(&summary, &opts);
+    }
+    Ok(())
+}
+
+fn print_summary(s: &Summary, opts: &Options) {
+    let total: u64 = s.tables.iter().map(|t| t.2).sum();
+    eprintln!("dumpshift: wrote {} ({} rows in {} tables)", opts.output.display(), total, s.tables.len());
+    for (source, target, rows) in &s.tables {
+        eprintln!("  {source:<24} -> {target:<16} {rows:>10} rows");
+    }
+    for (table, rows) in &s.ignored {
+        eprintln!("  ignored: {table} ({rows} rows; not part of the mapping)");
+    }
+    for w in &s.warnings {
+        eprintln!("  warning: {w}");
+    }
+}

@@ -1,0 +1,4 @@
+//! COPY text: the row scanner and the field codec.
+
+pub mod codec;
+pub mod scan;

@@ -1,0 +1,175 @@
+//! Reading a plain-format dump: split it into statements, read the COPY
+//! headers and the DDL, and index where each table's rows are.
+//!
+//! The result, `DumpIndex`, holds only byte ranges and names; rows stay in the
+//! mapped input until the rewrite reads them.
+
+pub mod split;
+pub mod sql;
+
+use std::ops::Range;
+
+use crate::error::DataError;
+pub use sql::{ColumnDef, ForeignKey, TableName};
+use split::{Kind, Splitter};
+use sql::Ddl;
+
+/// A `COPY ... FROM stdin` block of the dump.
+#[derive(Clone, Debug)]
+pub struct CopyBlock {
+    pub table: TableName,
+    pub columns: Vec<String>,
+    /// Byte offset of the `COPY` keyword.
+    pub header_at: usize,
+    /// The rows, without the `\.` line.
+    pub payload: Range<usize>,
+}
+
+/// What the dump's DDL says about one table.
+#[derive(Clone, Debug, Default)]
+pub struct TableDef {
+    pub columns: Vec<ColumnDef>,
+    pub primary_key: Vec<String>,
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+/// The v1 catalog as far as the dump's DDL tells it (empty for data-only dumps).
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    pub tables: Vec<(TableName, TableDef)>,
+}
+
+impl Catalog {
+    pub fn get(&self, name: &TableName) -> Option<&TableDef> {
+        self.tables.iter().find(|(n, _)| n == name).map(|(_, d)| d)
+    }
+
+    fn entry(&mut self, name: TableName) -> &mut TableDef {
+        let i = match self.tables.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                self.tables.push((name, TableDef::default()));
+                self.tables.len() - 1
+            }
+        };
+        &mut self.tables[i].1
+    }
+}
+
+/// Everything dumpshift needs to know about a dump before it rewrites rows.
+#[derive(Debug, Default)]
+pub struct DumpIndex {
+    pub copies: Vec<CopyBlock>,
+    pub catalog: Catalog,
+    /// The value of `SET client_encoding`, if the dump sets it.
+    pub client_encoding: Option<(String, usize)>,
+    /// `INSERT INTO` statements per table, with the first one's offset.
+    pub inserts: Vec<(TableName, usize)>,
+    /// Number of statements (SQL, meta-commands and COPY blocks).
+    pub statements: usize,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Splits `data` and indexes it.
+pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
+    let mut idx = DumpIndex::default();
+    let body_start = if data.starts_with(BOM) { BOM.len() } else { 0 };
+    for stmt in Splitter::starting_at(data, body_start) {
+        let stmt = stmt?;
+        idx.statements += 1;
+        match stmt.kind {
+            Kind::Copy { header, payload } => {
+                let sql = utf8(data, header.clone())?;
+                let h = sql::parse_copy(sql)
+                    .map_err(|e| DataError::new(format!("cannot read COPY header: {e}")).at(header.start))?;
+                if h.has_options {
+                    return Err(DataError::new("COPY with options (e.g. CSV format) is not what pg_dump writes; only text format is supported")
+                        .at(header.start)
+                        .table(h.table.to_string()));
+                }
+                idx.copies.push(CopyBlock {
+                    table: h.table,
+                    columns: h.columns,
+                    header_at: header.start,
+                    payload,
+                });
+            }
+            Kind::Sql { word } => note_sql(&mut idx, data, stmt.start..stmt.end, &data[word])?,
+            Kind::Meta => {}
+        }
+    }
+    Ok(idx)
+}
+
+fn note_sql(idx: &mut DumpIndex, data: &[u8], r: Range<usize>, word: &[u8]) -> Result<(), DataError> {
+    let text = &data[r.clone()];
+    if word.eq_ignore_ascii_case(b"create") || word.eq_ignore_ascii_case(b"alter") {
+        if !second_word_is_table(text) {
+            return Ok(());
+        }
+        let sql = utf8(data, r.clone())?;
+        let ddl = sql::parse_ddl(sql).map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
+        note_ddl(&mut idx.catalog, ddl);
+    } else if word.eq_ignore_ascii_case(b"insert") {
+        note_insert(idx, data, r)?;
+    } else if word.eq_ignore_ascii_case(b"set") && split::find_ci(text, b"client_encoding").is_some() {
+        idx.client_encoding = Some((setting_value(text), r.start));
+    }
+    Ok(())
+}
+
+fn note_ddl(catalog: &mut Catalog, ddl: Ddl) {
+    match ddl {
+        Ddl::CreateTable { table, columns, primary_key, foreign_keys } => {
+            let def = catalog.entry(table);
+            def.columns = columns;
+            if !primary_key.is_empty() {
+                def.primary_key = primary_key;
+            }
+            def.foreign_keys.extend(foreign_keys);
+        }
+        Ddl::AddPrimaryKey { table, columns } => catalog.entry(table).primary_key = columns,
+        Ddl::AddForeignKey { table, key } => catalog.entry(table).foreign_keys.push(key),
+        Ddl::Other => {}
+    }
+}
+
+/// Records which table an INSERT fills; its rows are read by the INSERT lexer.
+fn note_insert(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) -> Result<(), DataError> {
+    let text = &data[r.clone()];
+    // Only the header goes to the parser: everything before VALUES.
+    let cut = split::find_ci(text, b" values").unwrap_or(text.len());
+    let head = std::str::from_utf8(&text[..cut]).map_err(|_| DataError::new("INSERT header is not valid UTF-8").at(r.start))?;
+    let table = sql::parse_insert_table(&format!("{head} VALUES (NULL)"))
+        .map_err(|e| DataError::new(format!("cannot read INSERT header: {e}")).at(r.start))?;
+    if !idx.inserts.iter().any(|(t, _)| *t == table) {
+        idx.inserts.push((table, r.start));
+    }
+    Ok(())
+}
+
+/// `CREATE TABLE`, `CREATE UNLOGGED TABLE`, `ALTER TABLE`: the statements whose
+/// catalog facts matter. Other DDL (functions, policies...) is never parsed.
+fn second_word_is_table(text: &[u8]) -> bool {
+    let mut words = text
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .skip(1);
+    match words.next() {
+        Some(w) if w.eq_ignore_ascii_case(b"table") => true,
+        Some(w) if w.eq_ignore_ascii_case(b"unlogged") => true,
+        _ => false,
+    }
+}
+
+fn setting_value(text: &[u8]) -> String {
+    let s = String::from_utf8_lossy(text);
+    let v = s.split_once('=').or_else(|| s.split_once(" TO ")).map_or("", |(_, v)| v);
+    v.trim().trim_end_matches(';').trim().trim_matches('\'').to_string()
+}
+
+fn utf8(data: &[u8], r: Range<usize>) -> Result<&str, DataError> {
+    let at = r.start;
+    std::str::from_utf8(&data[r]).map_err(|_| DataError::new("statement is not valid UTF-8").at(at))
+}

@@ -1,0 +1,452 @@
+//! The statement splitter: walks a plain-format dump's bytes and finds where
+//! each SQL statement, psql meta-command and `COPY ... FROM stdin` payload
+//! begins and ends.
+//!
+//! It follows psql's own lexer (`psqlscan.l`) closely enough for everything
+//! pg_dump writes: `'...'`, `E'...'` and `"..."` quoting, `$tag$` bodies, `--`
+//! and nested `/* */` comments, parentheses and `BEGIN ATOMIC ... END` bodies,
+//! backslash meta-commands such as `\restrict KEY`, and COPY payloads up to the
+//! exact `\.` line. Nothing inside a literal, a comment or a body is ever taken
+//! for a statement. It allocates nothing; callers get byte ranges.
+
+use std::ops::Range;
+
+use memchr::memmem;
+
+use crate::error::DataError;
+
+/// One piece of the dump.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// Where the whitespace and comments before this statement begin (the end
+    /// of the previous statement); `lead..end` pieces tile the whole input.
+    pub lead: usize,
+    /// The first byte of the statement itself.
+    pub start: usize,
+    /// One past the last byte: after the `;`, after a meta-command's line, or
+    /// after a COPY payload's `\.` line.
+    pub end: usize,
+    pub kind: Kind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An SQL statement, `start..end` including its `;`. `word` is the range
+    /// of its first keyword (e.g. `CREATE`).
+    Sql { word: Range<usize> },
+    /// A psql backslash command, `start..end` without the newline.
+    Meta,
+    /// `COPY ... FROM stdin;` with its data. `header` is the statement up to
+    /// and including the `;`; `payload` the data rows without the `\.` line.
+    Copy {
+        header: Range<usize>,
+        payload: Range<usize>,
+    },
+}
+
+/// Iterates over the statements of a dump.
+pub struct Splitter<'a> {
+    data: &'a [u8],
+    pos: usize,
+    /// `standard_conforming_strings`: when off, `'...'` strings take
+    /// backslash escapes too. pg_dump sets it on, but older dumps do not.
+    std_strings: bool,
+    failed: bool,
+}
+
+impl<'a> Splitter<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Self::starting_at(data, 0)
+    }
+
+    /// A splitter that begins at `pos` (e.g. after a byte-order mark).
+    pub fn starting_at(data: &'a [u8], pos: usize) -> Self {
+        Splitter {
+            data,
+            pos,
+            std_strings: true,
+            failed: false,
+        }
+    }
+
+    /// Where the next statement's leading trivia starts.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn next_statement(&mut self) -> Result<Option<Statement>, DataError> {
+        let lead = self.pos;
+        let start = skip_trivia(self.data, self.pos)?;
+        if start >= self.data.len() {
+            self.pos = self.data.len();
+            return Ok(None);
+        }
+        if self.data[start] == b'\\' {
+            let end = line_end(self.data, start);
+            self.pos = next_line(self.data, end);
+            return Ok(Some(Statement {
+                lead,
+                start,
+                end,
+                kind: Kind::Meta,
+            }));
+        }
+        let scan = scan_sql(self.data, start, self.std_strings)?;
+        let end = scan.end;
+        let word = scan.word.clone();
+        if eq_word(self.data, &word, b"set") {
+            self.note_setting(start, end);
+        }
+        if eq_word(self.data, &word, b"copy") && scan.from_stdin {
+            let payload_start = next_line(self.data, end);
+            let (payload_end, after) = find_copy_end(self.data, payload_start)
+                .ok_or_else(|| {
+                    DataError::new("COPY data has no terminating `\\.` line (the dump is truncated)")
+                        .at(start)
+                })?;
+            self.pos = after;
+            return Ok(Some(Statement {
+                lead,
+                start,
+                end: after,
+                kind: Kind::Copy {
+                    header: start..end,
+                    payload: payload_start..payload_end,
+                },
+            }));
+        }
+        self.pos = end;
+        Ok(Some(Statement {
+            lead,
+            start,
+            end,
+            kind: Kind::Sql { word },
+        }))
+    }
+
+    /// Tracks `SET standard_conforming_strings`, which changes how the rest of
+    /// the file's string literals must be read.
+    fn note_setting(&mut self, start: usize, end: usize) {
+        let text = &self.data[start..end];
+        if find_ci(text, b"standard_conforming_strings").is_some() {
+            self.std_strings = find_ci(text, b"off").is_none() && find_ci(text, b"false").is_none();
+        }
+    }
+}
+
+impl Iterator for Splitter<'_> {
+    type Item = Result<Statement, DataError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        match self.next_statement() {
+            Ok(s) => s.map(Ok),
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// Byte classes for the scanning loop, so it can skip uninteresting bytes fast.
+const PLAIN: u8 = 0;
+const SPECIAL: u8 = 1;
+const IDENT_START: u8 = 2;
+const DIGIT: u8 = 3;
+
+static CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            IDENT_START
+        } else if b.is_ascii_digit() {
+            DIGIT
+        } else if matches!(b, b'\'' | b'"' | b'$' | b'-' | b'/' | b'(' | b')' | b';') {
+            SPECIAL
+        } else {
+            PLAIN
+        };
+        i += 1;
+    }
+    t
+};
+
+fn is_ident_byte(b: u8) -> bool {
+    matches!(CLASS[b as usize], IDENT_START | DIGIT) || b == b'$'
+}
+
+/// What scanning one SQL statement found.
+struct Scan {
+    end: usize,
+    word: Range<usize>,
+    from_stdin: bool,
+}
+
+/// Tracks the keywords that matter for splitting while a statement is scanned.
+#[derive(Default)]
+struct Words {
+    count: usize,
+    first: Option<Range<usize>>,
+    /// Initials of the leading `CREATE [OR REPLACE] FUNCTION|PROCEDURE` words,
+    /// as psql keeps them: only such statements have `BEGIN ATOMIC` bodies.
+    initials: [u8; 4],
+    last_was_from: bool,
+    from_stdin: bool,
+    /// psql's `begin_depth`: `BEGIN ... END` and, inside it, `CASE ... END`.
+    begin_depth: usize,
+}
+
+const LEAD_WORDS: [&[u8]; 5] = [b"create", b"function", b"procedure", b"or", b"replace"];
+
+impl Words {
+    fn see(&mut self, data: &[u8], r: Range<usize>, parens: usize) {
+        let w = &data[r.clone()];
+        if self.first.is_none() {
+            self.first = Some(r);
+        }
+        if self.count < 4 && LEAD_WORDS.iter().any(|k| w.eq_ignore_ascii_case(k)) {
+            self.initials[self.count] = w[0].to_ascii_lowercase();
+        }
+        self.count += 1;
+        if self.in_routine() && parens == 0 {
+            if w.eq_ignore_ascii_case(b"begin") {
+                self.begin_depth += 1;
+            } else if w.eq_ignore_ascii_case(b"case") && self.begin_depth > 0 {
+                self.begin_depth += 1;
+            } else if w.eq_ignore_ascii_case(b"end") && self.begin_depth > 0 {
+                self.begin_depth -= 1;
+            }
+        }
+        if self.last_was_from && w.eq_ignore_ascii_case(b"stdin") {
+            self.from_stdin = true;
+        }
+        self.last_was_from = w.eq_ignore_ascii_case(b"from");
+    }
+
+    fn in_routine(&self) -> bool {
+        let i = self.initials;
+        i[0] == b'c'
+            && (matches!(i[1], b'f' | b'p') || (i[1] == b'o' && i[2] == b'r' && matches!(i[3], b'f' | b'p')))
+    }
+}
+
+/// Scans one SQL statement starting at `start` up to its terminating `;`.
+fn scan_sql(data: &[u8], start: usize, std_strings: bool) -> Result<Scan, DataError> {
+    let mut i = start;
+    let mut parens = 0usize;
+    let mut words = Words::default();
+    while i < data.len() {
+        let b = data[i];
+        match CLASS[b as usize] {
+            PLAIN => i += 1,
+            DIGIT => i = skip_ident(data, i),
+            IDENT_START => {
+                let end = skip_ident(data, i);
+                if end < data.len() && data[end] == b'\'' && (end - i == 1) && (b | 0x20) == b'e' {
+                    i = skip_string(data, end, true)?;
+                } else {
+                    words.see(data, i..end, parens);
+                    i = end;
+                }
+            }
+            _ => match b {
+                b'\'' => i = skip_string(data, i, !std_strings)?,
+                b'"' => i = skip_quoted_ident(data, i)?,
+                b'$' => i = skip_dollar(data, i)?,
+                b'-' if data.get(i + 1) == Some(&b'-') => i = line_end(data, i),
+                b'/' if data.get(i + 1) == Some(&b'*') => i = skip_block_comment(data, i)?,
+                b'(' => {
+                    parens += 1;
+                    i += 1;
+                }
+                b')' => {
+                    parens = parens.saturating_sub(1);
+                    i += 1;
+                }
+                b';' if parens == 0 && words.begin_depth == 0 => {
+                    return Ok(Scan {
+                        end: i + 1,
+                        word: words.first.unwrap_or(start..start),
+                        from_stdin: words.from_stdin,
+                    });
+                }
+                _ => i += 1,
+            },
+        }
+    }
+    Err(DataError::new("statement has no terminating `;` (the dump is truncated)").at(start))
+}
+
+fn skip_ident(data: &[u8], mut i: usize) -> usize {
+    while i < data.len() && is_ident_byte(data[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Skips whitespace and comments; returns the first byte of a statement or
+/// `data.len()`.
+fn skip_trivia(data: &[u8], mut i: usize) -> Result<usize, DataError> {
+    while i < data.len() {
+        match data[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => i += 1,
+            b'-' if data.get(i + 1) == Some(&b'-') => i = line_end(data, i),
+            b'/' if data.get(i + 1) == Some(&b'*') => i = skip_block_comment(data, i)?,
+            _ => return Ok(i),
+        }
+    }
+    Ok(i)
+}
+
+/// The position of the `\n` ending the line that holds `i`, or `data.len()`.
+fn line_end(data: &[u8], i: usize) -> usize {
+    memchr::memchr(b'\n', &data[i..]).map_or(data.len(), |n| i + n)
+}
+
+/// The start of the line after the one holding `i`.
+fn next_line(data: &[u8], i: usize) -> usize {
+    let e = line_end(data, i);
+    (e + 1).min(data.len())
+}
+
+/// Skips `'...'` starting at the quote. With `escapes`, a backslash escapes
+/// the next byte (E'' strings, or any string when standard_conforming_strings
+/// is off); `''` is a quote either way.
+fn skip_string(data: &[u8], open: usize, escapes: bool) -> Result<usize, DataError> {
+    let mut i = open + 1;
+    loop {
+        let hit = if escapes {
+            memchr::memchr2(b'\'', b'\\', &data[i..])
+        } else {
+            memchr::memchr(b'\'', &data[i..])
+        };
+        let Some(n) = hit else {
+            return Err(DataError::new("string literal is not terminated (the dump is truncated)").at(open));
+        };
+        i += n;
+        if data[i] == b'\\' {
+            i += 2;
+            if i > data.len() {
+                return Err(DataError::new("string literal is not terminated (the dump is truncated)").at(open));
+            }
+            continue;
+        }
+        if data.get(i + 1) == Some(&b'\'') {
+            i += 2;
+            continue;
+        }
+        return Ok(i + 1);
+    }
+}
+
+fn skip_quoted_ident(data: &[u8], open: usize) -> Result<usize, DataError> {
+    let mut i = open + 1;
+    loop {
+        let Some(n) = memchr::memchr(b'"', &data[i..]) else {
+            return Err(DataError::new("quoted identifier is not terminated (the dump is truncated)").at(open));
+        };
+        i += n;
+        if data.get(i + 1) == Some(&b'"') {
+            i += 2;
+            continue;
+        }
+        return Ok(i + 1);
+    }
+}
+
+/// Skips a `$tag$ ... $tag$` body if `$` opens one; otherwise just the `$`
+/// (a `$1` parameter or a `$` inside an identifier).
+fn skip_dollar(data: &[u8], open: usize) -> Result<usize, DataError> {
+    if open > 0 && is_ident_byte(data[open - 1]) {
+        return Ok(open + 1);
+    }
+    let mut i = open + 1;
+    if i < data.len() && CLASS[data[i] as usize] == IDENT_START {
+        while i < data.len() && matches!(CLASS[data[i] as usize], IDENT_START | DIGIT) {
+            i += 1;
+        }
+    }
+    if data.get(i) != Some(&b'$') {
+        return Ok(open + 1);
+    }
+    let tag = &data[open..=i];
+    match memmem::find(&data[i + 1..], tag) {
+        Some(n) => Ok(i + 1 + n + tag.len()),
+        None => Err(DataError::new("dollar-quoted body is not terminated (the dump is truncated)").at(open)),
+    }
+}
+
+fn skip_block_comment(data: &[u8], open: usize) -> Result<usize, DataError> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i + 1 < data.len() {
+        match (data[i], data[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Ok(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Err(DataError::new("comment is not terminated (the dump is truncated)").at(open))
+}
+
+/// Finds the `\.` line that ends a COPY payload starting at `from`. Returns
+/// the end of the payload and the position after the terminator line.
+pub fn find_copy_end(data: &[u8], from: usize) -> Option<(usize, usize)> {
+    let terminator_at = |line: usize| -> Option<usize> {
+        let rest = &data[line..];
+        if !rest.starts_with(b"\\.") {
+            return None;
+        }
+        match &rest[2..] {
+            [] => Some(data.len()),
+            [b'\n', ..] => Some(line + 3),
+            [b'\r', b'\n', ..] => Some(line + 4),
+            _ => None,
+        }
+    };
+    if from >= data.len() {
+        return None;
+    }
+    if let Some(after) = terminator_at(from) {
+        return Some((from, after));
+    }
+    let finder = memmem::Finder::new(b"\n\\.");
+    let mut at = from;
+    while let Some(n) = finder.find(&data[at..]) {
+        let line = at + n + 1;
+        if let Some(after) = terminator_at(line) {
+            return Some((line, after));
+        }
+        at = line;
+    }
+    None
+}
+
+fn eq_word(data: &[u8], r: &Range<usize>, word: &[u8]) -> bool {
+    data[r.clone()].eq_ignore_ascii_case(word)
+}
+
+/// ASCII case-insensitive substring search; only used on short statements.
+pub fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.len() > hay.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests;

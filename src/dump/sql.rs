@@ -1,0 +1,276 @@
+//! pg_query at the edge: the only place dumpshift hands SQL text to
+//! PostgreSQL's grammar. It sees DDL and statement headers, never row data.
+
+use pg_query::protobuf::{self, node::Node as N, ConstrType};
+use pg_query::NodeEnum;
+
+/// A schema-qualified table name as the dump spells it (unquoted, exact case).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TableName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl TableName {
+    pub fn new(schema: &str, name: &str) -> Self {
+        TableName {
+            schema: schema.to_string(),
+            name: name.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for TableName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.schema, self.name)
+    }
+}
+
+/// What a `COPY ... FROM stdin` header names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyHeader {
+    pub table: TableName,
+    pub columns: Vec<String>,
+    /// Any `WITH (...)` option; pg_dump writes none, and dumpshift reads only
+    /// the default text format.
+    pub has_options: bool,
+}
+
+/// A column of a `CREATE TABLE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnDef {
+    pub name: String,
+    /// The type's last name part, `[]` appended for arrays (e.g. `uuid`, `text[]`, `int4`).
+    pub type_name: String,
+    pub not_null: bool,
+    /// Generated columns are left out of COPY lists by pg_dump.
+    pub generated: bool,
+}
+
+/// A foreign key: `columns` of the owning table reference `ref_columns` of `ref_table`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub columns: Vec<String>,
+    pub ref_table: TableName,
+    pub ref_columns: Vec<String>,
+}
+
+/// What one DDL statement tells about the v1 catalog.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ddl {
+    CreateTable {
+        table: TableName,
+        columns: Vec<ColumnDef>,
+        primary_key: Vec<String>,
+        foreign_keys: Vec<ForeignKey>,
+    },
+    AddPrimaryKey {
+        table: TableName,
+        columns: Vec<String>,
+    },
+    AddForeignKey {
+        table: TableName,
+        key: ForeignKey,
+    },
+    Other,
+}
+
+fn parse_one(sql: &str) -> Result<Option<NodeEnum>, String> {
+    let parsed = pg_query::parse(sql, 0).map_err(|e| e.to_string())?;
+    Ok(parsed
+        .protobuf
+        .stmts
+        .into_iter()
+        .next()
+        .and_then(|s| s.stmt)
+        .and_then(|n| n.node))
+}
+
+fn range_name(r: &protobuf::RangeVar) -> TableName {
+    let schema = if r.schemaname.is_empty() { "public" } else { &r.schemaname };
+    TableName::new(schema, &r.relname)
+}
+
+fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .filter_map(|n| match &n.node {
+            Some(N::String(s)) => Some(s.sval.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Parses a `COPY table (cols) FROM stdin;` statement.
+pub fn parse_copy(sql: &str) -> Result<CopyHeader, String> {
+    match parse_one(sql)? {
+        Some(NodeEnum::CopyStmt(c)) => {
+            let rel = c.relation.as_ref().ok_or("COPY without a table")?;
+            if !c.is_from || c.is_program || !c.filename.is_empty() {
+                return Err("only COPY ... FROM stdin is supported".into());
+            }
+            Ok(CopyHeader {
+                table: range_name(rel),
+                columns: strings(&c.attlist),
+                has_options: !c.options.is_empty(),
+            })
+        }
+        _ => Err("not a COPY statement".into()),
+    }
+}
+
+/// The table an `INSERT INTO` header names.
+pub fn parse_insert_table(sql: &str) -> Result<TableName, String> {
+    match parse_one(sql)? {
+        Some(NodeEnum::InsertStmt(i)) => i.relation.as_ref().map(range_name).ok_or_else(|| "INSERT without a table".into()),
+        _ => Err("not an INSERT statement".into()),
+    }
+}
+
+/// Reads the catalog facts of a DDL statement; anything else is `Ddl::Other`.
+pub fn parse_ddl(sql: &str) -> Result<Ddl, String> {
+    Ok(match parse_one(sql)? {
+        Some(NodeEnum::CreateStmt(c)) => create_table(&c)?,
+        Some(NodeEnum::AlterTableStmt(a)) => {
+            let Some(rel) = a.relation.as_ref() else {
+                return Ok(Ddl::Other);
+            };
+            let table = range_name(rel);
+            for cmd in &a.cmds {
+                let Some(N::AlterTableCmd(cmd)) = &cmd.node else { continue };
+                let Some(N::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
+                    continue;
+                };
+                if con.contype == ConstrType::ConstrPrimary as i32 {
+                    return Ok(Ddl::AddPrimaryKey {
+                        table,
+                        columns: strings(&con.keys),
+                    });
+                }
+                if let Some(key) = foreign_key(con, &[]) {
+                    return Ok(Ddl::AddForeignKey { table, key });
+                }
+            }
+            Ddl::Other
+        }
+        _ => Ddl::Other,
+    })
+}
+
+fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
+    let rel = c.relation.as_ref().ok_or("CREATE TABLE without a name")?;
+    let mut columns = Vec::new();
+    let mut primary_key = Vec::new();
+    let mut foreign_keys = Vec::new();
+    for elt in &c.table_elts {
+        match &elt.node {
+            Some(N::ColumnDef(col)) => {
+                let mut def = ColumnDef {
+                    name: col.colname.clone(),
+                    type_name: type_name(col.type_name.as_ref()),
+                    not_null: col.is_not_null,
+                    generated: !col.generated.is_empty(),
+                };
+                for con in &col.constraints {
+                    let Some(N::Constraint(con)) = &con.node else { continue };
+                    match ConstrType::try_from(con.contype) {
+                        Ok(ConstrType::ConstrNotnull) => def.not_null = true,
+                        Ok(ConstrType::ConstrPrimary) => {
+                            def.not_null = true;
+                            primary_key = vec![col.colname.clone()];
+                        }
+                        Ok(ConstrType::ConstrGenerated) => def.generated = true,
+                        _ => foreign_keys.extend(foreign_key(con, std::slice::from_ref(&col.colname))),
+                    }
+                }
+                columns.push(def);
+            }
+            Some(N::Constraint(con)) if con.contype == ConstrType::ConstrPrimary as i32 => {
+                primary_key = strings(&con.keys);
+            }
+            Some(N::Constraint(con)) => foreign_keys.extend(foreign_key(con, &[])),
+            _ => {}
+        }
+    }
+    Ok(Ddl::CreateTable {
+        table: range_name(rel),
+        columns,
+        primary_key,
+        foreign_keys,
+    })
+}
+
+fn foreign_key(con: &protobuf::Constraint, own: &[String]) -> Option<ForeignKey> {
+    if con.contype != ConstrType::ConstrForeign as i32 {
+        return None;
+    }
+    let columns = match strings(&con.fk_attrs) {
+        v if v.is_empty() => own.to_vec(),
+        v => v,
+    };
+    Some(ForeignKey {
+        columns,
+        ref_table: range_name(con.pktable.as_ref()?),
+        ref_columns: strings(&con.pk_attrs),
+    })
+}
+
+fn type_name(t: Option<&protobuf::TypeName>) -> String {
+    let Some(t) = t else { return String::new() };
+    let mut name = strings(&t.names).pop().unwrap_or_default();
+    if !t.array_bounds.is_empty() {
+        name.push_str("[]");
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_header_with_quoted_identifiers() {
+        let h = parse_copy(r#"COPY "public"."Tasks" ("id", "Title") FROM stdin;"#).unwrap();
+        assert_eq!(h.table, TableName::new("public", "Tasks"));
+        assert_eq!(h.columns, vec!["id", "Title"]);
+        assert!(!h.has_options);
+    }
+
+    #[test]
+    fn copy_to_stdout_is_refused() {
+        assert!(parse_copy("COPY public.tasks (id) TO stdout;").is_err());
+    }
+
+    #[test]
+    fn create_table_as_pg_dump_writes_it() {
+        let sql = "CREATE TABLE public.tasks (\n    id uuid DEFAULT gen_random_uuid() NOT NULL,\n    \
+                   tags text[],\n    total integer GENERATED ALWAYS AS (1) STORED,\n    \
+                   parent_id uuid REFERENCES public.tasks(id)\n);";
+        let Ddl::CreateTable { table, columns, foreign_keys, .. } = parse_ddl(sql).unwrap() else {
+            panic!("not a table")
+        };
+        assert_eq!(table, TableName::new("public", "tasks"));
+        let names: Vec<_> = columns.iter().map(|c| (c.name.as_str(), c.type_name.as_str(), c.not_null, c.generated)).collect();
+        assert_eq!(
+            names,
+            vec![("id", "uuid", true, false), ("tags", "text[]", false, false), ("total", "int4", false, true), ("parent_id", "uuid", false, false)]
+        );
+        assert_eq!(foreign_keys[0].columns, vec!["parent_id"]);
+        assert_eq!(foreign_keys[0].ref_table, TableName::new("public", "tasks"));
+    }
+
+    #[test]
+    fn alter_table_adds_keys() {
+        let pk = parse_ddl("ALTER TABLE ONLY public.areas ADD CONSTRAINT areas_pkey PRIMARY KEY (id);").unwrap();
+        assert_eq!(pk, Ddl::AddPrimaryKey { table: TableName::new("public", "areas"), columns: vec!["id".into()] });
+        let fk = parse_ddl(
+            "ALTER TABLE ONLY public.areas ADD CONSTRAINT areas_domain_id_fkey FOREIGN KEY (domain_id) \
+             REFERENCES public.domains(id) ON DELETE CASCADE;",
+        )
+        .unwrap();
+        let Ddl::AddForeignKey { table, key } = fk else { panic!("not a fk") };
+        assert_eq!(table.name, "areas");
+        assert_eq!(key.ref_table.name, "domains");
+        assert_eq!(key.ref_columns, vec!["id"]);
+    }
+}

@@ -1,0 +1,186 @@
+//! The mapping as data: the description format (TOML), the built-in Life OS
+//! description, and the transforms it names, one per file.
+//!
+//! A description is compiled once per dump into `plan::TablePlan`s of column
+//! indexes against each COPY header, so no row ever looks anything up by name.
+
+pub mod apply;
+pub mod plan;
+pub mod sequence;
+pub mod storage_path;
+pub mod timestamp;
+
+use serde::Deserialize;
+
+/// The built-in Life OS v1 -> v2 mapping.
+pub const LIFE_OS: &str = include_str!("../../mappings/life_os.toml");
+
+/// A whole mapping: which schema it reads and how each table becomes a v2 table.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Description {
+    pub name: String,
+    #[serde(default = "public")]
+    pub source_schema: String,
+    /// The migration version the v2 schema must be at; defaults to the last
+    /// embedded migration.
+    pub migrations_version: Option<i64>,
+    #[serde(rename = "table")]
+    pub tables: Vec<TableDesc>,
+}
+
+fn public() -> String {
+    "public".into()
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableDesc {
+    pub source: String,
+    pub target: String,
+    pub columns: Vec<ColumnDesc>,
+    /// v1 columns that may be missing from a dump: their v2 columns are then
+    /// left to the DDL default instead of refusing the dump.
+    #[serde(default)]
+    pub defaults: Vec<String>,
+    /// v1 columns deliberately not carried over.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDesc {
+    pub name: String,
+    pub copy: Option<String>,
+    pub value: Option<String>,
+    pub null: Option<bool>,
+    pub sequence: Option<SequenceDesc>,
+    pub lookup: Option<LookupDesc>,
+    pub storage_path: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceDesc {
+    #[serde(default)]
+    pub scope: Vec<String>,
+    #[serde(default)]
+    pub fallback_scope: Vec<String>,
+    pub order_by: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LookupDesc {
+    pub key: String,
+    pub table: String,
+    pub column: String,
+}
+
+/// One column's rule, once the description has been checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    Copy(String),
+    Value(String),
+    Null,
+    Sequence(SequenceDesc),
+    Lookup(LookupDesc),
+    StoragePath(String),
+}
+
+impl ColumnDesc {
+    /// The single rule this column names.
+    pub fn rule(&self) -> Result<Rule, String> {
+        let mut rules = Vec::new();
+        if let Some(c) = &self.copy {
+            rules.push(Rule::Copy(c.clone()));
+        }
+        if let Some(v) = &self.value {
+            rules.push(Rule::Value(v.clone()));
+        }
+        if self.null == Some(true) {
+            rules.push(Rule::Null);
+        }
+        if let Some(s) = &self.sequence {
+            rules.push(Rule::Sequence(s.clone()));
+        }
+        if let Some(l) = &self.lookup {
+            rules.push(Rule::Lookup(l.clone()));
+        }
+        if let Some(p) = &self.storage_path {
+            rules.push(Rule::StoragePath(p.clone()));
+        }
+        match rules.len() {
+            1 => Ok(rules.pop().expect("one rule")),
+            0 => Err(format!("column {} has no rule (copy, value, null, sequence, lookup or storage_path)", self.name)),
+            _ => Err(format!("column {} has more than one rule", self.name)),
+        }
+    }
+}
+
+impl Description {
+    /// Parses and checks a description.
+    pub fn parse(text: &str) -> Result<Description, String> {
+        let d: Description = toml::from_str(text).map_err(|e| e.to_string())?;
+        d.check()?;
+        Ok(d)
+    }
+
+    /// The built-in Life OS mapping.
+    pub fn life_os() -> Description {
+        Description::parse(LIFE_OS).expect("the built-in mapping is valid (tested)")
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for t in &self.tables {
+            if !seen.insert(&t.source) {
+                return Err(format!("table {} is mapped twice", t.source));
+            }
+            for c in &t.columns {
+                if let Rule::Lookup(l) = c.rule()? {
+                    if !self.tables.iter().any(|o| o.source == l.table) {
+                        return Err(format!("{}.{}: lookup table {} is not mapped", t.source, c.name, l.table));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn table(&self, source: &str) -> Option<&TableDesc> {
+        self.tables.iter().find(|t| t.source == source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_mapping_covers_the_eleven_v1_tables() {
+        let d = Description::life_os();
+        let sources: Vec<_> = d.tables.iter().map(|t| t.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            ["domains", "areas", "projects", "context_types", "tasks", "notes", "capture", "links", "files", "daily_focus", "reminders"]
+        );
+        assert_eq!(d.table("links").unwrap().target, "bookmarks");
+        for t in &d.tables {
+            for c in &t.columns {
+                c.rule().unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_column_needs_exactly_one_rule() {
+        let two = "name='x'\n[[table]]\nsource='a'\ntarget='a'\ncolumns=[{name='id', copy='id', null=true}]";
+        assert!(Description::parse(two).unwrap_err().contains("more than one rule"));
+        let none = "name='x'\n[[table]]\nsource='a'\ntarget='a'\ncolumns=[{name='id'}]";
+        assert!(Description::parse(none).unwrap_err().contains("no rule"));
+        let typo = "name='x'\n[[table]]\nsource='a'\ntarget='a'\ncolumns=[{name='id', cpy='id'}]";
+        assert!(Description::parse(typo).is_err());
+    }
+}

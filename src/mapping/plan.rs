@@ -1,0 +1,241 @@
+//! Compiling a table's description against the column list of its COPY
+//! header: every rule becomes an index-based `Op`, once per dump.
+
+use std::collections::HashMap;
+
+use super::sequence::MAX_SCOPE;
+use super::{Rule, TableDesc};
+use crate::copy::codec;
+
+/// What one output field is made of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// The raw bytes of input field N, untouched.
+    Field(usize),
+    /// Fixed bytes, already COPY-encoded (`\N` for NULL).
+    Const(Vec<u8>),
+    /// This row's sequential sort order.
+    Sequence,
+    /// The value found by looking up input field N in the lookup index.
+    Lookup(usize),
+    /// Input field N rewritten as a storage path.
+    StoragePath(usize),
+}
+
+/// How to order a sequence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// By the instant of this timestamptz field, ties by id.
+    Instant(usize),
+    /// In the order rows appear in the dump.
+    Dump,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SequencePlan {
+    pub scope: Vec<usize>,
+    pub fallback: Vec<usize>,
+    pub order: Order,
+}
+
+/// A lookup this table makes into another table's index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupPlan {
+    pub key: usize,
+    /// The source table looked up (its plan must provide the index).
+    pub table: String,
+    pub column: String,
+}
+
+/// A table's compiled plan.
+#[derive(Clone, Debug)]
+pub struct TablePlan {
+    pub source: String,
+    pub target: String,
+    /// v2 columns written, in COPY order.
+    pub columns: Vec<String>,
+    pub ops: Vec<Op>,
+    /// The input's field count per row.
+    pub width: usize,
+    pub input_columns: Vec<String>,
+    pub id: Option<usize>,
+    pub sequence: Option<SequencePlan>,
+    pub lookup: Option<LookupPlan>,
+    /// Set when another table looks up `column` of this one by id: the field
+    /// whose value the index holds.
+    pub provides: Option<usize>,
+    /// Fields interpreted as UUIDs (keys and scopes): checked before output.
+    pub uuid_fields: Vec<usize>,
+}
+
+impl TablePlan {
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.input_columns.iter().position(|c| c == name)
+    }
+}
+
+/// Why a table cannot be compiled.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PlanError {
+    /// A v1 column the mapping needs is not in the dump.
+    Missing(String),
+    /// A v1 column in the dump that the mapping would drop.
+    Unmapped(String),
+    Invalid(String),
+}
+
+/// Compiles `desc` against `columns`, the dump's column list for the table.
+/// `allow_drop` names v1 columns the user agreed to lose.
+pub fn compile(desc: &TableDesc, columns: &[String], allow_drop: &[String]) -> Result<TablePlan, Vec<PlanError>> {
+    let index: HashMap<&str, usize> = columns.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    let mut errors = Vec::new();
+    let mut used = vec![false; columns.len()];
+    let mut need = |name: &str, errors: &mut Vec<PlanError>| -> Option<usize> {
+        match index.get(name) {
+            Some(&i) => {
+                used[i] = true;
+                Some(i)
+            }
+            None => {
+                if !desc.defaults.iter().any(|d| d == name) && !errors.contains(&PlanError::Missing(name.to_string())) {
+                    errors.push(PlanError::Missing(name.to_string()));
+                }
+                None
+            }
+        }
+    };
+    let mut plan = TablePlan {
+        source: desc.source.clone(),
+        target: desc.target.clone(),
+        columns: Vec::new(),
+        ops: Vec::new(),
+        width: columns.len(),
+        input_columns: columns.to_vec(),
+        id: index.get("id").copied(),
+        sequence: None,
+        lookup: None,
+        provides: None,
+        uuid_fields: Vec::new(),
+    };
+    for col in &desc.columns {
+        let rule = match col.rule() {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(PlanError::Invalid(e));
+                continue;
+            }
+        };
+        let op = match rule {
+            Rule::Copy(c) => match need(&c, &mut errors) {
+                Some(i) => Op::Field(i),
+                None => continue,
+            },
+            Rule::Value(v) => {
+                let mut enc = Vec::new();
+                codec::encode_into(v.as_bytes(), &mut enc);
+                Op::Const(enc)
+            }
+            Rule::Null => Op::Const(codec::NULL.to_vec()),
+            Rule::StoragePath(c) => match need(&c, &mut errors) {
+                Some(i) => Op::StoragePath(i),
+                None => continue,
+            },
+            Rule::Lookup(l) => match need(&l.key, &mut errors) {
+                Some(i) => {
+                    plan.uuid_fields.push(i);
+                    plan.lookup = Some(LookupPlan { key: i, table: l.table, column: l.column });
+                    Op::Lookup(i)
+                }
+                None => continue,
+            },
+            Rule::Sequence(s) => {
+                if s.scope.len() > MAX_SCOPE || s.fallback_scope.len() > MAX_SCOPE {
+                    errors.push(PlanError::Invalid(format!("{}: a sequence scope has at most {MAX_SCOPE} columns", col.name)));
+                    continue;
+                }
+                let mut fields = |names: &[String], errors: &mut Vec<PlanError>| names.iter().filter_map(|n| need(n, errors)).collect::<Vec<_>>();
+                let scope = fields(&s.scope, &mut errors);
+                let fallback = fields(&s.fallback_scope, &mut errors);
+                plan.uuid_fields.extend(scope.iter().chain(&fallback));
+                let order = if s.order_by == "dump" {
+                    Order::Dump
+                } else {
+                    match need(&s.order_by, &mut errors) {
+                        Some(i) => Order::Instant(i),
+                        None => continue,
+                    }
+                };
+                if matches!(order, Order::Instant(_)) && plan.id.is_none() {
+                    errors.push(PlanError::Missing("id".into()));
+                }
+                plan.sequence = Some(SequencePlan { scope, fallback, order });
+                Op::Sequence
+            }
+        };
+        plan.columns.push(col.name.clone());
+        plan.ops.push(op);
+    }
+    if let Some(i) = plan.id {
+        used[i] = true;
+        plan.uuid_fields.push(i);
+    }
+    for (i, c) in columns.iter().enumerate() {
+        let dropped = desc.ignore.contains(c) || allow_drop.contains(c);
+        if !used[i] && !dropped {
+            errors.push(PlanError::Unmapped(c.clone()));
+        }
+    }
+    plan.uuid_fields.sort_unstable();
+    plan.uuid_fields.dedup();
+    if errors.is_empty() {
+        Ok(plan)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::Description;
+
+    fn cols(s: &str) -> Vec<String> {
+        s.split(',').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn columns_are_matched_by_name_not_position() {
+        let d = Description::life_os();
+        let t = d.table("reminders").unwrap();
+        let plan = compile(t, &cols("note,created_at,id,task_id,is_sent,remind_at"), &[]).unwrap();
+        assert_eq!(plan.columns[..4], ["id", "entity_type", "entity_id", "remind_at"]);
+        assert_eq!(plan.ops[0], Op::Field(2));
+        assert_eq!(plan.ops[1], Op::Const(b"task".to_vec()));
+        assert_eq!(plan.ops[2], Op::Field(3));
+        assert_eq!(plan.ops[3], Op::Field(5));
+        assert_eq!(plan.ops[6], Op::Const(b"\\N".to_vec()));
+    }
+
+    #[test]
+    fn missing_and_unmapped_columns_are_reported_by_name() {
+        let d = Description::life_os();
+        let t = d.table("domains").unwrap();
+        let errs = compile(t, &cols("id,name,created_at,secret"), &[]).unwrap_err();
+        assert_eq!(errs, vec![PlanError::Missing("color".into()), PlanError::Unmapped("secret".into())]);
+        let errs = compile(t, &cols("id,name,color,created_at,secret"), &["secret".into()]);
+        assert!(errs.is_ok());
+    }
+
+    #[test]
+    fn tasks_sequence_has_a_fallback_scope() {
+        let d = Description::life_os();
+        let t = d.table("tasks").unwrap();
+        let c = cols("id,domain_id,project_id,parent_id,title,description,priority,status,due_date,deadline,recurrence,tags,context,is_custom_context,created_at,updated_at,completed_at");
+        let plan = compile(t, &c, &[]).unwrap();
+        let s = plan.sequence.unwrap();
+        assert_eq!(s.scope, vec![2]);
+        assert_eq!(s.fallback, vec![1]);
+        assert_eq!(s.order, Order::Instant(14));
+        assert_eq!(plan.uuid_fields, vec![0, 1, 2]);
+    }
+}

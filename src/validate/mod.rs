@@ -1,0 +1,182 @@
+//! Checking rows before anything is written, and collecting the compact keys
+//! that whole-table work needs (sequence keys, the lookup index).
+//!
+//! Runs per chunk, in parallel. A problem becomes a `DataError` naming the
+//! table, the row's id, the column and the byte offset; the run goes on so
+//! that one report can list many problems.
+
+use crate::copy::{codec, scan};
+use crate::error::DataError;
+use crate::mapping::plan::{Op, Order, TablePlan};
+use crate::mapping::sequence::{Scope, SeqKey};
+use crate::mapping::{storage_path, timestamp};
+
+/// How many problems one run keeps; more are counted, not kept.
+pub const MAX_ERRORS: usize = 50;
+
+/// What one chunk of a table taught us.
+#[derive(Default)]
+pub struct ChunkFacts {
+    pub rows: u32,
+    /// Sequence keys with `row` relative to the chunk's first row.
+    pub seq: Vec<SeqKey>,
+    /// `(id, value)` pairs for the lookup index this table provides.
+    pub index: Vec<(u128, Option<u128>)>,
+    pub errors: Vec<DataError>,
+    /// Problems beyond those kept in `errors`.
+    pub more_errors: usize,
+}
+
+impl ChunkFacts {
+    fn fail(&mut self, e: DataError) {
+        if self.errors.len() < MAX_ERRORS {
+            self.errors.push(e);
+        } else {
+            self.more_errors += 1;
+        }
+    }
+}
+
+/// Parses a raw COPY field as a UUID; `Ok(None)` for NULL.
+pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, ()> {
+    if codec::is_null(raw) {
+        return Ok(None);
+    }
+    uuid::Uuid::try_parse_ascii(raw).map(|u| Some(u.as_u128())).map_err(|_| ())
+}
+
+/// The text to name a row by in messages: its raw id, shortened.
+pub fn row_label(plan: &TablePlan, fields: &[&[u8]]) -> Option<String> {
+    let raw = fields.get(plan.id?)?;
+    let s = String::from_utf8_lossy(&raw[..raw.len().min(40)]);
+    Some(s.into_owned())
+}
+
+/// Validates the rows of one chunk at absolute offset `offset`.
+pub fn scan_chunk(plan: &TablePlan, label: &str, data: &[u8], offset: usize) -> ChunkFacts {
+    let mut facts = ChunkFacts::default();
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(plan.width);
+    let mut scratch = Vec::new();
+    for (at, row) in scan::Rows::new(data) {
+        let row_no = facts.rows;
+        facts.rows += 1;
+        let n = scan::split_fields(row, &mut fields);
+        let err = |msg: String| DataError::new(msg).at(offset + at).table(label);
+        if n != plan.width {
+            facts.fail(err(format!(
+                "row has {n} fields, the COPY header names {} ({})",
+                plan.width,
+                plan.input_columns.join(", ")
+            )));
+            continue;
+        }
+        let id = row_label(plan, &fields);
+        let with_row = |e: DataError| match &id {
+            Some(id) => e.row(id.clone()),
+            None => e,
+        };
+        if let Err(e) = check_row(plan, &fields, row_no, &mut facts, &mut scratch) {
+            facts.fail(with_row(err(e.1)).column(e.0));
+        }
+    }
+    facts
+}
+
+/// Checks one row and records its keys. The error names the column.
+fn check_row(
+    plan: &TablePlan,
+    fields: &[&[u8]],
+    row: u32,
+    facts: &mut ChunkFacts,
+    scratch: &mut Vec<u8>,
+) -> Result<(), (String, String)> {
+    let col = |i: usize| plan.input_columns[i].clone();
+    for &i in &plan.uuid_fields {
+        if uuid_field(fields[i]).is_err() {
+            return Err((col(i), format!("not a valid UUID: {:?}", String::from_utf8_lossy(fields[i]))));
+        }
+    }
+    let id = match plan.id {
+        Some(i) => uuid_field(fields[i]).ok().flatten(),
+        None => None,
+    };
+    if let Some(seq) = &plan.sequence {
+        let uuid = |i: &usize| uuid_field(fields[*i]).ok().flatten();
+        let primary: Vec<Option<u128>> = seq.scope.iter().map(uuid).collect();
+        let use_fallback = !seq.fallback.is_empty() && primary.iter().all(Option::is_none);
+        let scope = if use_fallback {
+            Scope::new(true, &seq.fallback.iter().map(uuid).collect::<Vec<_>>())
+        } else {
+            Scope::new(false, &primary)
+        };
+        let (instant, id) = match seq.order {
+            Order::Dump => (0, 0),
+            Order::Instant(i) => {
+                let t = timestamp::parse(fields[i]).ok_or_else(|| (col(i), format!("not a timestamptz: {:?}", String::from_utf8_lossy(fields[i]))))?;
+                (t, id.unwrap_or(0))
+            }
+        };
+        facts.seq.push(SeqKey { scope, instant, id, row });
+    }
+    if let Some(v) = plan.provides {
+        if let Some(id) = id {
+            facts.index.push((id, uuid_field(fields[v]).map_err(|_| (col(v), "not a valid UUID".to_string()))?));
+        }
+    }
+    for op in &plan.ops {
+        if let Op::StoragePath(i) = op {
+            check_storage_path(fields[*i], scratch).map_err(|e| (col(*i), e))?;
+        }
+    }
+    Ok(())
+}
+
+fn check_storage_path(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+    if codec::is_null(raw) {
+        return Err("storage_path is NULL".into());
+    }
+    scratch.clear();
+    codec::decode_into(raw, scratch);
+    storage_path::key(scratch).map(|_| ())
+}
+
+/// A sorted `id -> value` index over one table's column, for lookups.
+pub struct LookupIndex {
+    pairs: Vec<(u128, Option<u128>)>,
+}
+
+impl LookupIndex {
+    /// Builds the index; returns the ids that appear more than once.
+    pub fn build(mut pairs: Vec<(u128, Option<u128>)>) -> (LookupIndex, Vec<u128>) {
+        rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut pairs[..], |p| p.0);
+        let dups = pairs.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[0].0).collect();
+        (LookupIndex { pairs }, dups)
+    }
+
+    /// `None` when `id` is not in the table; `Some(None)` when its value is NULL.
+    pub fn get(&self, id: u128) -> Option<Option<u128>> {
+        self.pairs.binary_search_by_key(&id, |p| p.0).ok().map(|i| self.pairs[i].1)
+    }
+}
+
+/// Checks that every lookup key of a chunk finds its row.
+pub fn check_lookups(plan: &TablePlan, label: &str, target: &str, data: &[u8], offset: usize, index: &LookupIndex) -> ChunkFacts {
+    let mut facts = ChunkFacts::default();
+    let Some(l) = &plan.lookup else { return facts };
+    let mut fields = Vec::with_capacity(plan.width);
+    for (at, row) in scan::Rows::new(data) {
+        scan::split_fields(row, &mut fields);
+        let Ok(Some(key)) = uuid_field(fields[l.key]) else { continue };
+        if index.get(key).is_none() {
+            let mut e = DataError::new(format!("{} {} is not in {target}: {} cannot be derived", plan.input_columns[l.key], String::from_utf8_lossy(fields[l.key]), l.column))
+                .at(offset + at)
+                .table(label)
+                .column(plan.input_columns[l.key].clone());
+            if let Some(id) = row_label(plan, &fields) {
+                e = e.row(id);
+            }
+            facts.fail(e);
+        }
+    }
+    facts
+}

@@ -59,12 +59,21 @@ pub struct Cli {
 impl Cli {
     pub fn options(&self) -> Result<Options, Error> {
         let root = &self.storage_root;
-        if !root.starts_with('/') || root.contains(['\0', '\n', '\t', '\\']) || root.split('/').any(|s| s == "..") {
-            return Err(Error::Usage(format!("--storage-root must be an absolute path without `..`: {root:?}")));
+        if !root.starts_with('/')
+            || root.contains(['\0', '\n', '\t', '\\'])
+            || root.split('/').any(|s| s == "..")
+        {
+            return Err(Error::Usage(format!(
+                "--storage-root must be an absolute path without `..`: {root:?}"
+            )));
         }
         for d in &self.allow_drop {
-            if d.split_once('.').is_none_or(|(t, c)| t.is_empty() || c.is_empty()) {
-                return Err(Error::Usage(format!("--allow-drop takes TABLE.COLUMN, got {d:?}")));
+            if d.split_once('.')
+                .is_none_or(|(t, c)| t.is_empty() || c.is_empty())
+            {
+                return Err(Error::Usage(format!(
+                    "--allow-drop takes TABLE.COLUMN, got {d:?}"
+                )));
             }
         }
         Ok(Options {
@@ -85,7 +94,12 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cli.threads.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {} threads: {e}", cli.threads.unwrap_or(0))))?;
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot start {} threads: {e}",
+                cli.threads.unwrap_or(0)
+            ))
+        })?;
     let summary = pool.install(|| migrate::run(&opts))?;
     if !cli.quiet {
         print_summary(&summary, &opts);
@@ -95,7 +109,12 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
 
 fn print_summary(s: &Summary, opts: &Options) {
     let total: u64 = s.tables.iter().map(|t| t.2).sum();
-    eprintln!("dumpshift: wrote {} ({} rows in {} tables)", opts.output.display(), total, s.tables.len());
+    eprintln!(
+        "dumpshift: wrote {} ({} rows in {} tables)",
+        opts.output.display(),
+        total,
+        s.tables.len()
+    );
     for (source, target, rows) in &s.tables {
         eprintln!("  {source:<24} -> {target:<16} {rows:>10} rows");
     }

@@ -146,7 +146,11 @@ impl fmt::Display for DataError {
             subject.push_str(id);
         }
         if let Some(c) = &self.column {
-            subject.push_str(if self.row_id.is_some() { ", column " } else { " column " });
+            subject.push_str(if self.row_id.is_some() {
+                ", column "
+            } else {
+                " column "
+            });
             subject.push_str(c);
         }
         if subject.is_empty() {
@@ -169,7 +173,12 @@ impl fmt::Display for Report {
             }
         }
         if self.truncated {
-            write!(f, "\n{}: more problems were found; only the first {} are shown", self.file, self.errors.len())?;
+            write!(
+                f,
+                "\n{}: more problems were found; only the first {} are shown",
+                self.file,
+                self.errors.len()
+            )?;
         }
         Ok(())
     }

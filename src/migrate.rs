@@ -65,12 +65,15 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     let file = opts.input.display().to_string();
     let fail = |e: DataError| Error::data(&file, data, e);
     if data.iter().all(u8::is_ascii_whitespace) {
-        return Err(fail(DataError::new("the file is empty: no dump to migrate")));
+        return Err(fail(DataError::new(
+            "the file is empty: no dump to migrate",
+        )));
     }
     let idx = dump::index(data).map_err(fail)?;
     check_encoding(&idx).map_err(fail)?;
     let mut summary = Summary::default();
-    let mut works = select(opts, data, &idx, &mut summary).map_err(|errs| report(&file, data, errs, 0))?;
+    let mut works =
+        select(opts, data, &idx, &mut summary).map_err(|errs| report(&file, data, errs, 0))?;
     check_rows(&mut works).map_err(|(errs, more)| report(&file, data, errs, more))?;
     let mut sink = atomic::Sink::create(&opts.output, opts.force)?;
     write_load(opts, &works, sink.writer()).map_err(|e| match e {
@@ -79,7 +82,9 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     })?;
     sink.commit()?;
     for w in &works {
-        summary.tables.push((w.label.clone(), w.plan.target.clone(), w.rows));
+        summary
+            .tables
+            .push((w.label.clone(), w.plan.target.clone(), w.rows));
     }
     Ok(summary)
 }
@@ -88,7 +93,14 @@ fn report(file: &str, data: &[u8], mut errors: Vec<DataError>, more: usize) -> E
     errors.sort_by_key(|e| e.byte.unwrap_or(usize::MAX));
     let truncated = more > 0 || errors.len() > MAX_ERRORS;
     errors.truncate(MAX_ERRORS);
-    Error::Data(Report { file: file.to_string(), errors, truncated }.locate(data))
+    Error::Data(
+        Report {
+            file: file.to_string(),
+            errors,
+            truncated,
+        }
+        .locate(data),
+    )
 }
 
 fn check_encoding(idx: &DumpIndex) -> Result<(), DataError> {
@@ -102,7 +114,12 @@ fn check_encoding(idx: &DumpIndex) -> Result<(), DataError> {
 }
 
 /// Matches the dump's COPY blocks to the mapping and compiles each table.
-fn select<'a>(opts: &Options, data: &'a [u8], idx: &DumpIndex, summary: &mut Summary) -> Result<Vec<Work<'a>>, Vec<DataError>> {
+fn select<'a>(
+    opts: &Options,
+    data: &'a [u8],
+    idx: &DumpIndex,
+    summary: &mut Summary,
+) -> Result<Vec<Work<'a>>, Vec<DataError>> {
     let schema = &opts.mapping.source_schema;
     let mut errors = Vec::new();
     let mut works = Vec::new();
@@ -122,19 +139,34 @@ fn select<'a>(opts: &Options, data: &'a [u8], idx: &DumpIndex, summary: &mut Sum
         let blocks: Vec<&CopyBlock> = idx.copies.iter().filter(|c| c.table == name).collect();
         let block = match blocks.as_slice() {
             [] => {
-                summary.warnings.push(format!("{name} is not in the dump: v2 {} stays empty", desc.target));
+                summary.warnings.push(format!(
+                    "{name} is not in the dump: v2 {} stays empty",
+                    desc.target
+                ));
                 continue;
             }
             [b] => *b,
             [_, second, ..] => {
-                errors.push(DataError::new("the table's data appears more than once in the dump").at(second.header_at).table(name.to_string()));
+                errors.push(
+                    DataError::new("the table's data appears more than once in the dump")
+                        .at(second.header_at)
+                        .table(name.to_string()),
+                );
                 continue;
             }
         };
-        let allow: Vec<String> = opts.allow_drop.iter().filter_map(|d| d.strip_prefix(&format!("{}.", desc.source))).map(str::to_string).collect();
+        let allow: Vec<String> = opts
+            .allow_drop
+            .iter()
+            .filter_map(|d| d.strip_prefix(&format!("{}.", desc.source)))
+            .map(str::to_string)
+            .collect();
         match plan::compile(desc, &block.columns, &allow) {
             Ok(plan) => works.push(work(plan, name, data, block)),
-            Err(errs) => errors.extend(errs.into_iter().map(|e| plan_error(e, &name, block.header_at))),
+            Err(errs) => errors.extend(
+                errs.into_iter()
+                    .map(|e| plan_error(e, &name, block.header_at)),
+            ),
         }
     }
     if works.is_empty() && errors.is_empty() {
@@ -191,21 +223,38 @@ fn plan_error(e: PlanError, table: &TableName, at: usize) -> DataError {
 
 /// Points each table that looks up into another at the field it reads there.
 fn link_lookups(works: &mut [Work], errors: &mut Vec<DataError>) {
-    let wanted: Vec<(String, String)> = works.iter().filter_map(|w| w.plan.lookup.as_ref().map(|l| (l.table.clone(), l.column.clone()))).collect();
+    let wanted: Vec<(String, String)> = works
+        .iter()
+        .filter_map(|w| {
+            w.plan
+                .lookup
+                .as_ref()
+                .map(|l| (l.table.clone(), l.column.clone()))
+        })
+        .collect();
     for (table, column) in wanted {
         match works.iter_mut().find(|w| w.plan.source == table) {
             Some(t) => match (t.plan.field(&column), t.plan.id) {
                 (Some(f), Some(_)) => t.plan.provides = Some(f),
-                _ => errors.push(DataError::new(format!("lookup needs columns id and {column}")).table(t.label.clone())),
+                _ => errors.push(
+                    DataError::new(format!("lookup needs columns id and {column}"))
+                        .table(t.label.clone()),
+                ),
             },
-            None => errors.push(DataError::new(format!("a lookup needs table {table}, which is not in the dump"))),
+            None => errors.push(DataError::new(format!(
+                "a lookup needs table {table}, which is not in the dump"
+            ))),
         }
     }
 }
 
 /// Checks every row, then builds the whole-table structures.
 fn check_rows(works: &mut [Work]) -> Result<(), (Vec<DataError>, usize)> {
-    let jobs: Vec<(usize, usize)> = works.iter().enumerate().flat_map(|(t, w)| (0..w.chunks.len()).map(move |c| (t, c))).collect();
+    let jobs: Vec<(usize, usize)> = works
+        .iter()
+        .enumerate()
+        .flat_map(|(t, w)| (0..w.chunks.len()).map(move |c| (t, c)))
+        .collect();
     let facts: Vec<ChunkFacts> = jobs
         .par_iter()
         .map(|&(t, c)| {
@@ -253,7 +302,10 @@ fn gather(w: &mut Work, facts: Vec<ChunkFacts>, errors: &mut Vec<DataError>) {
     }
     w.rows = row as u64;
     if row > (i32::MAX / 10) as usize && w.plan.sequence.is_some() {
-        errors.push(DataError::new("too many rows for a sequential sort_order (integer)").table(w.label.clone()));
+        errors.push(
+            DataError::new("too many rows for a sequential sort_order (integer)")
+                .table(w.label.clone()),
+        );
     }
     if w.plan.sequence.is_some() {
         w.numbers = Some(sequence::number(seq, row));
@@ -261,7 +313,12 @@ fn gather(w: &mut Work, facts: Vec<ChunkFacts>, errors: &mut Vec<DataError>) {
     if w.plan.provides.is_some() {
         let (index, dups) = LookupIndex::build(pairs);
         for d in dups.into_iter().take(MAX_ERRORS) {
-            errors.push(DataError::new("duplicate primary key").table(w.label.clone()).row(uuid::Uuid::from_u128(d).to_string()).column("id"));
+            errors.push(
+                DataError::new("duplicate primary key")
+                    .table(w.label.clone())
+                    .row(uuid::Uuid::from_u128(d).to_string())
+                    .column("id"),
+            );
         }
         w.index = Some(index);
     }
@@ -272,12 +329,23 @@ fn check_all_lookups(works: &[Work]) -> (Vec<DataError>, usize) {
     let mut more = 0;
     for w in works {
         let Some(l) = &w.plan.lookup else { continue };
-        let Some(target) = works.iter().find(|t| t.plan.source == l.table) else { continue };
+        let Some(target) = works.iter().find(|t| t.plan.source == l.table) else {
+            continue;
+        };
         let Some(index) = &target.index else { continue };
         let facts: Vec<ChunkFacts> = w
             .chunks
             .par_iter()
-            .map(|r| validate::check_lookups(&w.plan, &w.label, &target.label, &w.payload[r.clone()], w.offset + r.start, index))
+            .map(|r| {
+                validate::check_lookups(
+                    &w.plan,
+                    &w.label,
+                    &target.label,
+                    &w.payload[r.clone()],
+                    w.offset + r.start,
+                    index,
+                )
+            })
             .collect();
         for mut f in facts {
             errors.append(&mut f.errors);
@@ -298,7 +366,11 @@ impl From<std::io::Error> for WriteError {
     }
 }
 
-fn write_load(opts: &Options, works: &[Work], out: &mut dyn std::io::Write) -> Result<(), WriteError> {
+fn write_load(
+    opts: &Options,
+    works: &[Work],
+    out: &mut dyn std::io::Write,
+) -> Result<(), WriteError> {
     let migrations = migrations::embedded();
     write::preamble(out, &opts.mapping.name, &migrations)?;
     let total: u64 = works.iter().map(|w| w.payload.len() as u64).sum();
@@ -309,7 +381,12 @@ fn write_load(opts: &Options, works: &[Work], out: &mut dyn std::io::Write) -> R
         write::copy_start(out, &t)?;
         let ctx = Context {
             sequence: w.numbers.as_deref(),
-            lookup: w.plan.lookup.as_ref().and_then(|l| works.iter().find(|t| t.plan.source == l.table)).and_then(|t| t.index.as_ref()),
+            lookup: w
+                .plan
+                .lookup
+                .as_ref()
+                .and_then(|l| works.iter().find(|t| t.plan.source == l.table))
+                .and_then(|t| t.index.as_ref()),
             storage_root: &opts.storage_root,
         };
         for group in (0..w.chunks.len()).collect::<Vec<_>>().chunks(window) {
@@ -318,7 +395,14 @@ fn write_load(opts: &Options, works: &[Work], out: &mut dyn std::io::Write) -> R
                 .map(|&c| {
                     let r = w.chunks[c].clone();
                     let mut buf = Vec::with_capacity(r.len() + r.len() / 4);
-                    apply::rewrite_chunk(&w.plan, &ctx, &w.payload[r.clone()], w.offset + r.start, w.first_rows[c], &mut buf)?;
+                    apply::rewrite_chunk(
+                        &w.plan,
+                        &ctx,
+                        &w.payload[r.clone()],
+                        w.offset + r.start,
+                        w.first_rows[c],
+                        &mut buf,
+                    )?;
                     Ok(buf)
                 })
                 .collect();

@@ -133,7 +133,10 @@ mod tests {
 
     #[test]
     fn every_named_escape() {
-        assert_eq!(dec(br"a\bb\fc\nd\re\tf\vg\\h"), b"a\x08b\x0cc\nd\re\tf\x0bg\\h");
+        assert_eq!(
+            dec(br"a\bb\fc\nd\re\tf\vg\\h"),
+            b"a\x08b\x0cc\nd\re\tf\x0bg\\h"
+        );
     }
 
     #[test]
@@ -176,7 +179,14 @@ mod tests {
     fn encode_matches_copy_to() {
         let mut out = Vec::new();
         encode_into(b"a\tb\nc\rd\\e\x08\x0c\x0bf\0", &mut out);
-        assert_eq!(out, br"a\tb\nc\rd\\e\b\f\vf".iter().copied().chain([0u8]).collect::<Vec<_>>());
+        assert_eq!(
+            out,
+            br"a\tb\nc\rd\\e\b\f\vf"
+                .iter()
+                .copied()
+                .chain([0u8])
+                .collect::<Vec<_>>()
+        );
         out.clear();
         encode_opt_into(None, &mut out);
         assert_eq!(out, b"\\N");

@@ -10,9 +10,9 @@ pub mod sql;
 use std::ops::Range;
 
 use crate::error::DataError;
-pub use sql::{ColumnDef, ForeignKey, TableName};
 use split::{Kind, Splitter};
 use sql::Ddl;
+pub use sql::{ColumnDef, ForeignKey, TableName};
 
 /// A `COPY ... FROM stdin` block of the dump.
 #[derive(Clone, Debug)]
@@ -81,8 +81,9 @@ pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
         match stmt.kind {
             Kind::Copy { header, payload } => {
                 let sql = utf8(data, header.clone())?;
-                let h = sql::parse_copy(sql)
-                    .map_err(|e| DataError::new(format!("cannot read COPY header: {e}")).at(header.start))?;
+                let h = sql::parse_copy(sql).map_err(|e| {
+                    DataError::new(format!("cannot read COPY header: {e}")).at(header.start)
+                })?;
                 if h.has_options {
                     return Err(DataError::new("COPY with options (e.g. CSV format) is not what pg_dump writes; only text format is supported")
                         .at(header.start)
@@ -102,18 +103,26 @@ pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
     Ok(idx)
 }
 
-fn note_sql(idx: &mut DumpIndex, data: &[u8], r: Range<usize>, word: &[u8]) -> Result<(), DataError> {
+fn note_sql(
+    idx: &mut DumpIndex,
+    data: &[u8],
+    r: Range<usize>,
+    word: &[u8],
+) -> Result<(), DataError> {
     let text = &data[r.clone()];
     if word.eq_ignore_ascii_case(b"create") || word.eq_ignore_ascii_case(b"alter") {
         if !second_word_is_table(text) {
             return Ok(());
         }
         let sql = utf8(data, r.clone())?;
-        let ddl = sql::parse_ddl(sql).map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
+        let ddl = sql::parse_ddl(sql)
+            .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
         note_ddl(&mut idx.catalog, ddl);
     } else if word.eq_ignore_ascii_case(b"insert") {
         note_insert(idx, data, r)?;
-    } else if word.eq_ignore_ascii_case(b"set") && split::find_ci(text, b"client_encoding").is_some() {
+    } else if word.eq_ignore_ascii_case(b"set")
+        && split::find_ci(text, b"client_encoding").is_some()
+    {
         idx.client_encoding = Some((setting_value(text), r.start));
     }
     Ok(())
@@ -121,7 +130,12 @@ fn note_sql(idx: &mut DumpIndex, data: &[u8], r: Range<usize>, word: &[u8]) -> R
 
 fn note_ddl(catalog: &mut Catalog, ddl: Ddl) {
     match ddl {
-        Ddl::CreateTable { table, columns, primary_key, foreign_keys } => {
+        Ddl::CreateTable {
+            table,
+            columns,
+            primary_key,
+            foreign_keys,
+        } => {
             let def = catalog.entry(table);
             def.columns = columns;
             if !primary_key.is_empty() {
@@ -140,7 +154,8 @@ fn note_insert(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) -> Result<(), 
     let text = &data[r.clone()];
     // Only the header goes to the parser: everything before VALUES.
     let cut = split::find_ci(text, b" values").unwrap_or(text.len());
-    let head = std::str::from_utf8(&text[..cut]).map_err(|_| DataError::new("INSERT header is not valid UTF-8").at(r.start))?;
+    let head = std::str::from_utf8(&text[..cut])
+        .map_err(|_| DataError::new("INSERT header is not valid UTF-8").at(r.start))?;
     let table = sql::parse_insert_table(&format!("{head} VALUES (NULL)"))
         .map_err(|e| DataError::new(format!("cannot read INSERT header: {e}")).at(r.start))?;
     if !idx.inserts.iter().any(|(t, _)| *t == table) {
@@ -165,8 +180,15 @@ fn second_word_is_table(text: &[u8]) -> bool {
 
 fn setting_value(text: &[u8]) -> String {
     let s = String::from_utf8_lossy(text);
-    let v = s.split_once('=').or_else(|| s.split_once(" TO ")).map_or("", |(_, v)| v);
-    v.trim().trim_end_matches(';').trim().trim_matches('\'').to_string()
+    let v = s
+        .split_once('=')
+        .or_else(|| s.split_once(" TO "))
+        .map_or("", |(_, v)| v);
+    v.trim()
+        .trim_end_matches(';')
+        .trim()
+        .trim_matches('\'')
+        .to_string()
 }
 
 fn utf8(data: &[u8], r: Range<usize>) -> Result<&str, DataError> {

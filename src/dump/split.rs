@@ -78,7 +78,7 @@ impl<'a> Splitter<'a> {
         let lead = self.pos;
         let start = skip_trivia(self.data, self.pos)?;
         if start >= self.data.len() {
-            self.pos = self.data.len();
+            // `pos` stays at the trailing trivia, so callers can account for it.
             return Ok(None);
         }
         if self.data[start] == b'\\' {
@@ -99,10 +99,12 @@ impl<'a> Splitter<'a> {
         }
         if eq_word(self.data, &word, b"copy") && scan.from_stdin {
             let payload_start = next_line(self.data, end);
-            let (payload_end, after) = find_copy_end(self.data, payload_start)
-                .ok_or_else(|| {
-                    DataError::new("COPY data has no terminating `\\.` line (the dump is truncated)")
-                        .at(start)
+            let (payload_end, after) =
+                find_copy_end(self.data, payload_start).ok_or_else(|| {
+                    DataError::new(
+                        "COPY data has no terminating `\\.` line (the dump is truncated)",
+                    )
+                    .at(start)
                 })?;
             self.pos = after;
             return Ok(Some(Statement {
@@ -231,7 +233,8 @@ impl Words {
     fn in_routine(&self) -> bool {
         let i = self.initials;
         i[0] == b'c'
-            && (matches!(i[1], b'f' | b'p') || (i[1] == b'o' && i[2] == b'r' && matches!(i[3], b'f' | b'p')))
+            && (matches!(i[1], b'f' | b'p')
+                || (i[1] == b'o' && i[2] == b'r' && matches!(i[3], b'f' | b'p')))
     }
 }
 
@@ -326,13 +329,18 @@ fn skip_string(data: &[u8], open: usize, escapes: bool) -> Result<usize, DataErr
             memchr::memchr(b'\'', &data[i..])
         };
         let Some(n) = hit else {
-            return Err(DataError::new("string literal is not terminated (the dump is truncated)").at(open));
+            return Err(
+                DataError::new("string literal is not terminated (the dump is truncated)").at(open),
+            );
         };
         i += n;
         if data[i] == b'\\' {
             i += 2;
             if i > data.len() {
-                return Err(DataError::new("string literal is not terminated (the dump is truncated)").at(open));
+                return Err(DataError::new(
+                    "string literal is not terminated (the dump is truncated)",
+                )
+                .at(open));
             }
             continue;
         }
@@ -348,7 +356,10 @@ fn skip_quoted_ident(data: &[u8], open: usize) -> Result<usize, DataError> {
     let mut i = open + 1;
     loop {
         let Some(n) = memchr::memchr(b'"', &data[i..]) else {
-            return Err(DataError::new("quoted identifier is not terminated (the dump is truncated)").at(open));
+            return Err(DataError::new(
+                "quoted identifier is not terminated (the dump is truncated)",
+            )
+            .at(open));
         };
         i += n;
         if data.get(i + 1) == Some(&b'"') {
@@ -377,7 +388,9 @@ fn skip_dollar(data: &[u8], open: usize) -> Result<usize, DataError> {
     let tag = &data[open..=i];
     match memmem::find(&data[i + 1..], tag) {
         Some(n) => Ok(i + 1 + n + tag.len()),
-        None => Err(DataError::new("dollar-quoted body is not terminated (the dump is truncated)").at(open)),
+        None => Err(
+            DataError::new("dollar-quoted body is not terminated (the dump is truncated)").at(open),
+        ),
     }
 }
 

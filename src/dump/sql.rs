@@ -87,7 +87,11 @@ fn parse_one(sql: &str) -> Result<Option<NodeEnum>, String> {
 }
 
 fn range_name(r: &protobuf::RangeVar) -> TableName {
-    let schema = if r.schemaname.is_empty() { "public" } else { &r.schemaname };
+    let schema = if r.schemaname.is_empty() {
+        "public"
+    } else {
+        &r.schemaname
+    };
     TableName::new(schema, &r.relname)
 }
 
@@ -122,7 +126,11 @@ pub fn parse_copy(sql: &str) -> Result<CopyHeader, String> {
 /// The table an `INSERT INTO` header names.
 pub fn parse_insert_table(sql: &str) -> Result<TableName, String> {
     match parse_one(sql)? {
-        Some(NodeEnum::InsertStmt(i)) => i.relation.as_ref().map(range_name).ok_or_else(|| "INSERT without a table".into()),
+        Some(NodeEnum::InsertStmt(i)) => i
+            .relation
+            .as_ref()
+            .map(range_name)
+            .ok_or_else(|| "INSERT without a table".into()),
         _ => Err("not an INSERT statement".into()),
     }
 }
@@ -137,8 +145,11 @@ pub fn parse_ddl(sql: &str) -> Result<Ddl, String> {
             };
             let table = range_name(rel);
             for cmd in &a.cmds {
-                let Some(N::AlterTableCmd(cmd)) = &cmd.node else { continue };
-                let Some(N::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref()) else {
+                let Some(N::AlterTableCmd(cmd)) = &cmd.node else {
+                    continue;
+                };
+                let Some(N::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
+                else {
                     continue;
                 };
                 if con.contype == ConstrType::ConstrPrimary as i32 {
@@ -172,7 +183,9 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
                     generated: !col.generated.is_empty(),
                 };
                 for con in &col.constraints {
-                    let Some(N::Constraint(con)) = &con.node else { continue };
+                    let Some(N::Constraint(con)) = &con.node else {
+                        continue;
+                    };
                     match ConstrType::try_from(con.contype) {
                         Ok(ConstrType::ConstrNotnull) => def.not_null = true,
                         Ok(ConstrType::ConstrPrimary) => {
@@ -180,7 +193,8 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
                             primary_key = vec![col.colname.clone()];
                         }
                         Ok(ConstrType::ConstrGenerated) => def.generated = true,
-                        _ => foreign_keys.extend(foreign_key(con, std::slice::from_ref(&col.colname))),
+                        _ => foreign_keys
+                            .extend(foreign_key(con, std::slice::from_ref(&col.colname))),
                     }
                 }
                 columns.push(def);
@@ -243,17 +257,39 @@ mod tests {
 
     #[test]
     fn create_table_as_pg_dump_writes_it() {
-        let sql = "CREATE TABLE public.tasks (\n    id uuid DEFAULT gen_random_uuid() NOT NULL,\n    \
+        let sql =
+            "CREATE TABLE public.tasks (\n    id uuid DEFAULT gen_random_uuid() NOT NULL,\n    \
                    tags text[],\n    total integer GENERATED ALWAYS AS (1) STORED,\n    \
                    parent_id uuid REFERENCES public.tasks(id)\n);";
-        let Ddl::CreateTable { table, columns, foreign_keys, .. } = parse_ddl(sql).unwrap() else {
+        let Ddl::CreateTable {
+            table,
+            columns,
+            foreign_keys,
+            ..
+        } = parse_ddl(sql).unwrap()
+        else {
             panic!("not a table")
         };
         assert_eq!(table, TableName::new("public", "tasks"));
-        let names: Vec<_> = columns.iter().map(|c| (c.name.as_str(), c.type_name.as_str(), c.not_null, c.generated)).collect();
+        let names: Vec<_> = columns
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.type_name.as_str(),
+                    c.not_null,
+                    c.generated,
+                )
+            })
+            .collect();
         assert_eq!(
             names,
-            vec![("id", "uuid", true, false), ("tags", "text[]", false, false), ("total", "int4", false, true), ("parent_id", "uuid", false, false)]
+            vec![
+                ("id", "uuid", true, false),
+                ("tags", "text[]", false, false),
+                ("total", "int4", false, true),
+                ("parent_id", "uuid", false, false)
+            ]
         );
         assert_eq!(foreign_keys[0].columns, vec!["parent_id"]);
         assert_eq!(foreign_keys[0].ref_table, TableName::new("public", "tasks"));
@@ -261,14 +297,24 @@ mod tests {
 
     #[test]
     fn alter_table_adds_keys() {
-        let pk = parse_ddl("ALTER TABLE ONLY public.areas ADD CONSTRAINT areas_pkey PRIMARY KEY (id);").unwrap();
-        assert_eq!(pk, Ddl::AddPrimaryKey { table: TableName::new("public", "areas"), columns: vec!["id".into()] });
+        let pk =
+            parse_ddl("ALTER TABLE ONLY public.areas ADD CONSTRAINT areas_pkey PRIMARY KEY (id);")
+                .unwrap();
+        assert_eq!(
+            pk,
+            Ddl::AddPrimaryKey {
+                table: TableName::new("public", "areas"),
+                columns: vec!["id".into()]
+            }
+        );
         let fk = parse_ddl(
             "ALTER TABLE ONLY public.areas ADD CONSTRAINT areas_domain_id_fkey FOREIGN KEY (domain_id) \
              REFERENCES public.domains(id) ON DELETE CASCADE;",
         )
         .unwrap();
-        let Ddl::AddForeignKey { table, key } = fk else { panic!("not a fk") };
+        let Ddl::AddForeignKey { table, key } = fk else {
+            panic!("not a fk")
+        };
         assert_eq!(table.name, "areas");
         assert_eq!(key.ref_table.name, "domains");
         assert_eq!(key.ref_columns, vec!["id"]);

@@ -20,7 +20,14 @@ pub struct Context<'a> {
 
 /// Rewrites the rows of `data` (absolute offset `offset`, first row index
 /// `first_row`) and appends them as v2 COPY rows to `out`.
-pub fn rewrite_chunk(plan: &TablePlan, ctx: &Context, data: &[u8], offset: usize, first_row: usize, out: &mut Vec<u8>) -> Result<(), DataError> {
+pub fn rewrite_chunk(
+    plan: &TablePlan,
+    ctx: &Context,
+    data: &[u8],
+    offset: usize,
+    first_row: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), DataError> {
     let mut fields: Vec<&[u8]> = Vec::with_capacity(plan.width);
     let mut scratch = Vec::new();
     for (row, (at, line)) in scan::Rows::new(data).enumerate() {
@@ -31,7 +38,8 @@ pub fn rewrite_chunk(plan: &TablePlan, ctx: &Context, data: &[u8], offset: usize
             if k > 0 {
                 out.push(b'\t');
             }
-            write_op(op, &fields, ctx, first_row + row, out, &mut scratch).map_err(|m| DataError::new(m).at(offset + at).table(&plan.source))?;
+            write_op(op, &fields, ctx, first_row + row, out, &mut scratch)
+                .map_err(|m| DataError::new(m).at(offset + at).table(&plan.source))?;
         }
         out.push(b'\n');
     }
@@ -39,12 +47,22 @@ pub fn rewrite_chunk(plan: &TablePlan, ctx: &Context, data: &[u8], offset: usize
 }
 
 #[inline]
-fn write_op(op: &Op, fields: &[&[u8]], ctx: &Context, row: usize, out: &mut Vec<u8>, scratch: &mut Vec<u8>) -> Result<(), String> {
+fn write_op(
+    op: &Op,
+    fields: &[&[u8]],
+    ctx: &Context,
+    row: usize,
+    out: &mut Vec<u8>,
+    scratch: &mut Vec<u8>,
+) -> Result<(), String> {
     match op {
         Op::Field(i) => out.extend_from_slice(fields[*i]),
         Op::Const(c) => out.extend_from_slice(c),
         Op::Sequence => {
-            let v = ctx.sequence.and_then(|s| s.get(row)).ok_or("no sort order for row")?;
+            let v = ctx
+                .sequence
+                .and_then(|s| s.get(row))
+                .ok_or("no sort order for row")?;
             out.extend_from_slice(itoa(*v, &mut [0u8; 10]));
         }
         Op::Lookup(i) => {
@@ -56,7 +74,12 @@ fn write_op(op: &Op, fields: &[&[u8]], ctx: &Context, row: usize, out: &mut Vec<
             match index.get(key).ok_or("lookup key not found")? {
                 Some(v) => {
                     let mut buf = [0u8; 36];
-                    out.extend_from_slice(uuid::Uuid::from_u128(v).hyphenated().encode_lower(&mut buf).as_bytes());
+                    out.extend_from_slice(
+                        uuid::Uuid::from_u128(v)
+                            .hyphenated()
+                            .encode_lower(&mut buf)
+                            .as_bytes(),
+                    );
                 }
                 None => out.extend_from_slice(codec::NULL),
             }
@@ -103,7 +126,11 @@ mod tests {
             .split(',').map(str::to_string).collect();
         let p = plan::compile(d.table("files").unwrap(), &cols, &[]).unwrap();
         let row = "00000000-0000-4000-8000-000000000001\t00000000-0000-4000-8000-000000000002\t\\N\t\\N\t\\N\ta\\tb.pdf\tA.pdf\tlife-os-files/k/a\\\\b.pdf\tapplication/pdf\t12\t\\N\t{\"x,y\",NULL}\t2024-01-01 00:00:00-05\t2024-01-02 00:00:00-05\n";
-        let ctx = Context { sequence: None, lookup: None, storage_root: "/srv/f" };
+        let ctx = Context {
+            sequence: None,
+            lookup: None,
+            storage_root: "/srv/f",
+        };
         let mut out = Vec::new();
         let err = rewrite_chunk(&p, &ctx, row.as_bytes(), 0, 0, &mut out).unwrap_err();
         assert!(err.message.contains("backslash"), "{}", err.message);

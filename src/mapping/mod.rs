@@ -113,7 +113,10 @@ impl ColumnDesc {
         }
         match rules.len() {
             1 => Ok(rules.pop().expect("one rule")),
-            0 => Err(format!("column {} has no rule (copy, value, null, sequence, lookup or storage_path)", self.name)),
+            0 => Err(format!(
+                "column {} has no rule (copy, value, null, sequence, lookup or storage_path)",
+                self.name
+            )),
             _ => Err(format!("column {} has more than one rule", self.name)),
         }
     }
@@ -141,7 +144,10 @@ impl Description {
             for c in &t.columns {
                 if let Rule::Lookup(l) = c.rule()? {
                     if !self.tables.iter().any(|o| o.source == l.table) {
-                        return Err(format!("{}.{}: lookup table {} is not mapped", t.source, c.name, l.table));
+                        return Err(format!(
+                            "{}.{}: lookup table {} is not mapped",
+                            t.source, c.name, l.table
+                        ));
                     }
                 }
             }
@@ -164,7 +170,19 @@ mod tests {
         let sources: Vec<_> = d.tables.iter().map(|t| t.source.as_str()).collect();
         assert_eq!(
             sources,
-            ["domains", "areas", "projects", "context_types", "tasks", "notes", "capture", "links", "files", "daily_focus", "reminders"]
+            [
+                "domains",
+                "areas",
+                "projects",
+                "context_types",
+                "tasks",
+                "notes",
+                "capture",
+                "links",
+                "files",
+                "daily_focus",
+                "reminders"
+            ]
         );
         assert_eq!(d.table("links").unwrap().target, "bookmarks");
         for t in &d.tables {
@@ -177,7 +195,9 @@ mod tests {
     #[test]
     fn a_column_needs_exactly_one_rule() {
         let two = "name='x'\n[[table]]\nsource='a'\ntarget='a'\ncolumns=[{name='id', copy='id', null=true}]";
-        assert!(Description::parse(two).unwrap_err().contains("more than one rule"));
+        assert!(Description::parse(two)
+            .unwrap_err()
+            .contains("more than one rule"));
         let none = "name='x'\n[[table]]\nsource='a'\ntarget='a'\ncolumns=[{name='id'}]";
         assert!(Description::parse(none).unwrap_err().contains("no rule"));
         let typo = "name='x'\n[[table]]\nsource='a'\ntarget='a'\ncolumns=[{name='id', cpy='id'}]";

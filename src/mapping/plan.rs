@@ -86,8 +86,16 @@ pub enum PlanError {
 
 /// Compiles `desc` against `columns`, the dump's column list for the table.
 /// `allow_drop` names v1 columns the user agreed to lose.
-pub fn compile(desc: &TableDesc, columns: &[String], allow_drop: &[String]) -> Result<TablePlan, Vec<PlanError>> {
-    let index: HashMap<&str, usize> = columns.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+pub fn compile(
+    desc: &TableDesc,
+    columns: &[String],
+    allow_drop: &[String],
+) -> Result<TablePlan, Vec<PlanError>> {
+    let index: HashMap<&str, usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
     let mut errors = Vec::new();
     let mut used = vec![false; columns.len()];
     let mut need = |name: &str, errors: &mut Vec<PlanError>| -> Option<usize> {
@@ -97,7 +105,9 @@ pub fn compile(desc: &TableDesc, columns: &[String], allow_drop: &[String]) -> R
                 Some(i)
             }
             None => {
-                if !desc.defaults.iter().any(|d| d == name) && !errors.contains(&PlanError::Missing(name.to_string())) {
+                if !desc.defaults.iter().any(|d| d == name)
+                    && !errors.contains(&PlanError::Missing(name.to_string()))
+                {
                     errors.push(PlanError::Missing(name.to_string()));
                 }
                 None
@@ -143,17 +153,29 @@ pub fn compile(desc: &TableDesc, columns: &[String], allow_drop: &[String]) -> R
             Rule::Lookup(l) => match need(&l.key, &mut errors) {
                 Some(i) => {
                     plan.uuid_fields.push(i);
-                    plan.lookup = Some(LookupPlan { key: i, table: l.table, column: l.column });
+                    plan.lookup = Some(LookupPlan {
+                        key: i,
+                        table: l.table,
+                        column: l.column,
+                    });
                     Op::Lookup(i)
                 }
                 None => continue,
             },
             Rule::Sequence(s) => {
                 if s.scope.len() > MAX_SCOPE || s.fallback_scope.len() > MAX_SCOPE {
-                    errors.push(PlanError::Invalid(format!("{}: a sequence scope has at most {MAX_SCOPE} columns", col.name)));
+                    errors.push(PlanError::Invalid(format!(
+                        "{}: a sequence scope has at most {MAX_SCOPE} columns",
+                        col.name
+                    )));
                     continue;
                 }
-                let mut fields = |names: &[String], errors: &mut Vec<PlanError>| names.iter().filter_map(|n| need(n, errors)).collect::<Vec<_>>();
+                let mut fields = |names: &[String], errors: &mut Vec<PlanError>| {
+                    names
+                        .iter()
+                        .filter_map(|n| need(n, errors))
+                        .collect::<Vec<_>>()
+                };
                 let scope = fields(&s.scope, &mut errors);
                 let fallback = fields(&s.fallback_scope, &mut errors);
                 plan.uuid_fields.extend(scope.iter().chain(&fallback));
@@ -168,7 +190,11 @@ pub fn compile(desc: &TableDesc, columns: &[String], allow_drop: &[String]) -> R
                 if matches!(order, Order::Instant(_)) && plan.id.is_none() {
                     errors.push(PlanError::Missing("id".into()));
                 }
-                plan.sequence = Some(SequencePlan { scope, fallback, order });
+                plan.sequence = Some(SequencePlan {
+                    scope,
+                    fallback,
+                    order,
+                });
                 Op::Sequence
             }
         };
@@ -207,8 +233,16 @@ mod tests {
     fn columns_are_matched_by_name_not_position() {
         let d = Description::life_os();
         let t = d.table("reminders").unwrap();
-        let plan = compile(t, &cols("note,created_at,id,task_id,is_sent,remind_at"), &[]).unwrap();
-        assert_eq!(plan.columns[..4], ["id", "entity_type", "entity_id", "remind_at"]);
+        let plan = compile(
+            t,
+            &cols("note,created_at,id,task_id,is_sent,remind_at"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            plan.columns[..4],
+            ["id", "entity_type", "entity_id", "remind_at"]
+        );
         assert_eq!(plan.ops[0], Op::Field(2));
         assert_eq!(plan.ops[1], Op::Const(b"task".to_vec()));
         assert_eq!(plan.ops[2], Op::Field(3));
@@ -221,8 +255,18 @@ mod tests {
         let d = Description::life_os();
         let t = d.table("domains").unwrap();
         let errs = compile(t, &cols("id,name,created_at,secret"), &[]).unwrap_err();
-        assert_eq!(errs, vec![PlanError::Missing("color".into()), PlanError::Unmapped("secret".into())]);
-        let errs = compile(t, &cols("id,name,color,created_at,secret"), &["secret".into()]);
+        assert_eq!(
+            errs,
+            vec![
+                PlanError::Missing("color".into()),
+                PlanError::Unmapped("secret".into())
+            ]
+        );
+        let errs = compile(
+            t,
+            &cols("id,name,color,created_at,secret"),
+            &["secret".into()],
+        );
         assert!(errs.is_ok());
     }
 

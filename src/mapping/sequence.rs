@@ -24,7 +24,10 @@ pub struct Scope {
 impl Scope {
     /// Builds a scope from parsed UUID values (`None` = NULL).
     pub fn new(fallback: bool, vals: &[Option<u128>]) -> Scope {
-        let mut s = Scope { fallback, ..Scope::default() };
+        let mut s = Scope {
+            fallback,
+            ..Scope::default()
+        };
         for (i, v) in vals.iter().enumerate().take(MAX_SCOPE) {
             match v {
                 Some(v) => s.values[i] = *v,
@@ -68,7 +71,12 @@ mod tests {
     use super::*;
 
     fn key(scope: Option<u128>, instant: i64, id: u128, row: u32) -> SeqKey {
-        SeqKey { scope: Scope::new(false, &[scope]), instant, id, row }
+        SeqKey {
+            scope: Scope::new(false, &[scope]),
+            instant,
+            id,
+            row,
+        }
     }
 
     #[test]
@@ -86,15 +94,34 @@ mod tests {
 
     #[test]
     fn fallback_groups_never_merge_with_primary_groups() {
-        let a = SeqKey { scope: Scope::new(false, &[Some(7)]), instant: 0, id: 1, row: 0 };
-        let b = SeqKey { scope: Scope::new(true, &[Some(7)]), instant: 0, id: 2, row: 1 };
+        let a = SeqKey {
+            scope: Scope::new(false, &[Some(7)]),
+            instant: 0,
+            id: 1,
+            row: 0,
+        };
+        let b = SeqKey {
+            scope: Scope::new(true, &[Some(7)]),
+            instant: 0,
+            id: 2,
+            row: 1,
+        };
         assert_eq!(number(vec![a, b], 2), vec![10, 10]);
     }
 
     #[test]
     fn null_is_its_own_group_in_any_position() {
-        let k = |a: Option<u128>, b: Option<u128>, row| SeqKey { scope: Scope::new(false, &[a, b]), instant: 0, id: 0, row };
-        let keys = vec![k(Some(1), None, 0), k(Some(1), Some(0), 1), k(Some(1), None, 2)];
+        let k = |a: Option<u128>, b: Option<u128>, row| SeqKey {
+            scope: Scope::new(false, &[a, b]),
+            instant: 0,
+            id: 0,
+            row,
+        };
+        let keys = vec![
+            k(Some(1), None, 0),
+            k(Some(1), Some(0), 1),
+            k(Some(1), None, 2),
+        ];
         assert_eq!(number(keys, 3), vec![10, 10, 20]);
     }
 }

@@ -40,18 +40,23 @@ pub fn rewrite(value: &[u8], root: &str) -> Result<Vec<u8>, String> {
 }
 
 fn url_key(url: &[u8]) -> Result<Vec<u8>, String> {
-    let text = std::str::from_utf8(url).map_err(|_| "storage URL is not valid UTF-8".to_string())?;
+    let text =
+        std::str::from_utf8(url).map_err(|_| "storage URL is not valid UTF-8".to_string())?;
     let path = text.split(['?', '#']).next().unwrap_or("");
     let Some(at) = path.find(OBJECT_PATH) else {
         return Err(format!("URL is not a Supabase Storage object URL: {text}"));
     };
     let rest = &path[at + OBJECT_PATH.len()..];
     let Some(rest) = ACCESS_KINDS.iter().find_map(|k| rest.strip_prefix(k)) else {
-        return Err(format!("Storage URL kind is not public, sign or authenticated: {text}"));
+        return Err(format!(
+            "Storage URL kind is not public, sign or authenticated: {text}"
+        ));
     };
     let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
     if bucket != BUCKET {
-        return Err(format!("Storage URL names bucket {bucket:?}, not {BUCKET:?}"));
+        return Err(format!(
+            "Storage URL names bucket {bucket:?}, not {BUCKET:?}"
+        ));
     }
     percent_decode(key.as_bytes())
 }
@@ -61,7 +66,9 @@ fn percent_decode(s: &[u8]) -> Result<Vec<u8>, String> {
     let mut i = 0;
     while i < s.len() {
         if s[i] == b'%' {
-            let hex = s.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             let v = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
             let Some(v) = v else {
                 return Err("bad percent-escape in Storage URL".into());
@@ -102,7 +109,8 @@ fn check_key(key: &[u8]) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    const KEY: &str = "8c1e0000-0000-4000-8000-000000000001/3f2a0000-0000-4000-8000-000000000002_report.pdf";
+    const KEY: &str =
+        "8c1e0000-0000-4000-8000-000000000001/3f2a0000-0000-4000-8000-000000000002_report.pdf";
 
     fn rw(v: &str) -> Result<String, String> {
         rewrite(v.as_bytes(), DEFAULT_ROOT).map(|b| String::from_utf8(b).unwrap())
@@ -125,7 +133,8 @@ mod tests {
 
     #[test]
     fn url_keys_are_percent_decoded() {
-        let url = "https://x.supabase.co/storage/v1/object/public/life-os-files/a/my%20caf%C3%A9.pdf";
+        let url =
+            "https://x.supabase.co/storage/v1/object/public/life-os-files/a/my%20caf%C3%A9.pdf";
         assert_eq!(rw(url).unwrap(), format!("{DEFAULT_ROOT}/a/my café.pdf"));
     }
 

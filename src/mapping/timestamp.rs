@@ -16,10 +16,18 @@ use nom::{IResult, Parser};
 /// Microseconds since 1970-01-01 00:00 UTC.
 pub type Instant = i64;
 
-fn num<'a>(min: usize, max: usize) -> impl Parser<&'a [u8], Output = u32, Error = nom::error::Error<&'a [u8]>> {
-    map_res(take_while_m_n(min, max, |c: u8| c.is_ascii_digit()), |d: &[u8]| {
-        std::str::from_utf8(d).map_err(|_| ()).and_then(|s| s.parse::<u32>().map_err(|_| ()))
-    })
+fn num<'a>(
+    min: usize,
+    max: usize,
+) -> impl Parser<&'a [u8], Output = u32, Error = nom::error::Error<&'a [u8]>> {
+    map_res(
+        take_while_m_n(min, max, |c: u8| c.is_ascii_digit()),
+        |d: &[u8]| {
+            std::str::from_utf8(d)
+                .map_err(|_| ())
+                .and_then(|s| s.parse::<u32>().map_err(|_| ()))
+        },
+    )
 }
 
 struct Parts {
@@ -54,7 +62,18 @@ fn parts(i: &[u8]) -> IResult<&[u8], Parts> {
     });
     let off = (oh * 3600 + om.unwrap_or(0) * 60 + os.unwrap_or(0)) as i32;
     let offset_secs = if sign == '-' { -off } else { off };
-    Ok((i, Parts { year, month, day, hms: (h, m, s), micros, offset_secs, bc: bc.is_some() }))
+    Ok((
+        i,
+        Parts {
+            year,
+            month,
+            day,
+            hms: (h, m, s),
+            micros,
+            offset_secs,
+            bc: bc.is_some(),
+        },
+    ))
 }
 
 /// Parses a timestamptz field's text. `None` when it is not one.
@@ -69,12 +88,18 @@ pub fn parse(text: &[u8]) -> Option<Instant> {
         return None;
     }
     // Year 1 BC is astronomical year 0.
-    let year = if p.bc { 1 - p.year as i32 } else { p.year as i32 };
+    let year = if p.bc {
+        1 - p.year as i32
+    } else {
+        p.year as i32
+    };
     let date = NaiveDate::from_ymd_opt(year, p.month, p.day)?;
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
     let days = date.signed_duration_since(epoch).num_days();
-    let secs = days * 86_400 + i64::from(p.hms.0 * 3600 + p.hms.1 * 60 + p.hms.2) - i64::from(p.offset_secs);
-    secs.checked_mul(1_000_000)?.checked_add(i64::from(p.micros))
+    let secs = days * 86_400 + i64::from(p.hms.0 * 3600 + p.hms.1 * 60 + p.hms.2)
+        - i64::from(p.offset_secs);
+    secs.checked_mul(1_000_000)?
+        .checked_add(i64::from(p.micros))
 }
 
 #[cfg(test)]
@@ -97,7 +122,10 @@ mod tests {
         assert_eq!(t("1970-01-01 00:00:00.5+00"), 500_000);
         assert_eq!(t("1970-01-01 00:00:00.000001+00"), 1);
         assert_eq!(t("1970-01-01 05:30:00+05:30"), 0);
-        assert_eq!(t("1883-11-18 12:03:58-04:56:02"), t("1883-11-18 17:00:00+00"));
+        assert_eq!(
+            t("1883-11-18 12:03:58-04:56:02"),
+            t("1883-11-18 17:00:00+00")
+        );
     }
 
     #[test]
@@ -110,7 +138,15 @@ mod tests {
 
     #[test]
     fn rejects_non_timestamps() {
-        for bad in ["", "2024-13-01 00:00:00+00", "2024-02-30 00:00:00+00", "2024-01-01", "2024-01-01 00:00:00", "yesterday", "2024-01-01 00:00:00+00 junk"] {
+        for bad in [
+            "",
+            "2024-13-01 00:00:00+00",
+            "2024-02-30 00:00:00+00",
+            "2024-01-01",
+            "2024-01-01 00:00:00",
+            "yesterday",
+            "2024-01-01 00:00:00+00 junk",
+        ] {
             assert_eq!(parse(bad.as_bytes()), None, "{bad}");
         }
     }

@@ -33,8 +33,14 @@ pub enum Finding {
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Finding::BadName(n) => write!(f, "{n}: not named NNNN_name.up.sql or NNNN_name.down.sql"),
-            Finding::Duplicate(v, names) => write!(f, "version {v} is claimed by more than one migration: {}", names.join(", ")),
+            Finding::BadName(n) => {
+                write!(f, "{n}: not named NNNN_name.up.sql or NNNN_name.down.sql")
+            }
+            Finding::Duplicate(v, names) => write!(
+                f,
+                "version {v} is claimed by more than one migration: {}",
+                names.join(", ")
+            ),
             Finding::MissingDown(n) => write!(f, "{n}: no matching .down.sql"),
             Finding::MissingUp(n) => write!(f, "{n}: no matching .up.sql"),
             Finding::Gap(a, b) => write!(f, "versions {a} to {b} are missing from the numbering"),
@@ -58,7 +64,11 @@ fn parse_name(name: &str) -> Option<Parsed<'_>> {
     if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) || rest.is_empty() {
         return None;
     }
-    Some(Parsed { version: num.parse().ok()?, stem, up })
+    Some(Parsed {
+        version: num.parse().ok()?,
+        stem,
+        up,
+    })
 }
 
 /// Checks and assembles migrations from `(file name, contents)` pairs.
@@ -89,7 +99,10 @@ pub fn assemble(files: &[(&str, &str)]) -> Result<Vec<Migration>, Vec<Finding>> 
     let mut prev: Option<i64> = None;
     for (v, stems) in &by_version {
         if stems.len() > 1 {
-            findings.push(Finding::Duplicate(*v, stems.iter().map(|s| s.to_string()).collect()));
+            findings.push(Finding::Duplicate(
+                *v,
+                stems.iter().map(|s| s.to_string()).collect(),
+            ));
         }
         if let Some(p) = prev {
             if *v > p + 1 {
@@ -134,14 +147,29 @@ mod tests {
         assert!(!m.is_empty());
         for (i, mig) in m.iter().enumerate() {
             assert_eq!(mig.version, i as i64 + 1);
-            assert!(!mig.up.trim().is_empty() && !mig.down.trim().is_empty(), "{}", mig.name);
+            assert!(
+                !mig.up.trim().is_empty() && !mig.down.trim().is_empty(),
+                "{}",
+                mig.name
+            );
         }
     }
 
     #[test]
     fn duplicate_numbers_are_rejected() {
-        let files = [("0001_a.up.sql", "x"), ("0001_a.down.sql", "x"), ("0001_b.up.sql", "x"), ("0001_b.down.sql", "x")];
-        assert_eq!(assemble(&files).unwrap_err(), vec![Finding::Duplicate(1, vec!["0001_a".into(), "0001_b".into()])]);
+        let files = [
+            ("0001_a.up.sql", "x"),
+            ("0001_a.down.sql", "x"),
+            ("0001_b.up.sql", "x"),
+            ("0001_b.down.sql", "x"),
+        ];
+        assert_eq!(
+            assemble(&files).unwrap_err(),
+            vec![Finding::Duplicate(
+                1,
+                vec!["0001_a".into(), "0001_b".into()]
+            )]
+        );
     }
 
     #[test]
@@ -149,13 +177,25 @@ mod tests {
         let files = [("0001_a.up.sql", "x"), ("0002_b.down.sql", "x")];
         assert_eq!(
             assemble(&files).unwrap_err(),
-            vec![Finding::MissingDown("0001_a.up.sql".into()), Finding::MissingUp("0002_b.down.sql".into())]
+            vec![
+                Finding::MissingDown("0001_a.up.sql".into()),
+                Finding::MissingUp("0002_b.down.sql".into())
+            ]
         );
     }
 
     #[test]
     fn gaps_and_bad_names_are_rejected() {
-        let files = [("0001_a.up.sql", ""), ("0001_a.down.sql", ""), ("0004_d.up.sql", ""), ("0004_d.down.sql", ""), ("notes.sql", "")];
-        assert_eq!(assemble(&files).unwrap_err(), vec![Finding::BadName("notes.sql".into()), Finding::Gap(2, 3)]);
+        let files = [
+            ("0001_a.up.sql", ""),
+            ("0001_a.down.sql", ""),
+            ("0004_d.up.sql", ""),
+            ("0004_d.down.sql", ""),
+            ("notes.sql", ""),
+        ];
+        assert_eq!(
+            assemble(&files).unwrap_err(),
+            vec![Finding::BadName("notes.sql".into()), Finding::Gap(2, 3)]
+        );
     }
 }

@@ -42,7 +42,9 @@ pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, ()> {
     if codec::is_null(raw) {
         return Ok(None);
     }
-    uuid::Uuid::try_parse_ascii(raw).map(|u| Some(u.as_u128())).map_err(|_| ())
+    uuid::Uuid::try_parse_ascii(raw)
+        .map(|u| Some(u.as_u128()))
+        .map_err(|_| ())
 }
 
 /// The text to name a row by in messages: its raw id, shortened.
@@ -93,7 +95,10 @@ fn check_row(
     let col = |i: usize| plan.input_columns[i].clone();
     for &i in &plan.uuid_fields {
         if uuid_field(fields[i]).is_err() {
-            return Err((col(i), format!("not a valid UUID: {:?}", String::from_utf8_lossy(fields[i]))));
+            return Err((
+                col(i),
+                format!("not a valid UUID: {:?}", String::from_utf8_lossy(fields[i])),
+            ));
         }
     }
     let id = match plan.id {
@@ -112,15 +117,31 @@ fn check_row(
         let (instant, id) = match seq.order {
             Order::Dump => (0, 0),
             Order::Instant(i) => {
-                let t = timestamp::parse(fields[i]).ok_or_else(|| (col(i), format!("not a timestamptz: {:?}", String::from_utf8_lossy(fields[i]))))?;
+                let t = timestamp::parse(fields[i]).ok_or_else(|| {
+                    (
+                        col(i),
+                        format!(
+                            "not a timestamptz: {:?}",
+                            String::from_utf8_lossy(fields[i])
+                        ),
+                    )
+                })?;
                 (t, id.unwrap_or(0))
             }
         };
-        facts.seq.push(SeqKey { scope, instant, id, row });
+        facts.seq.push(SeqKey {
+            scope,
+            instant,
+            id,
+            row,
+        });
     }
     if let Some(v) = plan.provides {
         if let Some(id) = id {
-            facts.index.push((id, uuid_field(fields[v]).map_err(|_| (col(v), "not a valid UUID".to_string()))?));
+            facts.index.push((
+                id,
+                uuid_field(fields[v]).map_err(|_| (col(v), "not a valid UUID".to_string()))?,
+            ));
         }
     }
     for op in &plan.ops {
@@ -149,29 +170,50 @@ impl LookupIndex {
     /// Builds the index; returns the ids that appear more than once.
     pub fn build(mut pairs: Vec<(u128, Option<u128>)>) -> (LookupIndex, Vec<u128>) {
         rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut pairs[..], |p| p.0);
-        let dups = pairs.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| w[0].0).collect();
+        let dups = pairs
+            .windows(2)
+            .filter(|w| w[0].0 == w[1].0)
+            .map(|w| w[0].0)
+            .collect();
         (LookupIndex { pairs }, dups)
     }
 
     /// `None` when `id` is not in the table; `Some(None)` when its value is NULL.
     pub fn get(&self, id: u128) -> Option<Option<u128>> {
-        self.pairs.binary_search_by_key(&id, |p| p.0).ok().map(|i| self.pairs[i].1)
+        self.pairs
+            .binary_search_by_key(&id, |p| p.0)
+            .ok()
+            .map(|i| self.pairs[i].1)
     }
 }
 
 /// Checks that every lookup key of a chunk finds its row.
-pub fn check_lookups(plan: &TablePlan, label: &str, target: &str, data: &[u8], offset: usize, index: &LookupIndex) -> ChunkFacts {
+pub fn check_lookups(
+    plan: &TablePlan,
+    label: &str,
+    target: &str,
+    data: &[u8],
+    offset: usize,
+    index: &LookupIndex,
+) -> ChunkFacts {
     let mut facts = ChunkFacts::default();
     let Some(l) = &plan.lookup else { return facts };
     let mut fields = Vec::with_capacity(plan.width);
     for (at, row) in scan::Rows::new(data) {
         scan::split_fields(row, &mut fields);
-        let Ok(Some(key)) = uuid_field(fields[l.key]) else { continue };
+        let Ok(Some(key)) = uuid_field(fields[l.key]) else {
+            continue;
+        };
         if index.get(key).is_none() {
-            let mut e = DataError::new(format!("{} {} is not in {target}: {} cannot be derived", plan.input_columns[l.key], String::from_utf8_lossy(fields[l.key]), l.column))
-                .at(offset + at)
-                .table(label)
-                .column(plan.input_columns[l.key].clone());
+            let mut e = DataError::new(format!(
+                "{} {} is not in {target}: {} cannot be derived",
+                plan.input_columns[l.key],
+                String::from_utf8_lossy(fields[l.key]),
+                l.column
+            ))
+            .at(offset + at)
+            .table(label)
+            .column(plan.input_columns[l.key].clone());
             if let Some(id) = row_label(plan, &fields) {
                 e = e.row(id);
             }

@@ -51,7 +51,10 @@ pub enum Sink {
 impl Sink {
     pub fn create(out: &Path, force: bool) -> Result<Sink, Error> {
         if out.as_os_str() == "-" {
-            return Ok(Sink::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())));
+            return Ok(Sink::Stdout(BufWriter::with_capacity(
+                1 << 20,
+                io::stdout(),
+            )));
         }
         let dir = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -80,10 +83,22 @@ impl Sink {
     pub fn commit(self) -> Result<(), Error> {
         match self {
             Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io("-", "write", e)),
-            Sink::File { writer, dest, force } => {
-                let tmp = writer.into_inner().map_err(|e| Error::io(&dest, "write", e.into_error()))?;
-                tmp.as_file().sync_all().map_err(|e| Error::io(&dest, "sync", e))?;
-                let persisted = if force { tmp.persist(&dest) } else { tmp.persist_noclobber(&dest) };
+            Sink::File {
+                writer,
+                dest,
+                force,
+            } => {
+                let tmp = writer
+                    .into_inner()
+                    .map_err(|e| Error::io(&dest, "write", e.into_error()))?;
+                tmp.as_file()
+                    .sync_all()
+                    .map_err(|e| Error::io(&dest, "sync", e))?;
+                let persisted = if force {
+                    tmp.persist(&dest)
+                } else {
+                    tmp.persist_noclobber(&dest)
+                };
                 persisted.map_err(|e| Error::io(&dest, "move the finished file to", e.error))?;
                 sync_dir(&dest);
                 Ok(())
@@ -136,7 +151,11 @@ mod tests {
         let sym = dir.path().join("sym.sql");
         std::os::unix::fs::symlink(&input, &sym).unwrap();
         for out in [&input, &link, &sym] {
-            assert!(check_destination(out, &input, true).is_err(), "{}", out.display());
+            assert!(
+                check_destination(out, &input, true).is_err(),
+                "{}",
+                out.display()
+            );
         }
         let other = dir.path().join("other.sql");
         std::fs::write(&other, "y").unwrap();

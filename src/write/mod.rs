@@ -32,9 +32,19 @@ pub fn literal(s: &str) -> String {
 
 pub fn preamble(w: &mut dyn Write, mapping: &str, migrations: &[Migration]) -> io::Result<()> {
     let version = migrations.last().map_or(0, |m| m.version);
-    writeln!(w, "-- dumpshift {} load file: mapping {mapping}, v2 schema version {version}.", env!("CARGO_PKG_VERSION"))?;
-    writeln!(w, "-- Load into an empty database: psql -v ON_ERROR_STOP=1 -f FILE DBNAME")?;
-    writeln!(w, "-- One transaction: the schema, every row, then a proof of the row counts.")?;
+    writeln!(
+        w,
+        "-- dumpshift {} load file: mapping {mapping}, v2 schema version {version}.",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    writeln!(
+        w,
+        "-- Load into an empty database: psql -v ON_ERROR_STOP=1 -f FILE DBNAME"
+    )?;
+    writeln!(
+        w,
+        "-- One transaction: the schema, every row, then a proof of the row counts."
+    )?;
     writeln!(w, "-- Any error leaves the database as it was.\n")?;
     writeln!(w, "\\set ON_ERROR_STOP on")?;
     for set in [
@@ -51,15 +61,26 @@ pub fn preamble(w: &mut dyn Write, mapping: &str, migrations: &[Migration]) -> i
         writeln!(w, "-- migration {:04}_{}.up.sql", m.version, m.name)?;
         writeln!(w, "{}\n", m.up.trim_end())?;
     }
-    writeln!(w, "-- golang-migrate's bookkeeping: the schema is at version {version}, clean.")?;
+    writeln!(
+        w,
+        "-- golang-migrate's bookkeeping: the schema is at version {version}, clean."
+    )?;
     writeln!(w, "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);")?;
-    writeln!(w, "INSERT INTO schema_migrations (version, dirty) VALUES ({version}, false);\n")
+    writeln!(
+        w,
+        "INSERT INTO schema_migrations (version, dirty) VALUES ({version}, false);\n"
+    )
 }
 
 pub fn copy_start(w: &mut dyn Write, t: &TableOut) -> io::Result<()> {
     let cols: Vec<String> = t.columns.iter().map(|c| ident(c)).collect();
     writeln!(w, "-- {} <- {}: {} rows", t.target, t.source, t.rows)?;
-    writeln!(w, "COPY {} ({}) FROM stdin;", ident(t.target), cols.join(", "))
+    writeln!(
+        w,
+        "COPY {} ({}) FROM stdin;",
+        ident(t.target),
+        cols.join(", ")
+    )
 }
 
 pub fn copy_end(w: &mut dyn Write) -> io::Result<()> {
@@ -69,7 +90,10 @@ pub fn copy_end(w: &mut dyn Write) -> io::Result<()> {
 /// The proof: re-count every table inside the transaction and raise, naming
 /// the table, on any difference, so COMMIT is never reached.
 pub fn proof_and_commit(w: &mut dyn Write, tables: &[TableOut]) -> io::Result<()> {
-    writeln!(w, "-- Proof before COMMIT: every table holds exactly the rows dumpshift wrote.")?;
+    writeln!(
+        w,
+        "-- Proof before COMMIT: every table holds exactly the rows dumpshift wrote."
+    )?;
     writeln!(w, "DO $dumpshift$\nDECLARE\n    n bigint;\nBEGIN")?;
     for t in tables {
         writeln!(w, "    SELECT count(*) INTO n FROM {};", ident(t.target))?;

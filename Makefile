@@ -1,0 +1,72 @@
+# dumpshift: build, demo, tests and benchmarks.
+#
+#   make demo    build, migrate the committed example dump into v2_load.sql
+#   make test    the whole test suite, against a throw-away PostgreSQL
+#   make ci      cargo fmt --check, clippy -D warnings, then the test suite
+#
+# System packages are this file's job: `deps` installs what is missing with
+# apt-get when run as root, or stops and prints the exact command.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+PG_VERSION ?= 15
+PG_BIN := /usr/lib/postgresql/$(PG_VERSION)/bin
+export PATH := $(PATH):$(PG_BIN)
+
+EXAMPLE := fixtures/example/life_os_v1_backup.sql
+
+.PHONY: all deps build release demo test ci fmt clippy fixtures bench clean
+
+all: build
+
+# libclang: pg_query's build generates bindings with it.
+# postgresql server + client: the tests start their own throw-away cluster.
+deps:
+	@missing=""; \
+	if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then missing="$$missing libclang-dev clang"; fi; \
+	for b in initdb pg_ctl postgres; do command -v $$b >/dev/null 2>&1 || { missing="$$missing postgresql-$(PG_VERSION)"; break; }; done; \
+	for b in psql pg_dump; do command -v $$b >/dev/null 2>&1 || { missing="$$missing postgresql-client-$(PG_VERSION)"; break; }; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "make deps: installing$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "make deps: missing system packages. Run:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(CARGO) build
+
+release: deps
+	$(CARGO) build --release
+
+demo: release
+	./target/release/dumpshift $(EXAMPLE) -o v2_load.sql --force
+	@echo
+	@echo "Load it into a new database:"
+	@echo "  createdb lifeos && psql -v ON_ERROR_STOP=1 -f v2_load.sql lifeos"
+
+test: deps
+	$(CARGO) test
+
+fmt:
+	$(CARGO) fmt --check
+
+clippy: deps
+	$(CARGO) clippy --all-targets -- -D warnings
+
+ci: fmt clippy test
+
+# Regenerates fixtures/ with the real pg_dump (see fixtures/README.md).
+fixtures: deps
+	scripts/make-fixtures.sh
+
+bench: deps
+	$(CARGO) bench
+
+clean:
+	$(CARGO) clean
+	rm -f v2_load.sql

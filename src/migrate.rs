@@ -61,9 +61,31 @@ struct Work<'a> {
 pub fn run(opts: &Options) -> Result<Summary, Error> {
     atomic::check_destination(&opts.output, &opts.input, opts.force)?;
     let input = Input::open(&opts.input)?;
-    let data = input.bytes();
     let file = opts.input.display().to_string();
-    let fail = |e: DataError| Error::data(&file, data, e);
+    let prepared = prepare(&file, input.bytes(), opts)?;
+    let mut sink = atomic::Sink::create(&opts.output, opts.force)?;
+    let summary = prepared.write(sink.writer())?;
+    sink.commit()?;
+    Ok(summary)
+}
+
+/// A dump that passed every check, ready to be written.
+pub struct Prepared<'a> {
+    file: &'a str,
+    data: &'a [u8],
+    opts: &'a Options,
+    works: Vec<Work<'a>>,
+    summary: Summary,
+}
+
+/// Indexes the dump `data` (named `file` in messages), compiles the mapping
+/// and checks every row. Nothing is written.
+pub fn prepare<'a>(
+    file: &'a str,
+    data: &'a [u8],
+    opts: &'a Options,
+) -> Result<Prepared<'a>, Error> {
+    let fail = |e: DataError| Error::data(file, data, e);
     if data.iter().all(u8::is_ascii_whitespace) {
         return Err(fail(DataError::new(
             "the file is empty: no dump to migrate",
@@ -73,20 +95,31 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     check_encoding(&idx).map_err(fail)?;
     let mut summary = Summary::default();
     let mut works =
-        select(opts, data, &idx, &mut summary).map_err(|errs| report(&file, data, errs, 0))?;
-    check_rows(&mut works).map_err(|(errs, more)| report(&file, data, errs, more))?;
-    let mut sink = atomic::Sink::create(&opts.output, opts.force)?;
-    write_load(opts, &works, sink.writer()).map_err(|e| match e {
-        WriteError::Io(e) => Error::io(&opts.output, "write", e),
-        WriteError::Data(d) => fail(d),
-    })?;
-    sink.commit()?;
-    for w in &works {
-        summary
-            .tables
-            .push((w.label.clone(), w.plan.target.clone(), w.rows));
+        select(opts, data, &idx, &mut summary).map_err(|errs| report(file, data, errs, 0))?;
+    check_rows(&mut works).map_err(|(errs, more)| report(file, data, errs, more))?;
+    Ok(Prepared {
+        file,
+        data,
+        opts,
+        works,
+        summary,
+    })
+}
+
+impl Prepared<'_> {
+    /// Writes the load file to `out`.
+    pub fn write(mut self, out: &mut dyn std::io::Write) -> Result<Summary, Error> {
+        write_load(self.opts, &self.works, out).map_err(|e| match e {
+            WriteError::Io(e) => Error::io(&self.opts.output, "write", e),
+            WriteError::Data(d) => Error::data(self.file, self.data, d),
+        })?;
+        for w in &self.works {
+            self.summary
+                .tables
+                .push((w.label.clone(), w.plan.target.clone(), w.rows));
+        }
+        Ok(self.summary)
     }
-    Ok(summary)
 }
 
 fn report(file: &str, data: &[u8], mut errors: Vec<DataError>, more: usize) -> Error {

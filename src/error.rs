@@ -27,9 +27,14 @@ impl Position {
     }
 }
 
-/// One problem found in the input data.
+/// One problem found in the input data. Boxed, so that `Result`s in hot
+/// loops stay one pointer wide on the error side.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DataError {
+pub struct DataError(Box<Detail>);
+
+/// What a `DataError` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
     /// Byte offset into the input where the problem is.
     pub byte: Option<usize>,
     /// Filled in by `Report::locate` from `byte`.
@@ -42,16 +47,29 @@ pub struct DataError {
     pub message: String,
 }
 
+impl std::ops::Deref for DataError {
+    type Target = Detail;
+    fn deref(&self) -> &Detail {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for DataError {
+    fn deref_mut(&mut self) -> &mut Detail {
+        &mut self.0
+    }
+}
+
 impl DataError {
     pub fn new(message: impl Into<String>) -> Self {
-        DataError {
+        DataError(Box::new(Detail {
             byte: None,
             position: None,
             table: None,
             row_id: None,
             column: None,
             message: message.into(),
-        }
+        }))
     }
 
     pub fn at(mut self, byte: usize) -> Self {

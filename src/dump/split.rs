@@ -216,9 +216,8 @@ impl Words {
         }
         self.count += 1;
         if self.in_routine() && parens == 0 {
-            if w.eq_ignore_ascii_case(b"begin") {
-                self.begin_depth += 1;
-            } else if w.eq_ignore_ascii_case(b"case") && self.begin_depth > 0 {
+            let opens_case = w.eq_ignore_ascii_case(b"case") && self.begin_depth > 0;
+            if w.eq_ignore_ascii_case(b"begin") || opens_case {
                 self.begin_depth += 1;
             } else if w.eq_ignore_ascii_case(b"end") && self.begin_depth > 0 {
                 self.begin_depth -= 1;

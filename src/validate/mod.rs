@@ -37,14 +37,18 @@ impl ChunkFacts {
     }
 }
 
+/// A field that should hold a UUID does not.
+#[derive(Debug)]
+pub struct NotUuid;
+
 /// Parses a raw COPY field as a UUID; `Ok(None)` for NULL.
-pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, ()> {
+pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, NotUuid> {
     if codec::is_null(raw) {
         return Ok(None);
     }
     uuid::Uuid::try_parse_ascii(raw)
         .map(|u| Some(u.as_u128()))
-        .map_err(|_| ())
+        .map_err(|_| NotUuid)
 }
 
 /// The text to name a row by in messages: its raw id, shortened.

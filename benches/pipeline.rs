@@ -30,6 +30,8 @@ fn options() -> Options {
         quiet: true,
         allow_drop: Vec::new(),
         mapping: Description::life_os(),
+        reference: dumpshift::dump::Catalog::from_sql(dumpshift::mapping::LIFE_OS_V1_SCHEMA)
+            .expect("parses"),
     }
 }
 

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::dump::Catalog;
 use crate::error::Error;
-use crate::mapping::{storage_path, Description};
+use crate::mapping::{storage_path, Description, LIFE_OS_V1_SCHEMA};
 use crate::migrate::{self, Options, Summary};
 
 const AFTER_HELP: &str = "\
@@ -84,6 +85,8 @@ impl Cli {
             quiet: self.quiet,
             allow_drop: self.allow_drop.clone(),
             mapping: Description::life_os(),
+            reference: Catalog::from_sql(LIFE_OS_V1_SCHEMA)
+                .expect("the built-in v1 schema parses (tested)"),
         })
     }
 }

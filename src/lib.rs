@@ -13,6 +13,7 @@ pub mod dump;
 pub mod error;
 pub mod exit;
 pub mod input;
+pub mod insert;
 pub mod mapping;
 pub mod migrate;
 pub mod migrations;

@@ -302,3 +302,141 @@ fn unknown_column_is_drift_unless_allowed() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// A fixture's real COPY block for `table`, as editable rows.
+struct Block {
+    before: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+    after: String,
+    /// Byte offset of the first row.
+    rows_at: usize,
+}
+
+impl Block {
+    fn of(text: &str, table: &str) -> Block {
+        let (_, copy) = place(text, &format!("COPY public.{table} ("));
+        let header_end = copy + text[copy..].find('\n').unwrap() + 1;
+        let header = &text[copy..header_end];
+        let columns = header[header.find('(').unwrap() + 1..header.find(')').unwrap()]
+            .split(", ")
+            .map(str::to_string)
+            .collect();
+        let end = header_end + text[header_end..].find("\\.\n").unwrap();
+        let rows = text[header_end..end]
+            .lines()
+            .map(|l| l.split('\t').map(str::to_string).collect())
+            .collect();
+        Block {
+            before: text[..header_end].to_string(),
+            columns,
+            rows,
+            after: text[end..].to_string(),
+            rows_at: header_end,
+        }
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.columns.iter().position(|c| c == name).unwrap()
+    }
+
+    fn text(&self) -> String {
+        let body: String = self.rows.iter().map(|r| r.join("\t") + "\n").collect();
+        format!("{}{}{}", self.before, body, self.after)
+    }
+
+    /// Line and byte of row `i` in `text()`.
+    fn row_place(&self, i: usize) -> (usize, usize) {
+        let byte = self.rows_at
+            + self.rows[..i]
+                .iter()
+                .map(|r| r.join("\t").len() + 1)
+                .sum::<usize>();
+        (self.before.matches('\n').count() + 1 + i, byte)
+    }
+}
+
+#[test]
+fn duplicate_primary_keys_are_refused() {
+    let mut b = Block::of(&plain(), "domains");
+    let dup = b.rows[0].clone();
+    b.rows.push(dup.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "dup.sql", b.text().as_bytes());
+    let (line, byte) = b.row_place(0);
+    assert!(
+        e.contains(&format!(
+            "dup.sql:{line} (byte {byte}): public.domains id {}, column id: duplicate primary key",
+            dup[0]
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn orphan_foreign_keys_are_refused_in_full_and_data_only_dumps() {
+    for fixture_name in ["life_os_v1_plain.sql", "life_os_v1_data_only.sql"] {
+        let text = std::fs::read_to_string(fixture(fixture_name)).unwrap();
+        let mut b = Block::of(&text, "tasks");
+        let (d, p) = (b.col("domain_id"), b.col("project_id"));
+        let i = b.rows.iter().position(|r| r[p] != "\\N").unwrap();
+        b.rows[i][p] = "00000000-0000-4000-8000-00000000dead".into();
+        b.rows[i + 1][d] = "00000000-0000-4000-8000-00000000beef".into();
+        let dir = tempfile::tempdir().unwrap();
+        let e = refuse(dir.path(), fixture_name, b.text().as_bytes());
+        let (line, byte) = b.row_place(i);
+        assert!(
+            e.contains(&format!("{fixture_name}:{line} (byte {byte}): public.tasks id {}, column project_id: project_id 00000000-0000-4000-8000-00000000dead is not in public.projects", b.rows[i][0])),
+            "{e}"
+        );
+        assert!(
+            e.contains("domain_id 00000000-0000-4000-8000-00000000beef is not in public.domains"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn parent_cycles_are_refused_with_the_cycle_spelled_out() {
+    let mut b = Block::of(&plain(), "tasks");
+    let (id, parent) = (b.col("id"), b.col("parent_id"));
+    // A child whose parent is a root: make the root point back at the child.
+    let child = b
+        .rows
+        .iter()
+        .position(|r| {
+            r[parent] != "\\N"
+                && b.rows
+                    .iter()
+                    .any(|q| q[id] == r[parent] && q[parent] == "\\N")
+        })
+        .unwrap();
+    let root = b
+        .rows
+        .iter()
+        .position(|q| q[id] == b.rows[child][parent])
+        .unwrap();
+    b.rows[root][parent] = b.rows[child][id].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "cycle.sql", b.text().as_bytes());
+    let (a, c) = (&b.rows[root][id][..8], &b.rows[child][id][..8]);
+    let want = if a < c {
+        format!("({a}… → {c}… → {a}…)")
+    } else {
+        format!("({c}… → {a}… → {c}…)")
+    };
+    assert!(
+        e.contains("parent_id forms a cycle") && e.contains(&want),
+        "{e}"
+    );
+}
+
+#[test]
+fn invalid_uuids_in_foreign_keys_are_refused() {
+    let mut b = Block::of(&plain(), "notes");
+    let t = b.col("task_id");
+    b.rows[0][t] = "not-a-uuid".into();
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "uuid.sql", b.text().as_bytes());
+    assert!(e.contains("column task_id: not a valid UUID"), "{e}");
+}

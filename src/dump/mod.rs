@@ -40,6 +40,11 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// The catalog of a schema-only SQL text, such as a reference schema.
+    pub fn from_sql(sql: &str) -> Result<Catalog, DataError> {
+        index(sql.as_bytes()).map(|i| i.catalog)
+    }
+
     pub fn get(&self, name: &TableName) -> Option<&TableDef> {
         self.tables.iter().find(|(n, _)| n == name).map(|(_, d)| d)
     }

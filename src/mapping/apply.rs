@@ -4,6 +4,8 @@
 //! decoded and re-encoded. Rows were validated before, so an error here means
 //! the input changed under us, and is reported rather than trusted.
 
+use sha2::{Digest, Sha256};
+
 use super::plan::{Op, TablePlan};
 use super::storage_path;
 use crate::copy::{codec, scan};
@@ -18,8 +20,12 @@ pub struct Context<'a> {
     pub storage_root: &'a str,
 }
 
+/// Per digest column of a plan: `(id, sha256 of the value or None for NULL)`.
+pub type RowHashes = Vec<Vec<(u128, Option<[u8; 32]>)>>;
+
 /// Rewrites the rows of `data` (absolute offset `offset`, first row index
-/// `first_row`) and appends them as v2 COPY rows to `out`.
+/// `first_row`) and appends them as v2 COPY rows to `out`; hashes the values
+/// of the plan's digest columns into `hashes`.
 pub fn rewrite_chunk(
     plan: &TablePlan,
     ctx: &Context,
@@ -27,7 +33,9 @@ pub fn rewrite_chunk(
     offset: usize,
     first_row: usize,
     out: &mut Vec<u8>,
+    hashes: &mut RowHashes,
 ) -> Result<(), DataError> {
+    hashes.resize_with(plan.digests.len(), Vec::new);
     let mut fields: Vec<&[u8]> = Vec::with_capacity(plan.width);
     let mut scratch = Vec::new();
     for (row, (at, line)) in scan::Rows::new(data).enumerate() {
@@ -42,8 +50,23 @@ pub fn rewrite_chunk(
                 .map_err(|m| DataError::new(m).at(offset + at).table(&plan.source))?;
         }
         out.push(b'\n');
+        hash_row(plan, &fields, hashes, &mut scratch);
     }
     Ok(())
+}
+
+fn hash_row(plan: &TablePlan, fields: &[&[u8]], hashes: &mut RowHashes, scratch: &mut Vec<u8>) {
+    let Some(Ok(Some(id))) = plan.id.map(|i| uuid_field(fields[i])) else {
+        return;
+    };
+    for (k, (_, f)) in plan.digests.iter().enumerate() {
+        let value = (!codec::is_null(fields[*f])).then(|| {
+            scratch.clear();
+            codec::decode_into(fields[*f], scratch);
+            Sha256::digest(&scratch[..]).into()
+        });
+        hashes[k].push((id, value));
+    }
 }
 
 #[inline]
@@ -132,11 +155,12 @@ mod tests {
             storage_root: "/srv/f",
         };
         let mut out = Vec::new();
-        let err = rewrite_chunk(&p, &ctx, row.as_bytes(), 0, 0, &mut out).unwrap_err();
+        let err =
+            rewrite_chunk(&p, &ctx, row.as_bytes(), 0, 0, &mut out, &mut Vec::new()).unwrap_err();
         assert!(err.message.contains("backslash"), "{}", err.message);
         let ok = row.replace("a\\\\b.pdf\tapplication", "ab.pdf\tapplication");
         out.clear();
-        rewrite_chunk(&p, &ctx, ok.as_bytes(), 0, 0, &mut out).unwrap();
+        rewrite_chunk(&p, &ctx, ok.as_bytes(), 0, 0, &mut out, &mut Vec::new()).unwrap();
         let want = "00000000-0000-4000-8000-000000000001\t00000000-0000-4000-8000-000000000002\t\\N\t\\N\t\\N\t\\N\ta\\tb.pdf\tA.pdf\t/srv/f/k/ab.pdf\tapplication/pdf\t12\t\\N\t{\"x,y\",NULL}\t2024-01-01 00:00:00-05\t2024-01-02 00:00:00-05\tt\t0\n";
         pretty_assertions::assert_eq!(String::from_utf8(out).unwrap(), want);
     }

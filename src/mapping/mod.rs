@@ -14,6 +14,8 @@ use serde::Deserialize;
 
 /// The built-in Life OS v1 -> v2 mapping.
 pub const LIFE_OS: &str = include_str!("../../mappings/life_os.toml");
+/// The Life OS v1 schema: the foreign keys to check when a dump carries no DDL.
+pub const LIFE_OS_V1_SCHEMA: &str = include_str!("../../mappings/life_os_v1.sql");
 
 /// A whole mapping: which schema it reads and how each table becomes a v2 table.
 #[derive(Clone, Debug, Deserialize)]
@@ -46,6 +48,10 @@ pub struct TableDesc {
     /// v1 columns deliberately not carried over.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// v2 columns (copied ones) whose content the load proves by digest
+    /// before COMMIT, beside the ids every table proves.
+    #[serde(default)]
+    pub digest: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -66,6 +66,8 @@ pub struct TablePlan {
     pub provides: Option<usize>,
     /// Fields interpreted as UUIDs (keys and scopes): checked before output.
     pub uuid_fields: Vec<usize>,
+    /// (v2 column, input field) pairs whose content is proven by digest.
+    pub digests: Vec<(String, usize)>,
 }
 
 impl TablePlan {
@@ -126,6 +128,7 @@ pub fn compile(
         lookup: None,
         provides: None,
         uuid_fields: Vec::new(),
+        digests: Vec::new(),
     };
     for col in &desc.columns {
         let rule = match col.rule() {
@@ -213,6 +216,19 @@ pub fn compile(
     }
     plan.uuid_fields.sort_unstable();
     plan.uuid_fields.dedup();
+    for name in &desc.digest {
+        match plan
+            .columns
+            .iter()
+            .position(|c| c == name)
+            .map(|k| &plan.ops[k])
+        {
+            Some(Op::Field(i)) if plan.id.is_some() => plan.digests.push((name.clone(), *i)),
+            _ => errors.push(PlanError::Invalid(format!(
+                "digest column {name} must be a copied column of a table with id"
+            ))),
+        }
+    }
     if errors.is_empty() {
         Ok(plan)
     } else {

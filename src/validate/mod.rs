@@ -5,6 +5,8 @@
 //! table, the row's id, the column and the byte offset; the run goes on so
 //! that one report can list many problems.
 
+pub mod keys;
+
 use crate::copy::{codec, scan};
 use crate::error::DataError;
 use crate::mapping::plan::{Op, Order, TablePlan};
@@ -22,6 +24,10 @@ pub struct ChunkFacts {
     pub seq: Vec<SeqKey>,
     /// `(id, value)` pairs for the lookup index this table provides.
     pub index: Vec<(u128, Option<u128>)>,
+    /// Every row's id.
+    pub ids: Vec<u128>,
+    /// `(id, parent)` for rows whose self-referencing key is set.
+    pub parents: Vec<(u128, u128)>,
     pub errors: Vec<DataError>,
     /// Problems beyond those kept in `errors`.
     pub more_errors: usize,
@@ -59,7 +65,15 @@ pub fn row_label(plan: &TablePlan, fields: &[&[u8]]) -> Option<String> {
 }
 
 /// Validates the rows of one chunk at absolute offset `offset`.
-pub fn scan_chunk(plan: &TablePlan, label: &str, data: &[u8], offset: usize) -> ChunkFacts {
+/// `self_fk` is the field of a key that references this same table
+/// (`tasks.parent_id`), whose edges are collected to find cycles.
+pub fn scan_chunk(
+    plan: &TablePlan,
+    label: &str,
+    self_fk: Option<usize>,
+    data: &[u8],
+    offset: usize,
+) -> ChunkFacts {
     let mut facts = ChunkFacts::default();
     let mut fields: Vec<&[u8]> = Vec::with_capacity(plan.width);
     let mut scratch = Vec::new();
@@ -81,7 +95,7 @@ pub fn scan_chunk(plan: &TablePlan, label: &str, data: &[u8], offset: usize) -> 
             Some(id) => e.row(id.clone()),
             None => e,
         };
-        if let Err(e) = check_row(plan, &fields, row_no, &mut facts, &mut scratch) {
+        if let Err(e) = check_row(plan, &fields, row_no, self_fk, &mut facts, &mut scratch) {
             facts.fail(with_row(err(e.1)).column(e.0));
         }
     }
@@ -93,6 +107,7 @@ fn check_row(
     plan: &TablePlan,
     fields: &[&[u8]],
     row: u32,
+    self_fk: Option<usize>,
     facts: &mut ChunkFacts,
     scratch: &mut Vec<u8>,
 ) -> Result<(), (String, String)> {
@@ -109,6 +124,12 @@ fn check_row(
         Some(i) => uuid_field(fields[i]).ok().flatten(),
         None => None,
     };
+    if let Some(id) = id {
+        facts.ids.push(id);
+        if let Some(Ok(Some(parent))) = self_fk.map(|f| uuid_field(fields[f])) {
+            facts.parents.push((id, parent));
+        }
+    }
     if let Some(seq) = &plan.sequence {
         let uuid = |i: &usize| uuid_field(fields[*i]).ok().flatten();
         let primary: Vec<Option<u128>> = seq.scope.iter().map(uuid).collect();
@@ -171,15 +192,10 @@ pub struct LookupIndex {
 }
 
 impl LookupIndex {
-    /// Builds the index; returns the ids that appear more than once.
-    pub fn build(mut pairs: Vec<(u128, Option<u128>)>) -> (LookupIndex, Vec<u128>) {
+    /// Builds the index (duplicate ids are reported by the key checks).
+    pub fn build(mut pairs: Vec<(u128, Option<u128>)>) -> LookupIndex {
         rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut pairs[..], |p| p.0);
-        let dups = pairs
-            .windows(2)
-            .filter(|w| w[0].0 == w[1].0)
-            .map(|w| w[0].0)
-            .collect();
-        (LookupIndex { pairs }, dups)
+        LookupIndex { pairs }
     }
 
     /// `None` when `id` is not in the table; `Some(None)` when its value is NULL.
@@ -189,40 +205,4 @@ impl LookupIndex {
             .ok()
             .map(|i| self.pairs[i].1)
     }
-}
-
-/// Checks that every lookup key of a chunk finds its row.
-pub fn check_lookups(
-    plan: &TablePlan,
-    label: &str,
-    target: &str,
-    data: &[u8],
-    offset: usize,
-    index: &LookupIndex,
-) -> ChunkFacts {
-    let mut facts = ChunkFacts::default();
-    let Some(l) = &plan.lookup else { return facts };
-    let mut fields = Vec::with_capacity(plan.width);
-    for (at, row) in scan::Rows::new(data) {
-        scan::split_fields(row, &mut fields);
-        let Ok(Some(key)) = uuid_field(fields[l.key]) else {
-            continue;
-        };
-        if index.get(key).is_none() {
-            let mut e = DataError::new(format!(
-                "{} {} is not in {target}: {} cannot be derived",
-                plan.input_columns[l.key],
-                String::from_utf8_lossy(fields[l.key]),
-                l.column
-            ))
-            .at(offset + at)
-            .table(label)
-            .column(plan.input_columns[l.key].clone());
-            if let Some(id) = row_label(plan, &fields) {
-                e = e.row(id);
-            }
-            facts.fail(e);
-        }
-    }
-    facts
 }

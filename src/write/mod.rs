@@ -7,6 +7,7 @@
 //! left as it was.
 
 pub mod atomic;
+pub mod digest;
 
 use std::io::{self, Write};
 
@@ -18,6 +19,8 @@ pub struct TableOut<'a> {
     pub source: String,
     pub columns: &'a [String],
     pub rows: u64,
+    /// (v2 column, expected sha256 hex) pairs the proof recomputes in SQL.
+    pub digests: Vec<(String, String)>,
 }
 
 /// Quotes an identifier for PostgreSQL, always, so any mapping's names work.
@@ -94,7 +97,10 @@ pub fn proof_and_commit(w: &mut dyn Write, tables: &[TableOut]) -> io::Result<()
         w,
         "-- Proof before COMMIT: every table holds exactly the rows dumpshift wrote."
     )?;
-    writeln!(w, "DO $dumpshift$\nDECLARE\n    n bigint;\nBEGIN")?;
+    writeln!(
+        w,
+        "DO $dumpshift$\nDECLARE\n    n bigint;\n    d text;\nBEGIN"
+    )?;
     for t in tables {
         writeln!(w, "    SELECT count(*) INTO n FROM {};", ident(t.target))?;
         writeln!(
@@ -103,6 +109,21 @@ pub fn proof_and_commit(w: &mut dyn Write, tables: &[TableOut]) -> io::Result<()
             rows = t.rows,
             name = literal(t.target)
         )?;
+        for (column, want) in &t.digests {
+            writeln!(
+                w,
+                "    SELECT {} INTO d FROM {};",
+                digest::sql(column),
+                ident(t.target)
+            )?;
+            writeln!(
+                w,
+                "    IF d <> {want} THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', {name}, {col}, d, {want}; END IF;",
+                want = literal(want),
+                name = literal(t.target),
+                col = literal(column)
+            )?;
+        }
     }
     writeln!(w, "END\n$dumpshift$;\n")?;
     writeln!(w, "COMMIT;")

@@ -826,29 +826,54 @@ COPY "reminders" ("id", "entity_type", "entity_id", "remind_at", "note", "is_sen
 DO $dumpshift$
 DECLARE
     n bigint;
+    d text;
 BEGIN
     SELECT count(*) INTO n FROM "domains";
     IF n <> 3 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'domains', n, 3; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "domains";
+    IF d <> '77bdfeb9a0ffade47ebf391312a1a83b8dd7223ab7fffcf76d85393af844b7a0' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'domains', 'id', d, '77bdfeb9a0ffade47ebf391312a1a83b8dd7223ab7fffcf76d85393af844b7a0'; END IF;
     SELECT count(*) INTO n FROM "areas";
     IF n <> 5 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'areas', n, 5; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "areas";
+    IF d <> '4d33977dcf4be4c11357088946717a14aad62bd89b45c834d239487999ef306c' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'areas', 'id', d, '4d33977dcf4be4c11357088946717a14aad62bd89b45c834d239487999ef306c'; END IF;
     SELECT count(*) INTO n FROM "projects";
     IF n <> 10 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'projects', n, 10; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "projects";
+    IF d <> 'a8b52af14703c0bfb61d8b3fc64fe1b25eb341d4a62f1aeffd16fbc16b030602' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'projects', 'id', d, 'a8b52af14703c0bfb61d8b3fc64fe1b25eb341d4a62f1aeffd16fbc16b030602'; END IF;
     SELECT count(*) INTO n FROM "context_types";
     IF n <> 6 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'context_types', n, 6; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "context_types";
+    IF d <> '4780af6b0385f02639d1eec2ff720545a53da0b743656b5736c9407aa38f7a3b' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'context_types', 'id', d, '4780af6b0385f02639d1eec2ff720545a53da0b743656b5736c9407aa38f7a3b'; END IF;
     SELECT count(*) INTO n FROM "tasks";
     IF n <> 40 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'tasks', n, 40; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "tasks";
+    IF d <> '098e0c44dad59b0b540245c4357a6c3637f9915067d6d3816f8bfe85f096bc10' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'tasks', 'id', d, '098e0c44dad59b0b540245c4357a6c3637f9915067d6d3816f8bfe85f096bc10'; END IF;
     SELECT count(*) INTO n FROM "notes";
     IF n <> 8 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'notes', n, 8; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "notes";
+    IF d <> 'df9824dd54cb4863b61f8da1f79429baa7aea82ada2acf1236d2be8769ea29c9' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'notes', 'id', d, 'df9824dd54cb4863b61f8da1f79429baa7aea82ada2acf1236d2be8769ea29c9'; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text || ':' || coalesce(encode(sha256(convert_to("body", 'UTF8')), 'hex'), 'NULL'), E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "notes";
+    IF d <> 'fd9740fa321975ae47cff2ebbcbbbb705e7b7afa589695770fa08f1b0b704db1' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'notes', 'body', d, 'fd9740fa321975ae47cff2ebbcbbbb705e7b7afa589695770fa08f1b0b704db1'; END IF;
     SELECT count(*) INTO n FROM "capture";
     IF n <> 6 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'capture', n, 6; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "capture";
+    IF d <> 'b0ab3c5969198b6aaac4ff10e77f4061d2208ab3e74b94b8b40a5c867bc145d9' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'capture', 'id', d, 'b0ab3c5969198b6aaac4ff10e77f4061d2208ab3e74b94b8b40a5c867bc145d9'; END IF;
     SELECT count(*) INTO n FROM "bookmarks";
     IF n <> 8 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'bookmarks', n, 8; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "bookmarks";
+    IF d <> 'c8c13b54d20b6e6b01134e2353c9292b19cd7afb6794d0cefbf3a47220895c11' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'bookmarks', 'id', d, 'c8c13b54d20b6e6b01134e2353c9292b19cd7afb6794d0cefbf3a47220895c11'; END IF;
     SELECT count(*) INTO n FROM "files";
     IF n <> 6 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'files', n, 6; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "files";
+    IF d <> 'b4a00f7381715136ecbbed7afbd714a41fd0ff09694ae16d6a6bb9ebdb2f3e90' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'files', 'id', d, 'b4a00f7381715136ecbbed7afbd714a41fd0ff09694ae16d6a6bb9ebdb2f3e90'; END IF;
     SELECT count(*) INTO n FROM "daily_focus";
     IF n <> 15 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'daily_focus', n, 15; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "daily_focus";
+    IF d <> 'c6748fa8c27161de38f663352ed2cffe1fa0a706ee3c0072f0376faeda7ce8d2' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'daily_focus', 'id', d, 'c6748fa8c27161de38f663352ed2cffe1fa0a706ee3c0072f0376faeda7ce8d2'; END IF;
     SELECT count(*) INTO n FROM "reminders";
     IF n <> 0 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'reminders', n, 0; END IF;
+    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "reminders";
+    IF d <> 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'reminders', 'id', d, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'; END IF;
 END
 $dumpshift$;
 

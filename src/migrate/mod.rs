@@ -7,19 +7,17 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use rayon::prelude::*;
+mod check;
+mod output;
 
 use crate::copy::scan;
-use crate::dump::{self, CopyBlock, DumpIndex, TableName};
+use crate::dump::{self, Catalog, CopyBlock, DumpIndex, TableName};
 use crate::error::{DataError, Error, Report};
 use crate::input::Input;
-use crate::mapping::apply::{self, Context};
 use crate::mapping::plan::{self, PlanError, TablePlan};
-use crate::mapping::{sequence, Description};
-use crate::migrations;
-use crate::progress::Progress;
-use crate::validate::{self, ChunkFacts, LookupIndex, MAX_ERRORS};
-use crate::write::{self, atomic, TableOut};
+use crate::mapping::Description;
+use crate::validate::{LookupIndex, MAX_ERRORS};
+use crate::write::atomic;
 
 /// How big a piece of a table one worker takes at a time.
 pub const CHUNK_BYTES: usize = 1 << 20;
@@ -33,6 +31,9 @@ pub struct Options {
     /// `table.column` pairs the user agreed to drop.
     pub allow_drop: Vec<String>,
     pub mapping: Description,
+    /// The source schema's DDL, for foreign keys when a dump has none
+    /// (data-only dumps).
+    pub reference: Catalog,
 }
 
 /// What the migration did, for the summary on stderr.
@@ -56,6 +57,19 @@ struct Work<'a> {
     rows: u64,
     numbers: Option<Vec<u32>>,
     index: Option<LookupIndex>,
+    /// Foreign keys to check, and the field of one pointing at this table.
+    fks: Vec<Fk>,
+    self_fk: Option<usize>,
+    /// Every row's id, sorted.
+    ids: Vec<u128>,
+}
+
+/// A single-column foreign key onto another mapped table's `id`.
+struct Fk {
+    field: usize,
+    /// The referenced table's index in the works; `None` if it is not in the dump.
+    target: Option<usize>,
+    target_label: String,
 }
 
 pub fn run(opts: &Options) -> Result<Summary, Error> {
@@ -96,7 +110,7 @@ pub fn prepare<'a>(
     let mut summary = Summary::default();
     let mut works =
         select(opts, data, &idx, &mut summary).map_err(|errs| report(file, data, errs, 0))?;
-    check_rows(&mut works).map_err(|(errs, more)| report(file, data, errs, more))?;
+    check::check_rows(&mut works).map_err(|(errs, more)| report(file, data, errs, more))?;
     Ok(Prepared {
         file,
         data,
@@ -109,9 +123,9 @@ pub fn prepare<'a>(
 impl Prepared<'_> {
     /// Writes the load file to `out`.
     pub fn write(mut self, out: &mut dyn std::io::Write) -> Result<Summary, Error> {
-        write_load(self.opts, &self.works, out).map_err(|e| match e {
-            WriteError::Io(e) => Error::io(&self.opts.output, "write", e),
-            WriteError::Data(d) => Error::data(self.file, self.data, d),
+        output::write_load(self.opts, &self.works, out).map_err(|e| match e {
+            output::WriteError::Io(e) => Error::io(&self.opts.output, "write", e),
+            output::WriteError::Data(d) => Error::data(self.file, self.data, d),
         })?;
         for w in &self.works {
             self.summary
@@ -210,6 +224,8 @@ fn select<'a>(
         )));
     }
     link_lookups(&mut works, &mut errors);
+    let catalog = |n: &TableName| idx.catalog.get(n).or_else(|| opts.reference.get(n));
+    resolve_keys(&mut works, schema, &catalog);
     if errors.is_empty() {
         Ok(works)
     } else {
@@ -238,6 +254,9 @@ fn work<'a>(plan: TablePlan, name: TableName, data: &'a [u8], block: &CopyBlock)
         rows: 0,
         numbers: None,
         index: None,
+        fks: Vec::new(),
+        self_fk: None,
+        ids: Vec::new(),
     }
 }
 
@@ -281,182 +300,47 @@ fn link_lookups(works: &mut [Work], errors: &mut Vec<DataError>) {
     }
 }
 
-/// Checks every row, then builds the whole-table structures.
-fn check_rows(works: &mut [Work]) -> Result<(), (Vec<DataError>, usize)> {
-    let jobs: Vec<(usize, usize)> = works
-        .iter()
-        .enumerate()
-        .flat_map(|(t, w)| (0..w.chunks.len()).map(move |c| (t, c)))
-        .collect();
-    let facts: Vec<ChunkFacts> = jobs
-        .par_iter()
-        .map(|&(t, c)| {
-            let w = &works[t];
-            let r = w.chunks[c].clone();
-            validate::scan_chunk(&w.plan, &w.label, &w.payload[r.clone()], w.offset + r.start)
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let mut more = 0;
-    let mut per_table: Vec<Vec<ChunkFacts>> = works.iter().map(|_| Vec::new()).collect();
-    for ((t, _), mut f) in jobs.into_iter().zip(facts) {
-        errors.append(&mut f.errors);
-        more += f.more_errors;
-        per_table[t].push(f);
-    }
-    for (w, facts) in works.iter_mut().zip(per_table) {
-        gather(w, facts, &mut errors);
-    }
-    if errors.is_empty() {
-        let (mut e, m) = check_all_lookups(works);
-        errors.append(&mut e);
-        more += m;
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err((errors, more))
-    }
-}
-
-/// Turns a table's chunk facts into row offsets, sort orders and its index.
-fn gather(w: &mut Work, facts: Vec<ChunkFacts>, errors: &mut Vec<DataError>) {
-    let mut seq = Vec::new();
-    let mut pairs = Vec::new();
-    let mut row = 0usize;
-    for f in facts {
-        w.first_rows.push(row);
-        seq.extend(f.seq.into_iter().map(|mut k| {
-            k.row += row as u32;
-            k
-        }));
-        pairs.extend(f.index);
-        row += f.rows as usize;
-    }
-    w.rows = row as u64;
-    if row > (i32::MAX / 10) as usize && w.plan.sequence.is_some() {
-        errors.push(
-            DataError::new("too many rows for a sequential sort_order (integer)")
-                .table(w.label.clone()),
-        );
-    }
-    if w.plan.sequence.is_some() {
-        w.numbers = Some(sequence::number(seq, row));
-    }
-    if w.plan.provides.is_some() {
-        let (index, dups) = LookupIndex::build(pairs);
-        for d in dups.into_iter().take(MAX_ERRORS) {
-            errors.push(
-                DataError::new("duplicate primary key")
-                    .table(w.label.clone())
-                    .row(uuid::Uuid::from_u128(d).to_string())
-                    .column("id"),
-            );
-        }
-        w.index = Some(index);
-    }
-}
-
-fn check_all_lookups(works: &[Work]) -> (Vec<DataError>, usize) {
-    let mut errors = Vec::new();
-    let mut more = 0;
-    for w in works {
-        let Some(l) = &w.plan.lookup else { continue };
-        let Some(target) = works.iter().find(|t| t.plan.source == l.table) else {
-            continue;
-        };
-        let Some(index) = &target.index else { continue };
-        let facts: Vec<ChunkFacts> = w
-            .chunks
-            .par_iter()
-            .map(|r| {
-                validate::check_lookups(
-                    &w.plan,
-                    &w.label,
-                    &target.label,
-                    &w.payload[r.clone()],
-                    w.offset + r.start,
-                    index,
-                )
-            })
-            .collect();
-        for mut f in facts {
-            errors.append(&mut f.errors);
-            more += f.more_errors;
-        }
-    }
-    (errors, more)
-}
-
-enum WriteError {
-    Io(std::io::Error),
-    Data(DataError),
-}
-
-impl From<std::io::Error> for WriteError {
-    fn from(e: std::io::Error) -> Self {
-        WriteError::Io(e)
-    }
-}
-
-fn write_load(
-    opts: &Options,
-    works: &[Work],
-    out: &mut dyn std::io::Write,
-) -> Result<(), WriteError> {
-    let migrations = migrations::embedded();
-    write::preamble(out, &opts.mapping.name, &migrations)?;
-    let total: u64 = works.iter().map(|w| w.payload.len() as u64).sum();
-    let progress = Progress::bytes(total, "rewriting", opts.quiet);
-    let window = rayon::current_num_threads() * 4;
-    for w in works {
-        let t = table_out(w);
-        write::copy_start(out, &t)?;
-        let ctx = Context {
-            sequence: w.numbers.as_deref(),
-            lookup: w
-                .plan
-                .lookup
-                .as_ref()
-                .and_then(|l| works.iter().find(|t| t.plan.source == l.table))
-                .and_then(|t| t.index.as_ref()),
-            storage_root: &opts.storage_root,
-        };
-        for group in (0..w.chunks.len()).collect::<Vec<_>>().chunks(window) {
-            let outs: Vec<Result<Vec<u8>, DataError>> = group
-                .par_iter()
-                .map(|&c| {
-                    let r = w.chunks[c].clone();
-                    let mut buf = Vec::with_capacity(r.len() + r.len() / 4);
-                    apply::rewrite_chunk(
-                        &w.plan,
-                        &ctx,
-                        &w.payload[r.clone()],
-                        w.offset + r.start,
-                        w.first_rows[c],
-                        &mut buf,
-                    )?;
-                    Ok(buf)
-                })
-                .collect();
-            for (o, &c) in outs.into_iter().zip(group) {
-                out.write_all(&o.map_err(WriteError::Data)?)?;
-                progress.inc(w.chunks[c].len() as u64);
+/// Finds each table's single-column foreign keys onto mapped tables, from the
+/// dump's DDL or the reference schema. A lookup key counts as one too: the
+/// value it derives must exist.
+fn resolve_keys<'c>(
+    works: &mut [Work],
+    schema: &str,
+    catalog: &dyn Fn(&TableName) -> Option<&'c dump::TableDef>,
+) {
+    let names: Vec<String> = works.iter().map(|w| w.plan.source.clone()).collect();
+    for (me, w) in works.iter_mut().enumerate() {
+        let mut wanted: Vec<(String, String)> = Vec::new();
+        if let Some(def) = catalog(&TableName::new(schema, &w.plan.source)) {
+            for fk in &def.foreign_keys {
+                let onto_id = fk.ref_columns.is_empty() || fk.ref_columns == ["id"];
+                if fk.columns.len() == 1 && onto_id && fk.ref_table.schema == schema {
+                    wanted.push((fk.columns[0].clone(), fk.ref_table.name.clone()));
+                }
             }
         }
-        write::copy_end(out)?;
-    }
-    progress.finish();
-    let tables: Vec<TableOut> = works.iter().map(table_out).collect();
-    write::proof_and_commit(out, &tables)?;
-    Ok(())
-}
-
-fn table_out<'a>(w: &'a Work) -> TableOut<'a> {
-    TableOut {
-        target: &w.plan.target,
-        source: w.label.clone(),
-        columns: &w.plan.columns,
-        rows: w.rows,
+        if let Some(l) = &w.plan.lookup {
+            wanted.push((w.plan.input_columns[l.key].clone(), l.table.clone()));
+        }
+        for (column, table) in wanted {
+            let Some(field) = w.plan.field(&column) else {
+                continue;
+            };
+            if w.fks.iter().any(|f| f.field == field) {
+                continue;
+            }
+            let target = names.iter().position(|n| *n == table);
+            if target == Some(me) {
+                w.self_fk = Some(field);
+            }
+            w.plan.uuid_fields.push(field);
+            w.fks.push(Fk {
+                field,
+                target,
+                target_label: format!("{schema}.{table}"),
+            });
+        }
+        w.plan.uuid_fields.sort_unstable();
+        w.plan.uuid_fields.dedup();
     }
 }

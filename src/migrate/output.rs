@@ -1,0 +1,112 @@
+//! The writing phase: the load file's preamble and schema, then each table's
+//! chunks rewritten in parallel and written in order, then the proof.
+
+use rayon::prelude::*;
+
+use super::{Options, Work};
+use crate::error::DataError;
+use crate::mapping::apply::{self, Context, RowHashes};
+use crate::migrations;
+use crate::progress::Progress;
+use crate::write::digest;
+use crate::write::{self, TableOut};
+
+pub enum WriteError {
+    Io(std::io::Error),
+    Data(DataError),
+}
+
+impl From<std::io::Error> for WriteError {
+    fn from(e: std::io::Error) -> Self {
+        WriteError::Io(e)
+    }
+}
+
+pub fn write_load(
+    opts: &Options,
+    works: &[Work],
+    out: &mut dyn std::io::Write,
+) -> Result<(), WriteError> {
+    let migrations = migrations::embedded();
+    write::preamble(out, &opts.mapping.name, &migrations)?;
+    let total: u64 = works.iter().map(|w| w.payload.len() as u64).sum();
+    let progress = Progress::bytes(total, "rewriting", opts.quiet);
+    let mut tables = Vec::new();
+    for w in works {
+        let hashes = write_table(opts, works, w, out, &progress)?;
+        let mut t = table_out(w);
+        if w.plan.columns.iter().any(|c| c == "id") {
+            t.digests.push(("id".to_string(), digest::ids(&w.ids)));
+        }
+        for ((column, _), rows) in w.plan.digests.iter().zip(hashes) {
+            t.digests.push((column.clone(), digest::values(rows)));
+        }
+        tables.push(t);
+    }
+    progress.finish();
+    write::proof_and_commit(out, &tables)?;
+    Ok(())
+}
+
+/// Writes one table's COPY block; returns its rows' digest-column hashes.
+fn write_table(
+    opts: &Options,
+    works: &[Work],
+    w: &Work,
+    out: &mut dyn std::io::Write,
+    progress: &Progress,
+) -> Result<RowHashes, WriteError> {
+    write::copy_start(out, &table_out(w))?;
+    let lookup = w
+        .plan
+        .lookup
+        .as_ref()
+        .and_then(|l| works.iter().find(|t| t.plan.source == l.table));
+    let ctx = Context {
+        sequence: w.numbers.as_deref(),
+        lookup: lookup.and_then(|t| t.index.as_ref()),
+        storage_root: &opts.storage_root,
+    };
+    let window = rayon::current_num_threads() * 4;
+    let mut hashes: RowHashes = vec![Vec::new(); w.plan.digests.len()];
+    for group in (0..w.chunks.len()).collect::<Vec<_>>().chunks(window) {
+        let outs: Vec<Result<(Vec<u8>, RowHashes), DataError>> = group
+            .par_iter()
+            .map(|&c| {
+                let r = w.chunks[c].clone();
+                let mut buf = Vec::with_capacity(r.len() + r.len() / 4);
+                let mut h = RowHashes::new();
+                apply::rewrite_chunk(
+                    &w.plan,
+                    &ctx,
+                    &w.payload[r.clone()],
+                    w.offset + r.start,
+                    w.first_rows[c],
+                    &mut buf,
+                    &mut h,
+                )?;
+                Ok((buf, h))
+            })
+            .collect();
+        for (o, &c) in outs.into_iter().zip(group) {
+            let (bytes, h) = o.map_err(WriteError::Data)?;
+            out.write_all(&bytes)?;
+            for (all, mut part) in hashes.iter_mut().zip(h) {
+                all.append(&mut part);
+            }
+            progress.inc(w.chunks[c].len() as u64);
+        }
+    }
+    write::copy_end(out)?;
+    Ok(hashes)
+}
+
+fn table_out<'a>(w: &'a Work) -> TableOut<'a> {
+    TableOut {
+        target: &w.plan.target,
+        source: w.label.clone(),
+        columns: &w.plan.columns,
+        rows: w.rows,
+        digests: Vec::new(),
+    }
+}

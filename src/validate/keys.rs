@@ -1,0 +1,152 @@
+//! Keys across whole tables, on compact values only: duplicate primary keys,
+//! foreign keys that point at no row (in a dump the rows come before the
+//! constraints, and partial or hand-edited dumps happen), and `parent_id`
+//! cycles. UUIDs are u128s in sorted vectors; rows are re-read only to name
+//! the offending ones.
+
+use super::{row_label, uuid_field, ChunkFacts};
+use crate::copy::scan;
+use crate::error::DataError;
+use crate::mapping::plan::TablePlan;
+
+/// A foreign key of a table, resolved to the sorted ids of its target.
+pub struct Reference<'a> {
+    /// The referencing field of this table's rows.
+    pub field: usize,
+    /// The referenced table's ids, sorted; empty when that table is absent.
+    pub ids: &'a [u128],
+    /// The referenced table, for messages (`public.tasks`).
+    pub target: &'a str,
+}
+
+/// The ids that occur more than once in `sorted`.
+pub fn duplicates(sorted: &[u128]) -> Vec<u128> {
+    let mut out: Vec<u128> = sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Checks every reference of every row of one chunk.
+pub fn check_references(
+    plan: &TablePlan,
+    label: &str,
+    refs: &[Reference],
+    data: &[u8],
+    offset: usize,
+) -> ChunkFacts {
+    let mut facts = ChunkFacts::default();
+    let mut fields = Vec::with_capacity(plan.width);
+    for (at, row) in scan::Rows::new(data) {
+        if scan::split_fields(row, &mut fields) != plan.width {
+            continue;
+        }
+        for r in refs {
+            let Ok(Some(key)) = uuid_field(fields[r.field]) else {
+                continue;
+            };
+            if r.ids.binary_search(&key).is_err() {
+                let column = &plan.input_columns[r.field];
+                let value = String::from_utf8_lossy(fields[r.field]);
+                let mut e = DataError::new(format!(
+                    "{column} {value} is not in {}: the foreign key has no row to point at",
+                    r.target
+                ))
+                .at(offset + at)
+                .table(label)
+                .column(column.clone());
+                if let Some(id) = row_label(plan, &fields) {
+                    e = e.row(id);
+                }
+                facts.fail(e);
+            }
+        }
+    }
+    facts
+}
+
+/// Finds the cycles among `(id, parent)` edges; each cycle once, starting at
+/// its smallest id, in the order the parent links run.
+pub fn cycles(mut edges: Vec<(u128, u128)>) -> Vec<Vec<u128>> {
+    edges.sort_unstable();
+    let parent_of = |id: u128| {
+        edges
+            .binary_search_by_key(&id, |e| e.0)
+            .ok()
+            .map(|i| edges[i].1)
+    };
+    // 0 = not seen, 1 = on the current walk, 2 = known to end outside a cycle
+    // or already reported.
+    let mut state = vec![0u8; edges.len()];
+    let index = |id: u128| edges.binary_search_by_key(&id, |e| e.0).ok();
+    let mut found = Vec::new();
+    for start in 0..edges.len() {
+        let mut walk = Vec::new();
+        let mut cur = Some(start);
+        while let Some(i) = cur {
+            match state[i] {
+                0 => {
+                    state[i] = 1;
+                    walk.push(i);
+                    cur = parent_of(edges[i].0).and_then(index);
+                }
+                1 => {
+                    let from = walk.iter().position(|&w| w == i).unwrap_or(0);
+                    let mut cycle: Vec<u128> = walk[from..].iter().map(|&w| edges[w].0).collect();
+                    let min = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+                    cycle.rotate_left(min);
+                    found.push(cycle);
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for w in walk {
+            state[w] = 2;
+        }
+    }
+    found
+}
+
+/// Finds the byte offset (absolute) of the row whose id is `id`; used only to
+/// name a row in a message.
+pub fn find_row(plan: &TablePlan, data: &[u8], offset: usize, id: u128) -> Option<usize> {
+    let idf = plan.id?;
+    let mut fields = Vec::with_capacity(plan.width);
+    scan::Rows::new(data).find_map(|(at, row)| {
+        (scan::split_fields(row, &mut fields) == plan.width
+            && uuid_field(fields[idf]).ok().flatten() == Some(id))
+        .then_some(offset + at)
+    })
+}
+
+/// A UUID shortened for messages: its first 8 hex digits and an ellipsis.
+pub fn short(id: u128) -> String {
+    let s = uuid::Uuid::from_u128(id).to_string();
+    format!("{}…", &s[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_are_listed_once() {
+        assert_eq!(duplicates(&[1, 2, 2, 2, 3, 4, 4]), vec![2, 4]);
+        assert!(duplicates(&[]).is_empty());
+    }
+
+    #[test]
+    fn chains_are_not_cycles() {
+        assert!(cycles(vec![(1, 2), (2, 3), (4, 3), (5, 99)]).is_empty());
+    }
+
+    #[test]
+    fn each_cycle_is_found_once_from_its_smallest_id() {
+        let got = cycles(vec![(5, 7), (7, 6), (6, 5), (9, 5), (3, 3), (1, 2)]);
+        assert_eq!(got, vec![vec![3], vec![5, 7, 6]]);
+    }
+}

@@ -440,3 +440,43 @@ fn invalid_uuids_in_foreign_keys_are_refused() {
     let e = refuse(dir.path(), "uuid.sql", b.text().as_bytes());
     assert!(e.contains("column task_id: not a valid UUID"), "{e}");
 }
+
+#[test]
+fn values_the_v2_schema_would_reject_are_refused_offline() {
+    let mut b = Block::of(&plain(), "tasks");
+    let (pr, st, due, title) = (
+        b.col("priority"),
+        b.col("status"),
+        b.col("due_date"),
+        b.col("title"),
+    );
+    b.rows[0][pr] = "7".into();
+    b.rows[1][st] = "someday".into();
+    b.rows[2][due] = "2024-02-30".into();
+    b.rows[3][title] = "\\N".into();
+    b.rows[4][title] = "bad \\377 byte".into();
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "values.sql", b.text().as_bytes());
+    for (i, col, what) in [
+        (
+            0,
+            "priority",
+            "outside the range v2 priority allows (1..=4)",
+        ),
+        (
+            1,
+            "status",
+            "\"someday\" is not one of the values v2 status allows",
+        ),
+        (2, "due_date", "\"2024-02-30\" is not a date"),
+        (3, "title", "NULL, but v2 title is NOT NULL"),
+        (4, "title", "text is not valid UTF-8"),
+    ] {
+        let (line, byte) = b.row_place(i);
+        let want = format!(
+            "values.sql:{line} (byte {byte}): public.tasks id {}, column {col}: ",
+            b.rows[i][0]
+        );
+        assert!(e.contains(&want) && e.contains(what), "{want} {what}\n{e}");
+    }
+}

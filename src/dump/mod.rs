@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::error::DataError;
 use split::{Kind, Splitter};
 use sql::Ddl;
-pub use sql::{ColumnDef, ForeignKey, TableName};
+pub use sql::{Check, ColumnDef, ForeignKey, TableName};
 
 /// A `COPY ... FROM stdin` block of the dump.
 #[derive(Clone, Debug)]
@@ -31,6 +31,7 @@ pub struct TableDef {
     pub columns: Vec<ColumnDef>,
     pub primary_key: Vec<String>,
     pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<Check>,
 }
 
 /// The v1 catalog as far as the dump's DDL tells it (empty for data-only dumps).
@@ -140,9 +141,11 @@ fn note_ddl(catalog: &mut Catalog, ddl: Ddl) {
             columns,
             primary_key,
             foreign_keys,
+            checks,
         } => {
             let def = catalog.entry(table);
             def.columns = columns;
+            def.checks = checks;
             if !primary_key.is_empty() {
                 def.primary_key = primary_key;
             }

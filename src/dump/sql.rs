@@ -55,6 +55,24 @@ pub struct ForeignKey {
     pub ref_columns: Vec<String>,
 }
 
+/// A CHECK constraint of a form dumpshift can evaluate offline. Others are
+/// left to PostgreSQL (the load is one transaction either way).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// `col IN ('a', 'b')` or `col = ANY (ARRAY['a', 'b'])`.
+    In { column: String, values: Vec<String> },
+    /// `col BETWEEN low AND high` (integers).
+    Between { column: String, low: i64, high: i64 },
+    /// `col OP n` with OP one of `>= > <= <` and an integer n.
+    Compare {
+        column: String,
+        op: String,
+        value: i64,
+    },
+    /// `a <> b` between two columns.
+    Differ { a: String, b: String },
+}
+
 /// What one DDL statement tells about the v1 catalog.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Ddl {
@@ -63,6 +81,7 @@ pub enum Ddl {
         columns: Vec<ColumnDef>,
         primary_key: Vec<String>,
         foreign_keys: Vec<ForeignKey>,
+        checks: Vec<Check>,
     },
     AddPrimaryKey {
         table: TableName,
@@ -173,6 +192,7 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
     let mut columns = Vec::new();
     let mut primary_key = Vec::new();
     let mut foreign_keys = Vec::new();
+    let mut checks = Vec::new();
     for elt in &c.table_elts {
         match &elt.node {
             Some(N::ColumnDef(col)) => {
@@ -193,6 +213,7 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
                             primary_key = vec![col.colname.clone()];
                         }
                         Ok(ConstrType::ConstrGenerated) => def.generated = true,
+                        Ok(ConstrType::ConstrCheck) => checks.extend(check(con)),
                         _ => foreign_keys
                             .extend(foreign_key(con, std::slice::from_ref(&col.colname))),
                     }
@@ -201,6 +222,9 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
             }
             Some(N::Constraint(con)) if con.contype == ConstrType::ConstrPrimary as i32 => {
                 primary_key = strings(&con.keys);
+            }
+            Some(N::Constraint(con)) if con.contype == ConstrType::ConstrCheck as i32 => {
+                checks.extend(check(con))
             }
             Some(N::Constraint(con)) => foreign_keys.extend(foreign_key(con, &[])),
             _ => {}
@@ -211,7 +235,92 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
         columns,
         primary_key,
         foreign_keys,
+        checks,
     })
+}
+
+fn check(con: &protobuf::Constraint) -> Option<Check> {
+    let Some(N::AExpr(e)) = con.raw_expr.as_ref()?.node.as_ref() else {
+        return None;
+    };
+    let column = column_ref(e.lexpr.as_deref()?)?;
+    let op = strings(&e.name).pop().unwrap_or_default();
+    let rexpr = e.rexpr.as_deref()?;
+    match protobuf::AExprKind::try_from(e.kind).ok()? {
+        protobuf::AExprKind::AexprIn => Some(Check::In {
+            column,
+            values: list(rexpr)?.iter().map(text_const).collect::<Option<_>>()?,
+        }),
+        protobuf::AExprKind::AexprOpAny if op == "=" => {
+            let Some(N::AArrayExpr(a)) = &rexpr.node else {
+                return None;
+            };
+            Some(Check::In {
+                column,
+                values: a.elements.iter().map(text_const).collect::<Option<_>>()?,
+            })
+        }
+        protobuf::AExprKind::AexprBetween => match list(rexpr)? {
+            [low, high] => Some(Check::Between {
+                column,
+                low: int_const(low)?,
+                high: int_const(high)?,
+            }),
+            _ => None,
+        },
+        protobuf::AExprKind::AexprOp if op == "<>" => Some(Check::Differ {
+            a: column,
+            b: column_ref(rexpr)?,
+        }),
+        protobuf::AExprKind::AexprOp if matches!(op.as_str(), ">=" | ">" | "<=" | "<") => {
+            Some(Check::Compare {
+                column,
+                op,
+                value: int_const(rexpr)?,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn column_ref(n: &protobuf::Node) -> Option<String> {
+    let Some(N::ColumnRef(c)) = &n.node else {
+        return None;
+    };
+    match strings(&c.fields).as_slice() {
+        [name] => Some(name.clone()),
+        _ => None,
+    }
+}
+
+fn list(n: &protobuf::Node) -> Option<&[protobuf::Node]> {
+    match &n.node {
+        Some(N::List(l)) => Some(&l.items),
+        _ => None,
+    }
+}
+
+/// A string constant, possibly cast (`'a'::text`, as pg_dump writes it).
+fn text_const(n: &protobuf::Node) -> Option<String> {
+    match &n.node {
+        Some(N::TypeCast(t)) => text_const(t.arg.as_deref()?),
+        Some(N::AConst(c)) => match &c.val {
+            Some(protobuf::a_const::Val::Sval(s)) => Some(s.sval.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn int_const(n: &protobuf::Node) -> Option<i64> {
+    match &n.node {
+        Some(N::TypeCast(t)) => int_const(t.arg.as_deref()?),
+        Some(N::AConst(c)) => match &c.val {
+            Some(protobuf::a_const::Val::Ival(i)) => Some(i64::from(i.ival)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn foreign_key(con: &protobuf::Constraint, own: &[String]) -> Option<ForeignKey> {
@@ -293,6 +402,43 @@ mod tests {
         );
         assert_eq!(foreign_keys[0].columns, vec!["parent_id"]);
         assert_eq!(foreign_keys[0].ref_table, TableName::new("public", "tasks"));
+    }
+
+    #[test]
+    fn checks_of_the_forms_dumpshift_evaluates() {
+        let sql = "CREATE TABLE t (a text CHECK (a IN ('x', 'y')), b int CHECK (b BETWEEN 1 AND 4), c int CHECK (c >= 0), \
+                   d text, p uuid, id uuid, CONSTRAINT d_check CHECK ((d = ANY (ARRAY['m'::text, 'n'::text]))), \
+                   CHECK (p <> id), CHECK (lower(d) <> 'z'));";
+        let Ddl::CreateTable { checks, .. } = parse_ddl(sql).unwrap() else {
+            panic!("not a table")
+        };
+        assert_eq!(
+            checks,
+            vec![
+                Check::In {
+                    column: "a".into(),
+                    values: vec!["x".into(), "y".into()]
+                },
+                Check::Between {
+                    column: "b".into(),
+                    low: 1,
+                    high: 4
+                },
+                Check::Compare {
+                    column: "c".into(),
+                    op: ">=".into(),
+                    value: 0
+                },
+                Check::In {
+                    column: "d".into(),
+                    values: vec!["m".into(), "n".into()]
+                },
+                Check::Differ {
+                    a: "p".into(),
+                    b: "id".into()
+                },
+            ]
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub fn check_rows(works: &mut [Work]) -> Result<(), Problems> {
                 &w.plan,
                 &w.label,
                 w.self_fk,
+                &w.values,
                 &w.payload[r.clone()],
                 w.offset + r.start,
             )

@@ -16,6 +16,8 @@ use crate::error::{DataError, Error, Report};
 use crate::input::Input;
 use crate::mapping::plan::{self, PlanError, TablePlan};
 use crate::mapping::Description;
+use crate::migrations;
+use crate::validate::values::ValueChecks;
 use crate::validate::{LookupIndex, MAX_ERRORS};
 use crate::write::atomic;
 
@@ -62,6 +64,8 @@ struct Work<'a> {
     self_fk: Option<usize>,
     /// Every row's id, sorted.
     ids: Vec<u128>,
+    /// What the v2 schema will demand of the copied values.
+    values: ValueChecks,
 }
 
 /// A single-column foreign key onto another mapped table's `id`.
@@ -226,6 +230,12 @@ fn select<'a>(
     link_lookups(&mut works, &mut errors);
     let catalog = |n: &TableName| idx.catalog.get(n).or_else(|| opts.reference.get(n));
     resolve_keys(&mut works, schema, &catalog);
+    let v2 = v2_catalog();
+    for w in &mut works {
+        if let Some(def) = v2.get(&TableName::new("public", &w.plan.target)) {
+            w.values = ValueChecks::compile(&w.plan, def);
+        }
+    }
     if errors.is_empty() {
         Ok(works)
     } else {
@@ -257,6 +267,7 @@ fn work<'a>(plan: TablePlan, name: TableName, data: &'a [u8], block: &CopyBlock)
         fks: Vec::new(),
         self_fk: None,
         ids: Vec::new(),
+        values: ValueChecks::default(),
     }
 }
 
@@ -343,4 +354,13 @@ fn resolve_keys<'c>(
         w.plan.uuid_fields.sort_unstable();
         w.plan.uuid_fields.dedup();
     }
+}
+
+/// The v2 schema's catalog, read from the embedded migrations.
+fn v2_catalog() -> Catalog {
+    let sql: String = migrations::embedded()
+        .iter()
+        .map(|m| m.up.clone() + "\n")
+        .collect();
+    Catalog::from_sql(&sql).expect("the embedded migrations parse (tested)")
 }

@@ -6,6 +6,7 @@
 //! that one report can list many problems.
 
 pub mod keys;
+pub mod values;
 
 use crate::copy::{codec, scan};
 use crate::error::DataError;
@@ -71,6 +72,7 @@ pub fn scan_chunk(
     plan: &TablePlan,
     label: &str,
     self_fk: Option<usize>,
+    values: &values::ValueChecks,
     data: &[u8],
     offset: usize,
 ) -> ChunkFacts {
@@ -97,6 +99,8 @@ pub fn scan_chunk(
         };
         if let Err(e) = check_row(plan, &fields, row_no, self_fk, &mut facts, &mut scratch) {
             facts.fail(with_row(err(e.1)).column(e.0));
+        } else if let Err((f, m)) = values.check(&fields, &mut scratch) {
+            facts.fail(with_row(err(m)).column(plan.input_columns[f].clone()));
         }
     }
     facts

@@ -1,0 +1,311 @@
+//! Values the v2 schema would reject at load time, caught offline instead of
+//! halfway through `psql`: types (uuid, date, timestamptz, integers, boolean,
+//! text that is valid UTF-8 without NUL), NOT NULL, and the CHECK forms
+//! `dump::Check` reads. Compiled once per table from the v2 DDL of the
+//! embedded migrations, against the fields the plan copies.
+
+use crate::copy::codec;
+use crate::dump::{Check, TableDef};
+use crate::mapping::plan::{Op, TablePlan};
+use crate::mapping::timestamp;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Ty {
+    Uuid,
+    Date,
+    Timestamptz,
+    Int(i64, i64),
+    Bool,
+    Text,
+    Other,
+}
+
+fn ty(name: &str) -> Ty {
+    match name {
+        "uuid" => Ty::Uuid,
+        "date" => Ty::Date,
+        "timestamptz" => Ty::Timestamptz,
+        "int2" => Ty::Int(i16::MIN.into(), i16::MAX.into()),
+        "int4" => Ty::Int(i32::MIN.into(), i32::MAX.into()),
+        "int8" => Ty::Int(i64::MIN, i64::MAX),
+        "bool" => Ty::Bool,
+        "text" | "varchar" | "bpchar" => Ty::Text,
+        _ => Ty::Other,
+    }
+}
+
+#[derive(Clone, Debug)]
+struct FieldCheck {
+    field: usize,
+    /// The v2 column, for messages.
+    column: String,
+    ty: Ty,
+    not_null: bool,
+    /// Allowed values (COPY-encoded), when a CHECK lists them.
+    allowed: Option<Vec<Vec<u8>>>,
+    range: (i64, i64),
+}
+
+/// A table's compiled value checks.
+#[derive(Clone, Debug, Default)]
+pub struct ValueChecks {
+    fields: Vec<FieldCheck>,
+    /// Pairs of fields that must differ (`CHECK (parent_id <> id)`).
+    differ: Vec<(usize, usize, String)>,
+}
+
+impl ValueChecks {
+    /// Compiles checks for the copied fields of `plan` against `v2`, the
+    /// target table's DDL.
+    pub fn compile(plan: &TablePlan, v2: &TableDef) -> ValueChecks {
+        let field_of = |col: &str| match plan
+            .columns
+            .iter()
+            .position(|c| c == col)
+            .map(|k| &plan.ops[k])
+        {
+            Some(Op::Field(i)) => Some(*i),
+            _ => None,
+        };
+        let mut out = ValueChecks::default();
+        for def in &v2.columns {
+            let Some(field) = field_of(&def.name) else {
+                continue;
+            };
+            let mut fc = FieldCheck {
+                field,
+                column: def.name.clone(),
+                ty: ty(&def.type_name),
+                not_null: def.not_null,
+                allowed: None,
+                range: (i64::MIN, i64::MAX),
+            };
+            if let Ty::Int(lo, hi) = fc.ty {
+                fc.range = (lo, hi);
+            }
+            for c in &v2.checks {
+                narrow(&mut fc, c);
+            }
+            out.fields.push(fc);
+        }
+        for c in &v2.checks {
+            if let Check::Differ { a, b } = c {
+                if let (Some(x), Some(y)) = (field_of(a), field_of(b)) {
+                    out.differ.push((x, y, format!("{a} <> {b}")));
+                }
+            }
+        }
+        out
+    }
+
+    /// Checks one row; the error names the offending field.
+    pub fn check(&self, fields: &[&[u8]], scratch: &mut Vec<u8>) -> Result<(), (usize, String)> {
+        for fc in &self.fields {
+            let raw = fields[fc.field];
+            if codec::is_null(raw) {
+                if fc.not_null {
+                    return Err((fc.field, format!("NULL, but v2 {} is NOT NULL", fc.column)));
+                }
+                continue;
+            }
+            check_value(fc, raw, scratch).map_err(|m| (fc.field, m))?;
+        }
+        for (a, b, what) in &self.differ {
+            if fields[*a] == fields[*b] && !codec::is_null(fields[*a]) {
+                return Err((*a, format!("violates v2 CHECK ({what})")));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn narrow(fc: &mut FieldCheck, c: &Check) {
+    match c {
+        Check::In { column, values } if *column == fc.column => {
+            fc.allowed = Some(
+                values
+                    .iter()
+                    .map(|v| {
+                        let mut e = Vec::new();
+                        codec::encode_into(v.as_bytes(), &mut e);
+                        e
+                    })
+                    .collect(),
+            );
+        }
+        Check::Between { column, low, high } if *column == fc.column => {
+            fc.range = (fc.range.0.max(*low), fc.range.1.min(*high))
+        }
+        Check::Compare { column, op, value } if *column == fc.column => match op.as_str() {
+            ">=" => fc.range.0 = fc.range.0.max(*value),
+            ">" => fc.range.0 = fc.range.0.max(value.saturating_add(1)),
+            "<=" => fc.range.1 = fc.range.1.min(*value),
+            "<" => fc.range.1 = fc.range.1.min(value.saturating_sub(1)),
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn check_value(fc: &FieldCheck, raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+    let show = || String::from_utf8_lossy(&raw[..raw.len().min(60)]).into_owned();
+    match fc.ty {
+        Ty::Uuid if uuid::Uuid::try_parse_ascii(raw).is_err() => {
+            return Err(format!("{:?} is not a uuid (v2 {})", show(), fc.column))
+        }
+        Ty::Date if !is_date(raw) => {
+            return Err(format!("{:?} is not a date (v2 {})", show(), fc.column))
+        }
+        Ty::Timestamptz if timestamp::parse(raw).is_none() => {
+            return Err(format!(
+                "{:?} is not a timestamptz (v2 {})",
+                show(),
+                fc.column
+            ))
+        }
+        Ty::Bool if !matches!(raw, b"t" | b"f" | b"true" | b"false") => {
+            return Err(format!("{:?} is not a boolean (v2 {})", show(), fc.column))
+        }
+        Ty::Int(..) => {
+            let n = std::str::from_utf8(raw)
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok());
+            match n {
+                Some(n) if n >= fc.range.0 && n <= fc.range.1 => {}
+                Some(_) => {
+                    return Err(format!(
+                        "{} is outside the range v2 {} allows ({}..={})",
+                        show(),
+                        fc.column,
+                        fc.range.0,
+                        fc.range.1
+                    ))
+                }
+                None => return Err(format!("{:?} is not an integer (v2 {})", show(), fc.column)),
+            }
+        }
+        _ => {}
+    }
+    if let Some(allowed) = &fc.allowed {
+        if !allowed.iter().any(|a| a == raw) {
+            return Err(format!(
+                "{:?} is not one of the values v2 {} allows",
+                show(),
+                fc.column
+            ));
+        }
+    }
+    if fc.ty == Ty::Text || fc.ty == Ty::Other {
+        text_ok(raw, scratch).map_err(|m| format!("{m} (v2 {})", fc.column))?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL rejects text with NUL or invalid UTF-8; escapes are decoded
+/// first only when the field has any.
+fn text_ok(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), &'static str> {
+    let bytes = if memchr::memchr(b'\\', raw).is_some() {
+        scratch.clear();
+        codec::decode_into(raw, scratch);
+        &scratch[..]
+    } else {
+        raw
+    };
+    if memchr::memchr(0, bytes).is_some() {
+        return Err("text contains a NUL byte");
+    }
+    std::str::from_utf8(bytes)
+        .map(|_| ())
+        .map_err(|_| "text is not valid UTF-8")
+}
+
+/// `YYYY-MM-DD` (4+ digit years, optional ` BC`) or `infinity`/`-infinity`.
+fn is_date(raw: &[u8]) -> bool {
+    if raw == b"infinity" || raw == b"-infinity" {
+        return true;
+    }
+    let s = std::str::from_utf8(raw).unwrap_or("");
+    let (s, bc) = s.strip_suffix(" BC").map_or((s, false), |s| (s, true));
+    let mut parts = s.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let num = |p: &str, n: usize| p.len() >= n && p.bytes().all(|b| b.is_ascii_digit());
+    if !(num(y, 4) && m.len() == 2 && d.len() == 2 && num(m, 2) && num(d, 2)) {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return false;
+    };
+    chrono::NaiveDate::from_ymd_opt(if bc { 1 - y } else { y }, m, d).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fc(ty: Ty) -> FieldCheck {
+        let range = if let Ty::Int(lo, hi) = ty {
+            (lo, hi)
+        } else {
+            (i64::MIN, i64::MAX)
+        };
+        FieldCheck {
+            field: 0,
+            column: "c".into(),
+            ty,
+            not_null: true,
+            allowed: None,
+            range,
+        }
+    }
+
+    fn ok(f: &FieldCheck, raw: &[u8]) -> bool {
+        check_value(f, raw, &mut Vec::new()).is_ok()
+    }
+
+    #[test]
+    fn types() {
+        assert!(
+            ok(&fc(Ty::Date), b"2024-02-29")
+                && ok(&fc(Ty::Date), b"0044-03-15 BC")
+                && ok(&fc(Ty::Date), b"infinity")
+        );
+        assert!(!ok(&fc(Ty::Date), b"2023-02-29") && !ok(&fc(Ty::Date), b"2024-1-01"));
+        assert!(
+            ok(&fc(Ty::Int(-32768, 32767)), b"-32768")
+                && !ok(&fc(Ty::Int(-32768, 32767)), b"40000")
+        );
+        assert!(!ok(&fc(Ty::Int(0, 9)), b"1.5"));
+        assert!(ok(&fc(Ty::Bool), b"t") && !ok(&fc(Ty::Bool), b"maybe"));
+        assert!(ok(&fc(Ty::Text), "héllo\\n".as_bytes()));
+        assert!(
+            !ok(&fc(Ty::Text), b"a\\0b")
+                && !ok(&fc(Ty::Text), b"\xff")
+                && !ok(&fc(Ty::Text), b"\\377")
+        );
+    }
+
+    #[test]
+    fn checks_narrow_ranges_and_sets() {
+        let mut f = fc(Ty::Int(i32::MIN.into(), i32::MAX.into()));
+        narrow(
+            &mut f,
+            &Check::Between {
+                column: "c".into(),
+                low: 1,
+                high: 4,
+            },
+        );
+        assert!(ok(&f, b"4") && !ok(&f, b"5") && !ok(&f, b"0"));
+        let mut f = fc(Ty::Text);
+        narrow(
+            &mut f,
+            &Check::In {
+                column: "c".into(),
+                values: vec!["open".into(), "done".into()],
+            },
+        );
+        assert!(ok(&f, b"open") && !ok(&f, b"archived"));
+    }
+}

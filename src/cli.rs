@@ -121,8 +121,8 @@ fn print_summary(s: &Summary, opts: &Options) {
     for (source, target, rows) in &s.tables {
         eprintln!("  {source:<24} -> {target:<16} {rows:>10} rows");
     }
-    for (table, rows) in &s.ignored {
-        eprintln!("  ignored: {table} ({rows} rows; not part of the mapping)");
+    for (table, size) in &s.ignored {
+        eprintln!("  ignored: {table} ({size}; not part of the mapping)");
     }
     for w in &s.warnings {
         eprintln!("  warning: {w}");

@@ -18,5 +18,6 @@ pub mod mapping;
 pub mod migrate;
 pub mod migrations;
 pub mod progress;
+pub mod rows;
 pub mod validate;
 pub mod write;

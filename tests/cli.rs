@@ -480,3 +480,31 @@ fn values_the_v2_schema_would_reject_are_refused_offline() {
         assert!(e.contains(&want) && e.contains(what), "{want} {what}\n{e}");
     }
 }
+
+#[test]
+fn every_form_of_one_database_gives_the_same_load_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = [
+        "plain",
+        "inserts",
+        "column_inserts",
+        "data_only",
+        "quoted",
+        "permuted",
+    ];
+    let outputs: Vec<Vec<u8>> = forms
+        .iter()
+        .map(|f| {
+            let out = dir.path().join(format!("{f}.sql"));
+            let o = migrate(&fixture(&format!("life_os_v1_{f}.sql")), &out, &[]);
+            assert!(o.status.success(), "{f}: {}", stderr(&o));
+            std::fs::read(&out).unwrap()
+        })
+        .collect();
+    for (f, o) in forms.iter().zip(&outputs) {
+        assert!(
+            o == &outputs[0],
+            "{f} differs from the plain dump's load file"
+        );
+    }
+}

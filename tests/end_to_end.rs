@@ -108,13 +108,11 @@ fn data_only_dump_loads_as_the_mapping_says() {
 }
 
 #[test]
-#[ignore = "dumpshift refuses INSERT-format dumps so far; un-ignore when it reads them"]
 fn dump_with_inserts_loads_as_the_mapping_says() {
     load_and_check(Case::of("life_os_v1_inserts.sql"));
 }
 
 #[test]
-#[ignore = "dumpshift refuses INSERT-format dumps so far; un-ignore when it reads them"]
 fn dump_with_column_inserts_loads_as_the_mapping_says() {
     load_and_check(Case::of("life_os_v1_column_inserts.sql"));
 }

@@ -25,6 +25,18 @@ pub struct CopyBlock {
     pub payload: Range<usize>,
 }
 
+/// The INSERT statements that fill one table.
+#[derive(Clone, Debug)]
+pub struct InsertBlock {
+    pub table: TableName,
+    /// Absolute byte ranges of the statements, `INSERT` to `;`.
+    pub statements: Vec<Range<usize>>,
+    /// The first statement's column list; `None` for `--inserts`.
+    pub columns: Option<Vec<String>>,
+    /// `standard_conforming_strings` where the statements are.
+    pub std_strings: bool,
+}
+
 /// What the dump's DDL says about one table.
 #[derive(Clone, Debug, Default)]
 pub struct TableDef {
@@ -69,8 +81,8 @@ pub struct DumpIndex {
     pub catalog: Catalog,
     /// The value of `SET client_encoding`, if the dump sets it.
     pub client_encoding: Option<(String, usize)>,
-    /// `INSERT INTO` statements per table, with the first one's offset.
-    pub inserts: Vec<(TableName, usize)>,
+    /// `INSERT INTO` statements, grouped by table in order of appearance.
+    pub inserts: Vec<InsertBlock>,
     /// Number of statements (SQL, meta-commands and COPY blocks).
     pub statements: usize,
 }
@@ -81,7 +93,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
     let mut idx = DumpIndex::default();
     let body_start = if data.starts_with(BOM) { BOM.len() } else { 0 };
-    for stmt in Splitter::starting_at(data, body_start) {
+    let mut splitter = Splitter::starting_at(data, body_start);
+    let mut headers = crate::insert::HeaderCache::default();
+    while let Some(stmt) = splitter.next() {
         let stmt = stmt?;
         idx.statements += 1;
         match stmt.kind {
@@ -101,6 +115,15 @@ pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
                     header_at: header.start,
                     payload,
                 });
+            }
+            Kind::Sql { word } if data[word.clone()].eq_ignore_ascii_case(b"insert") => {
+                note_insert(
+                    &mut idx,
+                    &mut headers,
+                    data,
+                    stmt.start..stmt.end,
+                    splitter.std_strings(),
+                )?
             }
             Kind::Sql { word } => note_sql(&mut idx, data, stmt.start..stmt.end, &data[word])?,
             Kind::Meta => {}
@@ -124,8 +147,6 @@ fn note_sql(
         let ddl = sql::parse_ddl(sql)
             .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
         note_ddl(&mut idx.catalog, ddl);
-    } else if word.eq_ignore_ascii_case(b"insert") {
-        note_insert(idx, data, r)?;
     } else if word.eq_ignore_ascii_case(b"set")
         && split::find_ci(text, b"client_encoding").is_some()
     {
@@ -157,17 +178,26 @@ fn note_ddl(catalog: &mut Catalog, ddl: Ddl) {
     }
 }
 
-/// Records which table an INSERT fills; its rows are read by the INSERT lexer.
-fn note_insert(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) -> Result<(), DataError> {
-    let text = &data[r.clone()];
-    // Only the header goes to the parser: everything before VALUES.
-    let cut = split::find_ci(text, b" values").unwrap_or(text.len());
-    let head = std::str::from_utf8(&text[..cut])
-        .map_err(|_| DataError::new("INSERT header is not valid UTF-8").at(r.start))?;
-    let table = sql::parse_insert_table(&format!("{head} VALUES (NULL)"))
-        .map_err(|e| DataError::new(format!("cannot read INSERT header: {e}")).at(r.start))?;
-    if !idx.inserts.iter().any(|(t, _)| *t == table) {
-        idx.inserts.push((table, r.start));
+/// Records which table an INSERT fills; its rows are read later, in parallel.
+fn note_insert(
+    idx: &mut DumpIndex,
+    headers: &mut crate::insert::HeaderCache,
+    data: &[u8],
+    r: Range<usize>,
+    std_strings: bool,
+) -> Result<(), DataError> {
+    let h = headers.parse(&data[r.clone()]).map_err(|e| {
+        let at = r.start + e.byte.unwrap_or(0);
+        e.at(at)
+    })?;
+    match idx.inserts.last_mut() {
+        Some(b) if b.table == h.table => b.statements.push(r),
+        _ => idx.inserts.push(InsertBlock {
+            table: h.table.clone(),
+            statements: vec![r],
+            columns: h.columns.clone(),
+            std_strings,
+        }),
     }
     Ok(())
 }

@@ -69,6 +69,11 @@ impl<'a> Splitter<'a> {
         }
     }
 
+    /// `standard_conforming_strings` as the statements so far have set it.
+    pub fn std_strings(&self) -> bool {
+        self.std_strings
+    }
+
     /// Where the next statement's leading trivia starts.
     pub fn position(&self) -> usize {
         self.pos

@@ -142,18 +142,6 @@ pub fn parse_copy(sql: &str) -> Result<CopyHeader, String> {
     }
 }
 
-/// The table an `INSERT INTO` header names.
-pub fn parse_insert_table(sql: &str) -> Result<TableName, String> {
-    match parse_one(sql)? {
-        Some(NodeEnum::InsertStmt(i)) => i
-            .relation
-            .as_ref()
-            .map(range_name)
-            .ok_or_else(|| "INSERT without a table".into()),
-        _ => Err("not an INSERT statement".into()),
-    }
-}
-
 /// Reads the catalog facts of a DDL statement; anything else is `Ddl::Other`.
 pub fn parse_ddl(sql: &str) -> Result<Ddl, String> {
     Ok(match parse_one(sql)? {

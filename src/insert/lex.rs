@@ -180,15 +180,17 @@ impl<'a> Tuples<'a> {
 }
 
 /// `NULL`, `true`, `false`; any other word is an expression COPY cannot hold.
+/// Booleans come out as `t`/`f`, the bytes `COPY TO` writes, so an INSERT
+/// dump and a COPY dump of one database give the same fields.
 fn word(s: &[u8], at: usize, buf: &mut Vec<u8>) -> Result<usize, DataError> {
     let end = skip_ident(s, at);
     let w = &s[at..end];
     if w.eq_ignore_ascii_case(b"null") {
         buf.extend_from_slice(NULL);
     } else if w.eq_ignore_ascii_case(b"true") {
-        buf.extend_from_slice(b"true");
+        buf.extend_from_slice(b"t");
     } else if w.eq_ignore_ascii_case(b"false") {
-        buf.extend_from_slice(b"false");
+        buf.extend_from_slice(b"f");
     } else if w.eq_ignore_ascii_case(b"default") {
         return Err(DataError::new(
             "DEFAULT in a VALUES list has no COPY equivalent: write the value itself",

@@ -8,8 +8,9 @@ use sha2::{Digest, Sha256};
 
 use super::plan::{Op, TablePlan};
 use super::storage_path;
-use crate::copy::{codec, scan};
+use crate::copy::codec;
 use crate::error::DataError;
+use crate::rows::Chunk;
 use crate::validate::{uuid_field, LookupIndex};
 
 /// What a chunk's rewrite needs beyond the plan.
@@ -23,35 +24,51 @@ pub struct Context<'a> {
 /// Per digest column of a plan: `(id, sha256 of the value or None for NULL)`.
 pub type RowHashes = Vec<Vec<(u128, Option<[u8; 32]>)>>;
 
-/// Rewrites the rows of `data` (absolute offset `offset`, first row index
-/// `first_row`) and appends them as v2 COPY rows to `out`; hashes the values
-/// of the plan's digest columns into `hashes`.
+/// Rewrites the rows of `chunk` (whose first row is the table's `first_row`)
+/// and appends them as v2 COPY rows to `out`; hashes the values of the
+/// plan's digest columns into `hashes`.
 pub fn rewrite_chunk(
     plan: &TablePlan,
     ctx: &Context,
-    data: &[u8],
-    offset: usize,
+    chunk: &Chunk,
     first_row: usize,
     out: &mut Vec<u8>,
     hashes: &mut RowHashes,
 ) -> Result<(), DataError> {
     hashes.resize_with(plan.digests.len(), Vec::new);
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(plan.width);
     let mut scratch = Vec::new();
-    for (row, (at, line)) in scan::Rows::new(data).enumerate() {
-        if scan::split_fields(line, &mut fields) != plan.width {
-            return Err(DataError::new("row changed while it was being read").at(offset + at));
+    let mut row = first_row;
+    let mut failure = None;
+    chunk.for_each(&mut |at, fields| {
+        if let Err(e) = rewrite_row(plan, ctx, fields, row, out, &mut scratch) {
+            failure = Some(e.at(at).table(&plan.source));
+            return false;
         }
-        for (k, op) in plan.ops.iter().enumerate() {
-            if k > 0 {
-                out.push(b'\t');
-            }
-            write_op(op, &fields, ctx, first_row + row, out, &mut scratch)
-                .map_err(|m| DataError::new(m).at(offset + at).table(&plan.source))?;
-        }
-        out.push(b'\n');
-        hash_row(plan, &fields, hashes, &mut scratch);
+        hash_row(plan, fields, hashes, &mut scratch);
+        row += 1;
+        true
+    })?;
+    failure.map_or(Ok(()), Err)
+}
+
+fn rewrite_row(
+    plan: &TablePlan,
+    ctx: &Context,
+    fields: &[&[u8]],
+    row: usize,
+    out: &mut Vec<u8>,
+    scratch: &mut Vec<u8>,
+) -> Result<(), DataError> {
+    if fields.len() != plan.width {
+        return Err(DataError::new("row changed while it was being read"));
     }
+    for (k, op) in plan.ops.iter().enumerate() {
+        if k > 0 {
+            out.push(b'\t');
+        }
+        write_op(op, fields, ctx, row, out, scratch).map_err(DataError::new)?;
+    }
+    out.push(b'\n');
     Ok(())
 }
 
@@ -134,6 +151,7 @@ fn itoa(mut v: u32, buf: &mut [u8; 10]) -> &[u8] {
 mod tests {
     use super::*;
     use crate::mapping::{plan, Description};
+    use crate::rows::Source;
 
     #[test]
     fn itoa_formats() {
@@ -155,12 +173,39 @@ mod tests {
             storage_root: "/srv/f",
         };
         let mut out = Vec::new();
-        let err =
-            rewrite_chunk(&p, &ctx, row.as_bytes(), 0, 0, &mut out, &mut Vec::new()).unwrap_err();
+        let err = {
+            let src = Source::Copy {
+                payload: row.as_bytes(),
+                offset: 0,
+            };
+            rewrite_chunk(
+                &p,
+                &ctx,
+                &src.chunk(0..row.len()),
+                0,
+                &mut out,
+                &mut Vec::new(),
+            )
+        }
+        .unwrap_err();
         assert!(err.message.contains("backslash"), "{}", err.message);
         let ok = row.replace("a\\\\b.pdf\tapplication", "ab.pdf\tapplication");
         out.clear();
-        rewrite_chunk(&p, &ctx, ok.as_bytes(), 0, 0, &mut out, &mut Vec::new()).unwrap();
+        {
+            let src = Source::Copy {
+                payload: ok.as_bytes(),
+                offset: 0,
+            };
+            rewrite_chunk(
+                &p,
+                &ctx,
+                &src.chunk(0..ok.len()),
+                0,
+                &mut out,
+                &mut Vec::new(),
+            )
+        }
+        .unwrap();
         let want = "00000000-0000-4000-8000-000000000001\t00000000-0000-4000-8000-000000000002\t\\N\t\\N\t\\N\t\\N\ta\\tb.pdf\tA.pdf\t/srv/f/k/ab.pdf\tapplication/pdf\t12\t\\N\t{\"x,y\",NULL}\t2024-01-01 00:00:00-05\t2024-01-02 00:00:00-05\tt\t0\n";
         pretty_assertions::assert_eq!(String::from_utf8(out).unwrap(), want);
     }

@@ -26,14 +26,7 @@ pub fn check_rows(works: &mut [Work]) -> Result<(), Problems> {
         .map(|&(t, c)| {
             let w = &works[t];
             let r = w.chunks[c].clone();
-            validate::scan_chunk(
-                &w.plan,
-                &w.label,
-                w.self_fk,
-                &w.values,
-                &w.payload[r.clone()],
-                w.offset + r.start,
-            )
+            validate::scan_chunk(&w.plan, &w.label, w.self_fk, &w.values, &w.source.chunk(r))
         })
         .collect();
     let mut errors = Vec::new();
@@ -122,7 +115,11 @@ fn report_cycles(w: &Work, edges: Vec<(u128, u128)>, errors: &mut Vec<DataError>
 
 /// Adds the byte offset of row `id` to `e`, re-reading the table (cold path).
 fn locate(w: &Work, id: u128, e: DataError) -> DataError {
-    match keys::find_row(&w.plan, w.payload, w.offset, id) {
+    let found = w
+        .chunks
+        .iter()
+        .find_map(|r| keys::find_row(&w.plan, &w.source.chunk(r.clone()), id));
+    match found {
         Some(at) => e.at(at),
         None => e,
     }
@@ -148,15 +145,7 @@ fn check_references(works: &[Work]) -> Problems {
         let facts: Vec<ChunkFacts> = w
             .chunks
             .par_iter()
-            .map(|r| {
-                keys::check_references(
-                    &w.plan,
-                    &w.label,
-                    &refs,
-                    &w.payload[r.clone()],
-                    w.offset + r.start,
-                )
-            })
+            .map(|r| keys::check_references(&w.plan, &w.label, &refs, &w.source.chunk(r.clone())))
             .collect();
         for mut f in facts {
             errors.append(&mut f.errors);

@@ -11,12 +11,13 @@ mod check;
 mod output;
 
 use crate::copy::scan;
-use crate::dump::{self, Catalog, CopyBlock, DumpIndex, TableName};
+use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
 use crate::input::Input;
 use crate::mapping::plan::{self, PlanError, TablePlan};
 use crate::mapping::Description;
 use crate::migrations;
+use crate::rows::Source;
 use crate::validate::values::ValueChecks;
 use crate::validate::{LookupIndex, MAX_ERRORS};
 use crate::write::atomic;
@@ -43,8 +44,8 @@ pub struct Options {
 pub struct Summary {
     /// (source, target, rows) per mapped table, in load order.
     pub tables: Vec<(String, String, u64)>,
-    /// Tables in the dump the mapping does not cover, with their row counts.
-    pub ignored: Vec<(String, u64)>,
+    /// Tables in the dump the mapping does not cover, with how much data each has.
+    pub ignored: Vec<(String, String)>,
     pub warnings: Vec<String>,
 }
 
@@ -52,8 +53,8 @@ pub struct Summary {
 struct Work<'a> {
     plan: TablePlan,
     label: String,
-    payload: &'a [u8],
-    offset: usize,
+    source: Source<'a>,
+    /// Pieces of the source, as `Source::chunks` cut them.
     chunks: Vec<Range<usize>>,
     first_rows: Vec<usize>,
     rows: u64,
@@ -172,52 +173,41 @@ fn select<'a>(
     summary: &mut Summary,
 ) -> Result<Vec<Work<'a>>, Vec<DataError>> {
     let schema = &opts.mapping.source_schema;
+    let mapped = |t: &TableName| t.schema == *schema && opts.mapping.table(&t.name).is_some();
+    for c in idx.copies.iter().filter(|c| !mapped(&c.table)) {
+        let rows = scan::Rows::new(&data[c.payload.clone()]).count();
+        summary
+            .ignored
+            .push((c.table.to_string(), format!("{rows} rows")));
+    }
+    for b in idx.inserts.iter().filter(|b| !mapped(&b.table)) {
+        summary.ignored.push((
+            b.table.to_string(),
+            format!("{} INSERT statements", b.statements.len()),
+        ));
+    }
     let mut errors = Vec::new();
     let mut works = Vec::new();
-    for (table, at) in &idx.inserts {
-        if table.schema == *schema && opts.mapping.table(&table.name).is_some() {
-            errors.push(DataError::new("INSERT-format data is not supported yet: dump with pg_dump's default COPY format (no --inserts)").at(*at).table(table.to_string()));
-        }
-    }
-    for c in &idx.copies {
-        if c.table.schema != *schema || opts.mapping.table(&c.table.name).is_none() {
-            let rows = scan::Rows::new(&data[c.payload.clone()]).count() as u64;
-            summary.ignored.push((c.table.to_string(), rows));
-        }
-    }
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
-        let blocks: Vec<&CopyBlock> = idx.copies.iter().filter(|c| c.table == name).collect();
-        let block = match blocks.as_slice() {
-            [] => {
-                summary.warnings.push(format!(
-                    "{name} is not in the dump: v2 {} stays empty",
-                    desc.target
-                ));
-                continue;
+        match source(data, idx, &name) {
+            Ok(Some((columns, at, src))) => {
+                let allow: Vec<String> = opts
+                    .allow_drop
+                    .iter()
+                    .filter_map(|d| d.strip_prefix(&format!("{}.", desc.source)))
+                    .map(str::to_string)
+                    .collect();
+                match plan::compile(desc, &columns, &allow) {
+                    Ok(plan) => works.push(work(plan, name, src)),
+                    Err(errs) => errors.extend(errs.into_iter().map(|e| plan_error(e, &name, at))),
+                }
             }
-            [b] => *b,
-            [_, second, ..] => {
-                errors.push(
-                    DataError::new("the table's data appears more than once in the dump")
-                        .at(second.header_at)
-                        .table(name.to_string()),
-                );
-                continue;
-            }
-        };
-        let allow: Vec<String> = opts
-            .allow_drop
-            .iter()
-            .filter_map(|d| d.strip_prefix(&format!("{}.", desc.source)))
-            .map(str::to_string)
-            .collect();
-        match plan::compile(desc, &block.columns, &allow) {
-            Ok(plan) => works.push(work(plan, name, data, block)),
-            Err(errs) => errors.extend(
-                errs.into_iter()
-                    .map(|e| plan_error(e, &name, block.header_at)),
-            ),
+            Ok(None) => summary.warnings.push(format!(
+                "{name} is not in the dump: v2 {} stays empty",
+                desc.target
+            )),
+            Err(e) => errors.push(e.table(name.to_string())),
         }
     }
     if works.is_empty() && errors.is_empty() {
@@ -243,22 +233,73 @@ fn select<'a>(
     }
 }
 
-fn work<'a>(plan: TablePlan, name: TableName, data: &'a [u8], block: &CopyBlock) -> Work<'a> {
-    let payload = &data[block.payload.clone()];
-    let mut start = 0;
-    let chunks = scan::chunk_ends(payload, CHUNK_BYTES)
-        .into_iter()
-        .map(|end| {
-            let r = start..end;
-            start = end;
-            r
-        })
+/// A table's rows in the dump: its column list, where its data starts, and
+/// the source. `None` when the dump has no data for it.
+type Found<'a> = Option<(Vec<String>, usize, Source<'a>)>;
+
+fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found<'a>, DataError> {
+    let copies: Vec<&CopyBlock> = idx.copies.iter().filter(|c| c.table == *name).collect();
+    let inserts: Vec<&InsertBlock> = idx.inserts.iter().filter(|b| b.table == *name).collect();
+    if let Some(second) = copies.get(1) {
+        return Err(
+            DataError::new("the table's data appears more than once in the dump")
+                .at(second.header_at),
+        );
+    }
+    if let (Some(c), Some(i)) = (copies.first(), inserts.first()) {
+        return Err(
+            DataError::new("the table has both COPY and INSERT data in the dump")
+                .at(c.header_at.max(i.statements[0].start)),
+        );
+    }
+    if let Some(c) = copies.first() {
+        let payload = &data[c.payload.clone()];
+        return Ok(Some((
+            c.columns.clone(),
+            c.header_at,
+            Source::Copy {
+                payload,
+                offset: c.payload.start,
+            },
+        )));
+    }
+    let Some(first) = inserts.first() else {
+        return Ok(None);
+    };
+    let at = first.statements[0].start;
+    let columns = match (&first.columns, idx.catalog.get(name)) {
+        (Some(cols), _) => cols.clone(),
+        (None, Some(def)) => def.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect(),
+        (None, None) => {
+            return Err(DataError::new(
+                "INSERT statements without column names, and no CREATE TABLE in the dump to tell the column order: \
+                 re-run pg_dump with --column-inserts, or include the schema (no --data-only)",
+            )
+            .at(at))
+        }
+    };
+    let statements = inserts
+        .iter()
+        .flat_map(|b| b.statements.iter().cloned())
         .collect();
+    Ok(Some((
+        columns.clone(),
+        at,
+        Source::Insert {
+            data,
+            statements,
+            columns,
+            std_strings: first.std_strings,
+        },
+    )))
+}
+
+fn work<'a>(plan: TablePlan, name: TableName, source: Source<'a>) -> Work<'a> {
+    let chunks = source.chunks(CHUNK_BYTES);
     Work {
         plan,
         label: name.to_string(),
-        payload,
-        offset: block.payload.start,
+        source,
         chunks,
         first_rows: Vec::new(),
         rows: 0,

@@ -29,7 +29,7 @@ pub fn write_load(
 ) -> Result<(), WriteError> {
     let migrations = migrations::embedded();
     write::preamble(out, &opts.mapping.name, &migrations)?;
-    let total: u64 = works.iter().map(|w| w.payload.len() as u64).sum();
+    let total: u64 = works.iter().map(|w| w.source.total_bytes()).sum();
     let progress = Progress::bytes(total, "rewriting", opts.quiet);
     let mut tables = Vec::new();
     for w in works {
@@ -74,13 +74,13 @@ fn write_table(
             .par_iter()
             .map(|&c| {
                 let r = w.chunks[c].clone();
-                let mut buf = Vec::with_capacity(r.len() + r.len() / 4);
+                let bytes = w.source.bytes(&r) as usize;
+                let mut buf = Vec::with_capacity(bytes + bytes / 4);
                 let mut h = RowHashes::new();
                 apply::rewrite_chunk(
                     &w.plan,
                     &ctx,
-                    &w.payload[r.clone()],
-                    w.offset + r.start,
+                    &w.source.chunk(r),
                     w.first_rows[c],
                     &mut buf,
                     &mut h,
@@ -94,7 +94,7 @@ fn write_table(
             for (all, mut part) in hashes.iter_mut().zip(h) {
                 all.append(&mut part);
             }
-            progress.inc(w.chunks[c].len() as u64);
+            progress.inc(w.source.bytes(&w.chunks[c]));
         }
     }
     write::copy_end(out)?;

@@ -5,9 +5,9 @@
 //! the offending ones.
 
 use super::{row_label, uuid_field, ChunkFacts};
-use crate::copy::scan;
 use crate::error::DataError;
 use crate::mapping::plan::TablePlan;
+use crate::rows::Chunk;
 
 /// A foreign key of a table, resolved to the sorted ids of its target.
 pub struct Reference<'a> {
@@ -35,14 +35,12 @@ pub fn check_references(
     plan: &TablePlan,
     label: &str,
     refs: &[Reference],
-    data: &[u8],
-    offset: usize,
+    chunk: &Chunk,
 ) -> ChunkFacts {
     let mut facts = ChunkFacts::default();
-    let mut fields = Vec::with_capacity(plan.width);
-    for (at, row) in scan::Rows::new(data) {
-        if scan::split_fields(row, &mut fields) != plan.width {
-            continue;
+    let read = chunk.for_each(&mut |at, fields| {
+        if fields.len() != plan.width {
+            return true;
         }
         for r in refs {
             let Ok(Some(key)) = uuid_field(fields[r.field]) else {
@@ -55,15 +53,19 @@ pub fn check_references(
                     "{column} {value} is not in {}: the foreign key has no row to point at",
                     r.target
                 ))
-                .at(offset + at)
+                .at(at)
                 .table(label)
                 .column(column.clone());
-                if let Some(id) = row_label(plan, &fields) {
+                if let Some(id) = row_label(plan, fields) {
                     e = e.row(id);
                 }
                 facts.fail(e);
             }
         }
+        true
+    });
+    if let Err(e) = read {
+        facts.fail(e.table(label));
     }
     facts
 }
@@ -111,16 +113,18 @@ pub fn cycles(mut edges: Vec<(u128, u128)>) -> Vec<Vec<u128>> {
     found
 }
 
-/// Finds the byte offset (absolute) of the row whose id is `id`; used only to
-/// name a row in a message.
-pub fn find_row(plan: &TablePlan, data: &[u8], offset: usize, id: u128) -> Option<usize> {
+/// Finds the byte offset of the row whose id is `id` in a chunk; used only
+/// to name a row in a message.
+pub fn find_row(plan: &TablePlan, chunk: &Chunk, id: u128) -> Option<usize> {
     let idf = plan.id?;
-    let mut fields = Vec::with_capacity(plan.width);
-    scan::Rows::new(data).find_map(|(at, row)| {
-        (scan::split_fields(row, &mut fields) == plan.width
-            && uuid_field(fields[idf]).ok().flatten() == Some(id))
-        .then_some(offset + at)
-    })
+    let mut found = None;
+    let _ = chunk.for_each(&mut |at, fields| {
+        if fields.len() == plan.width && uuid_field(fields[idf]).ok().flatten() == Some(id) {
+            found = Some(at);
+        }
+        found.is_none()
+    });
+    found
 }
 
 /// A UUID shortened for messages: its first 8 hex digits and an ellipsis.

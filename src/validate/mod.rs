@@ -8,11 +8,12 @@
 pub mod keys;
 pub mod values;
 
-use crate::copy::{codec, scan};
+use crate::copy::codec;
 use crate::error::DataError;
 use crate::mapping::plan::{Op, Order, TablePlan};
 use crate::mapping::sequence::{Scope, SeqKey};
 use crate::mapping::{storage_path, timestamp};
+use crate::rows::Chunk;
 
 /// How many problems one run keeps; more are counted, not kept.
 pub const MAX_ERRORS: usize = 50;
@@ -65,43 +66,45 @@ pub fn row_label(plan: &TablePlan, fields: &[&[u8]]) -> Option<String> {
     Some(s.into_owned())
 }
 
-/// Validates the rows of one chunk at absolute offset `offset`.
-/// `self_fk` is the field of a key that references this same table
-/// (`tasks.parent_id`), whose edges are collected to find cycles.
+/// Validates the rows of one chunk. `self_fk` is the field of a key that
+/// references this same table (`tasks.parent_id`), whose edges are collected
+/// to find cycles.
 pub fn scan_chunk(
     plan: &TablePlan,
     label: &str,
     self_fk: Option<usize>,
     values: &values::ValueChecks,
-    data: &[u8],
-    offset: usize,
+    chunk: &Chunk,
 ) -> ChunkFacts {
     let mut facts = ChunkFacts::default();
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(plan.width);
     let mut scratch = Vec::new();
-    for (at, row) in scan::Rows::new(data) {
+    let read = chunk.for_each(&mut |at, fields| {
         let row_no = facts.rows;
         facts.rows += 1;
-        let n = scan::split_fields(row, &mut fields);
-        let err = |msg: String| DataError::new(msg).at(offset + at).table(label);
-        if n != plan.width {
+        let err = |msg: String| DataError::new(msg).at(at).table(label);
+        if fields.len() != plan.width {
             facts.fail(err(format!(
-                "row has {n} fields, the COPY header names {} ({})",
+                "row has {} fields, the table's column list names {} ({})",
+                fields.len(),
                 plan.width,
                 plan.input_columns.join(", ")
             )));
-            continue;
+            return true;
         }
-        let id = row_label(plan, &fields);
+        let id = row_label(plan, fields);
         let with_row = |e: DataError| match &id {
             Some(id) => e.row(id.clone()),
             None => e,
         };
-        if let Err(e) = check_row(plan, &fields, row_no, self_fk, &mut facts, &mut scratch) {
+        if let Err(e) = check_row(plan, fields, row_no, self_fk, &mut facts, &mut scratch) {
             facts.fail(with_row(err(e.1)).column(e.0));
-        } else if let Err((f, m)) = values.check(&fields, &mut scratch) {
+        } else if let Err((f, m)) = values.check(fields, &mut scratch) {
             facts.fail(with_row(err(m)).column(plan.input_columns[f].clone()));
         }
+        true
+    });
+    if let Err(e) = read {
+        facts.fail(e.table(label));
     }
     facts
 }

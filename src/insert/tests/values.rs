@@ -101,7 +101,7 @@ fn numbers_are_copied_as_written() {
 fn booleans_and_special_floats() {
     assert_eq!(
         rows("(true, false, TRUE, False)"),
-        vec![vec!["true", "false", "true", "false"]]
+        vec![vec!["t", "f", "t", "f"]]
     );
     assert_eq!(
         rows("('NaN', 'Infinity', '-Infinity', 'infinity')"),

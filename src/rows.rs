@@ -1,0 +1,197 @@
+//! Where a table's rows come from, behind one interface: a COPY payload cut
+//! at row boundaries, or INSERT statements grouped by statement. Either way a
+//! row reaches its reader as raw COPY-text fields (`&[&[u8]]`) with its byte
+//! offset, so checks and rewrites never know which form the dump used.
+
+use std::ops::Range;
+
+use crate::copy::scan;
+use crate::error::DataError;
+use crate::insert::{HeaderCache, Tuples};
+
+/// The rows of one table in the dump.
+pub enum Source<'a> {
+    /// A COPY payload at absolute offset `offset`.
+    Copy { payload: &'a [u8], offset: usize },
+    /// INSERT statements (absolute ranges into `data`) and the table's column
+    /// order, which a statement's own column list is matched against.
+    Insert {
+        data: &'a [u8],
+        statements: Vec<Range<usize>>,
+        columns: Vec<String>,
+        std_strings: bool,
+    },
+}
+
+/// One piece of a source that a worker handles on its own.
+pub struct Chunk<'s, 'a> {
+    source: &'s Source<'a>,
+    /// Byte range in the payload (COPY) or statement index range (INSERT).
+    range: Range<usize>,
+}
+
+impl<'a> Source<'a> {
+    /// Cuts the source into pieces of about `target` bytes.
+    pub fn chunks(&self, target: usize) -> Vec<Range<usize>> {
+        match self {
+            Source::Copy { payload, .. } => {
+                let mut start = 0;
+                scan::chunk_ends(payload, target)
+                    .into_iter()
+                    .map(|end| std::mem::replace(&mut start, end)..end)
+                    .collect()
+            }
+            Source::Insert { statements, .. } => {
+                let mut out = Vec::new();
+                let (mut first, mut bytes) = (0, 0);
+                for (i, s) in statements.iter().enumerate() {
+                    bytes += s.len();
+                    if bytes >= target {
+                        out.push(first..i + 1);
+                        (first, bytes) = (i + 1, 0);
+                    }
+                }
+                if first < statements.len() {
+                    out.push(first..statements.len());
+                }
+                out
+            }
+        }
+    }
+
+    pub fn chunk(&self, range: Range<usize>) -> Chunk<'_, 'a> {
+        Chunk {
+            source: self,
+            range,
+        }
+    }
+
+    /// How many input bytes a chunk covers, for progress.
+    pub fn bytes(&self, range: &Range<usize>) -> u64 {
+        match self {
+            Source::Copy { .. } => range.len() as u64,
+            Source::Insert { statements, .. } => statements[range.clone()]
+                .iter()
+                .map(|s| s.len() as u64)
+                .sum(),
+        }
+    }
+
+    /// Every input byte of the source, for progress.
+    pub fn total_bytes(&self) -> u64 {
+        match self {
+            Source::Copy { payload, .. } => payload.len() as u64,
+            Source::Insert { statements, .. } => statements.iter().map(|s| s.len() as u64).sum(),
+        }
+    }
+}
+
+impl Chunk<'_, '_> {
+    /// Calls `f(offset, fields)` for every row, in order. `f` returns false to
+    /// stop. A malformed INSERT statement is an error at its offset.
+    pub fn for_each(&self, f: &mut dyn FnMut(usize, &[&[u8]]) -> bool) -> Result<(), DataError> {
+        match self.source {
+            Source::Copy { payload, offset } => {
+                let data = &payload[self.range.clone()];
+                let base = offset + self.range.start;
+                let mut fields = Vec::new();
+                for (at, line) in scan::Rows::new(data) {
+                    scan::split_fields(line, &mut fields);
+                    if !f(base + at, &fields) {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Source::Insert {
+                data,
+                statements,
+                columns,
+                std_strings,
+            } => {
+                let mut reader = InsertReader {
+                    columns,
+                    std_strings: *std_strings,
+                    ..InsertReader::default()
+                };
+                for s in &statements[self.range.clone()] {
+                    if !reader.statement(&data[s.clone()], s.start, f)? {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Reusable buffers for reading INSERT tuples.
+#[derive(Default)]
+struct InsertReader<'c> {
+    columns: &'c [String],
+    std_strings: bool,
+    headers: HeaderCache,
+    buf: Vec<u8>,
+    ranges: Vec<Range<usize>>,
+    /// For each table column, its position in the statement's column list.
+    order: Vec<usize>,
+}
+
+impl InsertReader<'_> {
+    fn statement(
+        &mut self,
+        stmt: &[u8],
+        at: usize,
+        f: &mut dyn FnMut(usize, &[&[u8]]) -> bool,
+    ) -> Result<bool, DataError> {
+        let relocate = |e: DataError| {
+            let b = e.byte.unwrap_or(0);
+            e.at(at + b)
+        };
+        let header = self.headers.parse(stmt).map_err(relocate)?;
+        let values_at = header.values_at;
+        self.order.clear();
+        if let Some(cols) = &header.columns {
+            if cols.len() != self.columns.len() {
+                return Err(DataError::new(
+                    "INSERT names other columns than the table's other statements",
+                )
+                .at(at));
+            }
+            for c in self.columns {
+                let p = cols.iter().position(|x| x == c).ok_or_else(|| {
+                    DataError::new(format!("INSERT does not name column {c}")).at(at)
+                })?;
+                self.order.push(p);
+            }
+        }
+        let mut tuples = Tuples::new(stmt, values_at, self.std_strings);
+        let mut spare: Vec<&[u8]> = Vec::new();
+        while let Some(t) = tuples
+            .next_tuple(&mut self.buf, &mut self.ranges)
+            .map_err(relocate)?
+        {
+            let mut fields = recycle(spare);
+            let value = |i: usize| &self.buf[self.ranges[i].clone()];
+            if self.order.is_empty() || self.ranges.len() != self.order.len() {
+                fields.extend((0..self.ranges.len()).map(value));
+            } else {
+                fields.extend(self.order.iter().map(|&i| value(i)));
+            }
+            if !f(at + t, &fields) {
+                return Ok(false);
+            }
+            spare = recycle(fields);
+        }
+        Ok(true)
+    }
+}
+
+/// Empties a vector of slices and hands back its allocation with a fresh
+/// lifetime, so one buffer of field slices serves every tuple.
+fn recycle<'b>(mut v: Vec<&[u8]>) -> Vec<&'b [u8]> {
+    v.clear();
+    v.into_iter()
+        .map(|_| -> &'b [u8] { unreachable!("the vector is empty") })
+        .collect()
+}

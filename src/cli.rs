@@ -48,6 +48,11 @@ pub struct Cli {
     #[arg(long, value_name = "TABLE.COLUMN")]
     pub allow_drop: Vec<String>,
 
+    /// Which database of a pg_dumpall file to migrate (needed when several
+    /// hold Life OS data).
+    #[arg(long, value_name = "NAME")]
+    pub database: Option<String>,
+
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
@@ -87,6 +92,7 @@ impl Cli {
             mapping: Description::life_os(),
             reference: Catalog::from_sql(LIFE_OS_V1_SCHEMA)
                 .expect("the built-in v1 schema parses (tested)"),
+            database: self.database.clone(),
         })
     }
 }

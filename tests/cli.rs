@@ -508,3 +508,60 @@ fn every_form_of_one_database_gives_the_same_load_file() {
         );
     }
 }
+
+#[test]
+fn encodings_it_cannot_transcode_are_refused() {
+    let text = plain().replacen(
+        "SET client_encoding = 'UTF8';",
+        "SET client_encoding = 'EUC_JP';",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "eucjp.sql", text.as_bytes());
+    assert!(
+        e.contains("client_encoding EUC_JP") && e.contains("--encoding=UTF8"),
+        "{e}"
+    );
+}
+
+#[test]
+fn latin1_dumps_are_transcoded_to_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v2.sql");
+    let o = migrate(&fixture("life_os_v1_latin1.sql"), &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(std::fs::read(&out).unwrap()).expect("the load file is UTF-8");
+    assert!(text.contains("SET client_encoding = 'UTF8';"));
+    let source = std::fs::read(fixture("life_os_v1_latin1.sql")).unwrap();
+    // Every accented LATIN1 byte of the dump arrives as its UTF-8 character.
+    let accented: String = source
+        .iter()
+        .filter(|&&b| b >= 0xa0)
+        .map(|&b| char::from(b))
+        .collect();
+    assert!(!accented.is_empty());
+    for c in accented.chars() {
+        assert!(text.contains(c), "{c} is missing from the load file");
+    }
+}
+
+#[test]
+fn pg_dumpall_files_need_a_database_when_several_hold_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(
+        dir.path(),
+        "all.sql",
+        &std::fs::read(fixture("pg_dumpall.sql")).unwrap(),
+    );
+    assert!(
+        e.contains("(lifeos_v1, lifeos_v1_copy): pick one with --database NAME"),
+        "{e}"
+    );
+    let out = dir.path().join("v2.sql");
+    let o = migrate(
+        &dir.path().join("all.sql"),
+        &out,
+        &["--database", "lifeos_v1_copy"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -85,15 +85,24 @@ pub struct DumpIndex {
     pub inserts: Vec<InsertBlock>,
     /// Number of statements (SQL, meta-commands and COPY blocks).
     pub statements: usize,
+    /// `\connect NAME` meta-commands (pg_dumpall files): each database's name
+    /// and where its section starts.
+    pub databases: Vec<(String, usize)>,
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Splits `data` and indexes it.
 pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
-    let mut idx = DumpIndex::default();
     let body_start = if data.starts_with(BOM) { BOM.len() } else { 0 };
-    let mut splitter = Splitter::starting_at(data, body_start);
+    index_range(data, body_start..data.len())
+}
+
+/// Indexes the statements in `range` of `data` (one database's section of a
+/// pg_dumpall file, say). Offsets stay those of `data`.
+pub fn index_range(data: &[u8], range: Range<usize>) -> Result<DumpIndex, DataError> {
+    let mut idx = DumpIndex::default();
+    let mut splitter = Splitter::starting_at(&data[..range.end], range.start);
     let mut headers = crate::insert::HeaderCache::default();
     while let Some(stmt) = splitter.next() {
         let stmt = stmt?;
@@ -126,7 +135,11 @@ pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
                 )?
             }
             Kind::Sql { word } => note_sql(&mut idx, data, stmt.start..stmt.end, &data[word])?,
-            Kind::Meta => {}
+            Kind::Meta => {
+                if let Some(db) = connect_target(&data[stmt.start..stmt.end]) {
+                    idx.databases.push((db, stmt.start));
+                }
+            }
         }
     }
     Ok(idx)
@@ -200,6 +213,56 @@ fn note_insert(
         }),
     }
     Ok(())
+}
+
+/// The database a `\connect` meta-command switches to, as pg_dumpall writes
+/// it: `\connect NAME`, `\connect "odd name"` or
+/// `\connect -reuse-previous=on "dbname='NAME'"`.
+fn connect_target(meta: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(meta).ok()?;
+    let rest = text
+        .strip_prefix("\\connect ")
+        .or_else(|| text.strip_prefix("\\c "))?
+        .trim();
+    // Options such as -reuse-previous=on come first.
+    let arg = rest
+        .strip_prefix('-')
+        .map_or(rest, |r| r.split_once(' ').map_or("", |(_, a)| a.trim()));
+    if let Some(quoted) = arg.strip_prefix('"').and_then(|a| a.strip_suffix('"')) {
+        let unq = quoted.replace("\"\"", "\"");
+        return Some(
+            match unq
+                .strip_prefix("dbname='")
+                .and_then(|v| v.strip_suffix('\''))
+            {
+                Some(v) => v.replace("''", "'"),
+                None => unq,
+            },
+        );
+    }
+    (!arg.is_empty()).then(|| arg.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_targets_as_pg_dumpall_writes_them() {
+        assert_eq!(
+            connect_target(b"\\connect lifeos_v1").as_deref(),
+            Some("lifeos_v1")
+        );
+        assert_eq!(
+            connect_target(b"\\connect \"My DB\"").as_deref(),
+            Some("My DB")
+        );
+        assert_eq!(
+            connect_target(b"\\connect -reuse-previous=on \"dbname='it''s'\"").as_deref(),
+            Some("it's")
+        );
+        assert_eq!(connect_target(b"\\restrict abc"), None);
+    }
 }
 
 /// `CREATE TABLE`, `CREATE UNLOGGED TABLE`, `ALTER TABLE`: the statements whose

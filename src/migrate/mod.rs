@@ -13,7 +13,7 @@ mod output;
 use crate::copy::scan;
 use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
-use crate::input::Input;
+use crate::input::{encoding, Input};
 use crate::mapping::plan::{self, PlanError, TablePlan};
 use crate::mapping::Description;
 use crate::migrations;
@@ -37,6 +37,8 @@ pub struct Options {
     /// The source schema's DDL, for foreign keys when a dump has none
     /// (data-only dumps).
     pub reference: Catalog,
+    /// Which database of a `pg_dumpall` file to read.
+    pub database: Option<String>,
 }
 
 /// What the migration did, for the summary on stderr.
@@ -81,10 +83,30 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     atomic::check_destination(&opts.output, &opts.input, opts.force)?;
     let input = Input::open(&opts.input)?;
     let file = opts.input.display().to_string();
-    let prepared = prepare(&file, input.bytes(), opts)?;
+    let raw = input.bytes();
+    let transcoded;
+    let data = match encoding::plan(raw) {
+        encoding::Plan::AsIs => raw,
+        encoding::Plan::Transcode(from) => {
+            transcoded = encoding::to_utf8(raw, from).map_err(|at| {
+                Error::data(
+                    &file,
+                    raw,
+                    DataError::new(format!("byte 0x{:02x} is not a {from} character", raw[at]))
+                        .at(at),
+                )
+            })?;
+            &transcoded[..]
+        }
+        encoding::Plan::Refuse(m) => return Err(Error::data(&file, raw, DataError::new(m))),
+    };
+    let prepared = prepare(&file, data, opts)?;
     let mut sink = atomic::Sink::create(&opts.output, opts.force)?;
-    let summary = prepared.write(sink.writer())?;
+    let mut summary = prepared.write(sink.writer())?;
     sink.commit()?;
+    if let encoding::Plan::Transcode(from) = encoding::plan(raw) {
+        summary.warnings.push(format!("the dump was transcoded from {from} to UTF-8 (byte offsets in messages count UTF-8 bytes)"));
+    }
     Ok(summary)
 }
 
@@ -112,6 +134,9 @@ pub fn prepare<'a>(
     }
     let idx = dump::index(data).map_err(fail)?;
     check_encoding(&idx).map_err(fail)?;
+    let schema = &opts.mapping.source_schema;
+    let mapped = |t: &TableName| t.schema == *schema && opts.mapping.table(&t.name).is_some();
+    let idx = choose_database(data, idx, opts.database.as_deref(), &mapped).map_err(fail)?;
     let mut summary = Summary::default();
     let mut works =
         select(opts, data, &idx, &mut summary).map_err(|errs| report(file, data, errs, 0))?;
@@ -404,4 +429,70 @@ fn v2_catalog() -> Catalog {
         .map(|m| m.up.clone() + "\n")
         .collect();
     Catalog::from_sql(&sql).expect("the embedded migrations parse (tested)")
+}
+
+/// For a `pg_dumpall` file (several `\connect` sections), picks the database
+/// to read and indexes only its section: the one named, or the only one that
+/// holds mapped data. An ambiguous choice is refused, listing the candidates.
+fn choose_database(
+    data: &[u8],
+    idx: DumpIndex,
+    wanted: Option<&str>,
+    mapped: &dyn Fn(&TableName) -> bool,
+) -> Result<DumpIndex, DataError> {
+    if idx.databases.is_empty() {
+        return match wanted {
+            None => Ok(idx),
+            Some(w) => Err(DataError::new(format!(
+                "--database {w}: the dump has no \\connect sections (it is not a pg_dumpall file)"
+            ))),
+        };
+    }
+    let sections: Vec<(String, std::ops::Range<usize>)> = idx
+        .databases
+        .iter()
+        .enumerate()
+        .map(|(i, (name, start))| {
+            (
+                name.clone(),
+                *start..idx.databases.get(i + 1).map_or(data.len(), |d| d.1),
+            )
+        })
+        .collect();
+    let has_data = |r: &std::ops::Range<usize>| {
+        idx.copies
+            .iter()
+            .any(|c| mapped(&c.table) && r.contains(&c.header_at))
+            || idx
+                .inserts
+                .iter()
+                .any(|b| mapped(&b.table) && r.contains(&b.statements[0].start))
+    };
+    let names = |pred: &dyn Fn(&std::ops::Range<usize>) -> bool| {
+        sections
+            .iter()
+            .filter(|s| pred(&s.1))
+            .map(|s| s.0.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let chosen = match wanted {
+        Some(w) => sections.iter().find(|s| s.0 == w).ok_or_else(|| {
+            DataError::new(format!(
+                "--database {w}: the dump holds the databases {}",
+                names(&|_| true)
+            ))
+        })?,
+        None => {
+            let with: Vec<_> = sections.iter().filter(|s| has_data(&s.1)).collect();
+            match with.as_slice() {
+                [one] => *one,
+                _ => return Err(DataError::new(format!(
+                    "this pg_dumpall file holds data of mapped tables in several databases ({}): pick one with --database NAME",
+                    names(&has_data)
+                ))),
+            }
+        }
+    };
+    dump::index_range(data, chosen.1.clone())
 }

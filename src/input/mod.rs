@@ -1,5 +1,8 @@
-//! The input boundary: a dump file is memory-mapped, `-` is read from stdin.
+//! The input boundary: a dump file is memory-mapped, `-` is read from stdin,
+//! and a dump in another client encoding is transcoded to UTF-8 (`encoding`).
 //! Everything downstream sees `&[u8]`.
+
+pub mod encoding;
 
 use std::fs::File;
 use std::io::Read;

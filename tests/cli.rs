@@ -565,3 +565,34 @@ fn pg_dumpall_files_need_a_database_when_several_hold_the_data() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn binary_input_is_refused_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes: Vec<u8> = (0..=255u8).cycle().take(64 * 1024).collect();
+    bytes.extend_from_slice(b"\x00\x01'unterminated");
+    let e = refuse(dir.path(), "random.bin", &bytes);
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn a_missing_expected_column_is_refused_by_name() {
+    let mut b = Block::of(&plain(), "links");
+    let url = b.col("url");
+    let header = format!("COPY public.links ({}) FROM stdin;\n", b.columns.join(", "));
+    b.columns.remove(url);
+    for r in &mut b.rows {
+        r.remove(url);
+    }
+    let new_header = format!("COPY public.links ({}) FROM stdin;\n", b.columns.join(", "));
+    let at = b.before.rfind(&header).unwrap();
+    b.before.replace_range(at..at + header.len(), &new_header);
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "nourl.sql", b.text().as_bytes());
+    assert!(
+        e.contains(
+            "public.links column url: the mapping needs this column and the dump does not have it"
+        ),
+        "{e}"
+    );
+}

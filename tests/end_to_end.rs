@@ -460,3 +460,52 @@ fn write_beside(dir: &Path, name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).expect("write the tampered load file");
     path
 }
+
+/// Replaces the first occurrence of `from` inside the COPY data of `table`.
+fn change_in_copy(text: &str, table: &str, from: &str, to: &str) -> String {
+    let header = text
+        .find(&format!("COPY \"{table}\" ("))
+        .expect("the table's COPY block");
+    let data = header + text[header..].find('\n').expect("a header line") + 1;
+    let end = data + text[data..].find("\n\\.\n").expect("the COPY terminator");
+    let at = data
+        + text[data..end]
+            .find(from)
+            .expect("the value in the COPY data");
+    format!("{}{}{}", &text[..at], to, &text[at + from.len()..])
+}
+
+#[test]
+fn digest_assertion_rejects_a_changed_note_body() {
+    let (cluster, dir, load) = plain_load();
+    let text = std::fs::read_to_string(&load).expect("read the load file");
+    // Same row count, same ids: only the content proof can notice.
+    let tampered = change_in_copy(&text, "notes", "todo 12000", "todo 12001");
+    let bad = write_beside(dir.path(), "changed_body.sql", &tampered);
+    let db = cluster.fresh_db("changed_body");
+    let stderr = assert_failed_load_changes_nothing(cluster, &db, &bad);
+    assert!(
+        stderr.contains("table notes column body differs from the dump"),
+        "the failure should name the table and column:\n{stderr}"
+    );
+}
+
+#[test]
+fn digest_assertion_rejects_a_changed_id() {
+    let (cluster, dir, load) = plain_load();
+    let text = std::fs::read_to_string(&load).expect("read the load file");
+    let header = text
+        .find("COPY \"context_types\" (")
+        .expect("the COPY block");
+    let row = header + text[header..].find('\n').unwrap() + 1;
+    let id = &text[row..row + 36];
+    let other = format!("{}0000{}", &id[..4], &id[8..]);
+    let tampered = format!("{}{}{}", &text[..row], other, &text[row + 36..]);
+    let bad = write_beside(dir.path(), "changed_id.sql", &tampered);
+    let db = cluster.fresh_db("changed_id");
+    let stderr = assert_failed_load_changes_nothing(cluster, &db, &bad);
+    assert!(
+        stderr.contains("table context_types column id differs from the dump"),
+        "the failure should name the table:\n{stderr}"
+    );
+}

@@ -15,7 +15,7 @@ export PATH := $(PATH):$(PG_BIN)
 
 EXAMPLE := fixtures/example/life_os_v1_backup.sql
 
-.PHONY: all deps build release demo test ci fmt clippy fixtures bench clean
+.PHONY: all deps build release demo test ci fmt clippy fixtures bench bigdump clean
 
 all: build
 
@@ -66,6 +66,15 @@ fixtures: deps
 
 bench: deps
 	$(CARGO) bench
+
+SIZE ?= 1G
+SEED ?= 42
+BIGDUMP ?= /tmp/bigdump-$(SIZE).sql
+
+# A seeded Life OS v1 dump of about SIZE bytes for benchmarks: same SIZE and SEED, same bytes.
+#   make bigdump SIZE=1G && time ./target/release/dumpshift $(BIGDUMP) -o /tmp/out.sql -q --force
+bigdump: deps
+	$(CARGO) run --release --example bigdump -- --size $(SIZE) --seed $(SEED) -o $(BIGDUMP)
 
 clean:
 	$(CARGO) clean

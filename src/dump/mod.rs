@@ -243,28 +243,6 @@ fn connect_target(meta: &[u8]) -> Option<String> {
     (!arg.is_empty()).then(|| arg.to_string())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn connect_targets_as_pg_dumpall_writes_them() {
-        assert_eq!(
-            connect_target(b"\\connect lifeos_v1").as_deref(),
-            Some("lifeos_v1")
-        );
-        assert_eq!(
-            connect_target(b"\\connect \"My DB\"").as_deref(),
-            Some("My DB")
-        );
-        assert_eq!(
-            connect_target(b"\\connect -reuse-previous=on \"dbname='it''s'\"").as_deref(),
-            Some("it's")
-        );
-        assert_eq!(connect_target(b"\\restrict abc"), None);
-    }
-}
-
 /// `CREATE TABLE`, `CREATE UNLOGGED TABLE`, `ALTER TABLE`: the statements whose
 /// catalog facts matter. Other DDL (functions, policies...) is never parsed.
 fn second_word_is_table(text: &[u8]) -> bool {
@@ -295,4 +273,26 @@ fn setting_value(text: &[u8]) -> String {
 fn utf8(data: &[u8], r: Range<usize>) -> Result<&str, DataError> {
     let at = r.start;
     std::str::from_utf8(&data[r]).map_err(|_| DataError::new("statement is not valid UTF-8").at(at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_targets_as_pg_dumpall_writes_them() {
+        assert_eq!(
+            connect_target(b"\\connect lifeos_v1").as_deref(),
+            Some("lifeos_v1")
+        );
+        assert_eq!(
+            connect_target(b"\\connect \"My DB\"").as_deref(),
+            Some("My DB")
+        );
+        assert_eq!(
+            connect_target(b"\\connect -reuse-previous=on \"dbname='it''s'\"").as_deref(),
+            Some("it's")
+        );
+        assert_eq!(connect_target(b"\\restrict abc"), None);
+    }
 }

@@ -87,6 +87,18 @@ impl<'a> Source<'a> {
 }
 
 impl Chunk<'_, '_> {
+    /// For a COPY chunk, whether its raw bytes are valid UTF-8 without NUL,
+    /// checked in one sweep; `false` when unknown (INSERT chunks).
+    pub fn raw_utf8(&self) -> bool {
+        match self.source {
+            Source::Copy { payload, .. } => {
+                let raw = &payload[self.range.clone()];
+                memchr::memchr(0, raw).is_none() && std::str::from_utf8(raw).is_ok()
+            }
+            Source::Insert { .. } => false,
+        }
+    }
+
     /// Calls `f(offset, fields)` for every row, in order. `f` returns false to
     /// stop. A malformed INSERT statement is an error at its offset.
     pub fn for_each(&self, f: &mut dyn FnMut(usize, &[&[u8]]) -> bool) -> Result<(), DataError> {

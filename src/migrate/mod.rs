@@ -10,6 +10,8 @@ use std::path::PathBuf;
 mod check;
 mod output;
 
+pub use output::Out;
+
 use crate::copy::scan;
 use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
@@ -152,7 +154,7 @@ pub fn prepare<'a>(
 
 impl Prepared<'_> {
     /// Writes the load file to `out`.
-    pub fn write(mut self, out: &mut dyn std::io::Write) -> Result<Summary, Error> {
+    pub fn write(mut self, out: &mut Out<'_>) -> Result<Summary, Error> {
         output::write_load(self.opts, &self.works, out).map_err(|e| match e {
             output::WriteError::Io(e) => Error::io(&self.opts.output, "write", e),
             output::WriteError::Data(d) => Error::data(self.file, self.data, d),

@@ -3,6 +3,9 @@
 
 use rayon::prelude::*;
 
+/// Where the load file goes; `Send` so writing can overlap rewriting.
+pub type Out<'a> = dyn std::io::Write + Send + 'a;
+
 use super::{Options, Work};
 use crate::error::DataError;
 use crate::mapping::apply::{self, Context, RowHashes};
@@ -22,11 +25,7 @@ impl From<std::io::Error> for WriteError {
     }
 }
 
-pub fn write_load(
-    opts: &Options,
-    works: &[Work],
-    out: &mut dyn std::io::Write,
-) -> Result<(), WriteError> {
+pub fn write_load(opts: &Options, works: &[Work], out: &mut Out<'_>) -> Result<(), WriteError> {
     let migrations = migrations::embedded();
     write::preamble(out, &opts.mapping.name, &migrations)?;
     let total: u64 = works.iter().map(|w| w.source.total_bytes()).sum();
@@ -49,11 +48,14 @@ pub fn write_load(
 }
 
 /// Writes one table's COPY block; returns its rows' digest-column hashes.
+/// One rewritten chunk: its COPY rows and its digest-column hashes.
+type Piece = Result<(Vec<u8>, RowHashes), DataError>;
+
 fn write_table(
     opts: &Options,
     works: &[Work],
     w: &Work,
-    out: &mut dyn std::io::Write,
+    out: &mut Out<'_>,
     progress: &Progress,
 ) -> Result<RowHashes, WriteError> {
     write::copy_start(out, &table_out(w))?;
@@ -67,36 +69,53 @@ fn write_table(
         lookup: lookup.and_then(|t| t.index.as_ref()),
         storage_root: &opts.storage_root,
     };
-    let window = rayon::current_num_threads() * 4;
+    let rewrite = |c: usize| -> Piece {
+        let r = w.chunks[c].clone();
+        let bytes = w.source.bytes(&r) as usize;
+        let mut buf = Vec::with_capacity(bytes + bytes / 4);
+        let mut h = RowHashes::new();
+        apply::rewrite_chunk(
+            &w.plan,
+            &ctx,
+            &w.source.chunk(r),
+            w.first_rows[c],
+            &mut buf,
+            &mut h,
+        )?;
+        Ok((buf, h))
+    };
     let mut hashes: RowHashes = vec![Vec::new(); w.plan.digests.len()];
-    for group in (0..w.chunks.len()).collect::<Vec<_>>().chunks(window) {
-        let outs: Vec<Result<(Vec<u8>, RowHashes), DataError>> = group
-            .par_iter()
-            .map(|&c| {
-                let r = w.chunks[c].clone();
-                let bytes = w.source.bytes(&r) as usize;
-                let mut buf = Vec::with_capacity(bytes + bytes / 4);
-                let mut h = RowHashes::new();
-                apply::rewrite_chunk(
-                    &w.plan,
-                    &ctx,
-                    &w.source.chunk(r),
-                    w.first_rows[c],
-                    &mut buf,
-                    &mut h,
-                )?;
-                Ok((buf, h))
-            })
-            .collect();
-        for (o, &c) in outs.into_iter().zip(group) {
-            let (bytes, h) = o.map_err(WriteError::Data)?;
+    let mut emit = |pieces: Vec<(usize, Piece)>, out: &mut Out<'_>| -> Result<(), WriteError> {
+        for (c, piece) in pieces {
+            let (bytes, h) = piece.map_err(WriteError::Data)?;
             out.write_all(&bytes)?;
             for (all, mut part) in hashes.iter_mut().zip(h) {
                 all.append(&mut part);
             }
             progress.inc(w.source.bytes(&w.chunks[c]));
         }
+        Ok(())
+    };
+    // Window k is written while window k + 1 is rewritten, so the disk and
+    // the cores work at the same time; the order of the output never changes.
+    let window = rayon::current_num_threads() * 4;
+    let indexes: Vec<usize> = (0..w.chunks.len()).collect();
+    let mut pending: Vec<(usize, Piece)> = Vec::new();
+    for group in indexes.chunks(window) {
+        let ready = std::mem::take(&mut pending);
+        let (next, written) = rayon::join(
+            || {
+                group
+                    .par_iter()
+                    .map(|&c| (c, rewrite(c)))
+                    .collect::<Vec<_>>()
+            },
+            || emit(ready, out),
+        );
+        written?;
+        pending = next;
     }
+    emit(pending, out)?;
     write::copy_end(out)?;
     Ok(hashes)
 }

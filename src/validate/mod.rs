@@ -78,6 +78,7 @@ pub fn scan_chunk(
 ) -> ChunkFacts {
     let mut facts = ChunkFacts::default();
     let mut scratch = Vec::new();
+    let raw_utf8 = chunk.raw_utf8();
     let read = chunk.for_each(&mut |at, fields| {
         let row_no = facts.rows;
         facts.rows += 1;
@@ -98,7 +99,7 @@ pub fn scan_chunk(
         };
         if let Err(e) = check_row(plan, fields, row_no, self_fk, &mut facts, &mut scratch) {
             facts.fail(with_row(err(e.1)).column(e.0));
-        } else if let Err((f, m)) = values.check(fields, &mut scratch) {
+        } else if let Err((f, m)) = values.check(fields, raw_utf8, &mut scratch) {
             facts.fail(with_row(err(m)).column(plan.input_columns[f].clone()));
         }
         true

@@ -18,6 +18,8 @@ enum Ty {
     Bool,
     Text,
     Other,
+    /// Validated elsewhere (UUID keys); only NOT NULL applies here.
+    Checked,
 }
 
 fn ty(name: &str) -> Ty {
@@ -57,6 +59,7 @@ pub struct ValueChecks {
 impl ValueChecks {
     /// Compiles checks for the copied fields of `plan` against `v2`, the
     /// target table's DDL.
+    /// UUID fields the plan already validates as keys are not parsed again.
     pub fn compile(plan: &TablePlan, v2: &TableDef) -> ValueChecks {
         let field_of = |col: &str| match plan
             .columns
@@ -83,6 +86,9 @@ impl ValueChecks {
             if let Ty::Int(lo, hi) = fc.ty {
                 fc.range = (lo, hi);
             }
+            if fc.ty == Ty::Uuid && plan.uuid_fields.contains(&field) {
+                fc.ty = Ty::Checked;
+            }
             for c in &v2.checks {
                 narrow(&mut fc, c);
             }
@@ -99,7 +105,14 @@ impl ValueChecks {
     }
 
     /// Checks one row; the error names the offending field.
-    pub fn check(&self, fields: &[&[u8]], scratch: &mut Vec<u8>) -> Result<(), (usize, String)> {
+    /// `raw_utf8` says the row's raw bytes are already known to be valid
+    /// UTF-8 without NUL (checked once for a whole COPY chunk).
+    pub fn check(
+        &self,
+        fields: &[&[u8]],
+        raw_utf8: bool,
+        scratch: &mut Vec<u8>,
+    ) -> Result<(), (usize, String)> {
         for fc in &self.fields {
             let raw = fields[fc.field];
             if codec::is_null(raw) {
@@ -108,7 +121,7 @@ impl ValueChecks {
                 }
                 continue;
             }
-            check_value(fc, raw, scratch).map_err(|m| (fc.field, m))?;
+            check_value(fc, raw, raw_utf8, scratch).map_err(|m| (fc.field, m))?;
         }
         for (a, b, what) in &self.differ {
             if fields[*a] == fields[*b] && !codec::is_null(fields[*a]) {
@@ -147,7 +160,12 @@ fn narrow(fc: &mut FieldCheck, c: &Check) {
     }
 }
 
-fn check_value(fc: &FieldCheck, raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+fn check_value(
+    fc: &FieldCheck,
+    raw: &[u8],
+    raw_utf8: bool,
+    scratch: &mut Vec<u8>,
+) -> Result<(), String> {
     let show = || String::from_utf8_lossy(&raw[..raw.len().min(60)]).into_owned();
     match fc.ty {
         Ty::Uuid if uuid::Uuid::try_parse_ascii(raw).is_err() => {
@@ -196,14 +214,18 @@ fn check_value(fc: &FieldCheck, raw: &[u8], scratch: &mut Vec<u8>) -> Result<(),
         }
     }
     if fc.ty == Ty::Text || fc.ty == Ty::Other {
-        text_ok(raw, scratch).map_err(|m| format!("{m} (v2 {})", fc.column))?;
+        text_ok(raw, raw_utf8, scratch).map_err(|m| format!("{m} (v2 {})", fc.column))?;
     }
     Ok(())
 }
 
-/// PostgreSQL rejects text with NUL or invalid UTF-8; escapes are decoded
-/// first only when the field has any.
-fn text_ok(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), &'static str> {
+/// PostgreSQL rejects text with NUL or invalid UTF-8. When the raw bytes are
+/// known good, only octal and hex escapes can make a bad byte, so only a field
+/// with one is decoded; otherwise the field is checked in full.
+fn text_ok(raw: &[u8], raw_utf8: bool, scratch: &mut Vec<u8>) -> Result<(), &'static str> {
+    if raw_utf8 && !has_byte_escape(raw) {
+        return Ok(());
+    }
     let bytes = if memchr::memchr(b'\\', raw).is_some() {
         scratch.clear();
         codec::decode_into(raw, scratch);
@@ -217,6 +239,22 @@ fn text_ok(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), &'static str> {
     std::str::from_utf8(bytes)
         .map(|_| ())
         .map_err(|_| "text is not valid UTF-8")
+}
+
+/// True when `raw` holds an escape that spells a byte (`\\0`..`\\7`, `\\x`).
+fn has_byte_escape(raw: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(n) = memchr::memchr(b'\\', &raw[i..]) {
+        let j = i + n;
+        if matches!(raw.get(j + 1), Some(b'0'..=b'7' | b'x')) {
+            return true;
+        }
+        i = j + 2;
+        if i >= raw.len() {
+            return false;
+        }
+    }
+    false
 }
 
 /// `YYYY-MM-DD` (4+ digit years, optional ` BC`) or `infinity`/`-infinity`.
@@ -261,7 +299,16 @@ mod tests {
     }
 
     fn ok(f: &FieldCheck, raw: &[u8]) -> bool {
-        check_value(f, raw, &mut Vec::new()).is_ok()
+        let full = check_value(f, raw, false, &mut Vec::new()).is_ok();
+        // With the raw bytes known good, only byte escapes can still fail.
+        if std::str::from_utf8(raw).is_ok() && !raw.contains(&0) {
+            assert_eq!(
+                check_value(f, raw, true, &mut Vec::new()).is_ok(),
+                full,
+                "{raw:?}"
+            );
+        }
+        full
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl Sink {
         })
     }
 
-    pub fn writer(&mut self) -> &mut dyn Write {
+    pub fn writer(&mut self) -> &mut (dyn Write + Send) {
         match self {
             Sink::Stdout(w) => w,
             Sink::File { writer, .. } => writer,

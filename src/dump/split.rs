@@ -311,8 +311,10 @@ fn skip_trivia(data: &[u8], mut i: usize) -> Result<usize, DataError> {
 }
 
 /// The position of the `\n` ending the line that holds `i`, or `data.len()`.
-fn line_end(data: &[u8], i: usize) -> usize {
-    memchr::memchr(b'\n', &data[i..]).map_or(data.len(), |n| i + n)
+pub(crate) fn line_end(data: &[u8], i: usize) -> usize {
+    data.get(i..)
+        .and_then(|r| memchr::memchr(b'\n', r))
+        .map_or(data.len(), |n| i + n)
 }
 
 /// The start of the line after the one holding `i`.
@@ -398,7 +400,8 @@ fn skip_dollar(data: &[u8], open: usize) -> Result<usize, DataError> {
     }
 }
 
-fn skip_block_comment(data: &[u8], open: usize) -> Result<usize, DataError> {
+/// Skips a `/* */` comment, which nests in PostgreSQL.
+pub(crate) fn skip_block_comment(data: &[u8], open: usize) -> Result<usize, DataError> {
     let mut depth = 0usize;
     let mut i = open;
     while i + 1 < data.len() {

@@ -340,32 +340,6 @@ pub(super) fn skip_trivia(s: &[u8], mut i: usize) -> Result<usize, DataError> {
     }
 }
 
-/// The position of the `\n` ending the line that holds `i`, or `s.len()`.
-pub(super) fn line_end(s: &[u8], i: usize) -> usize {
-    s.get(i..)
-        .and_then(|r| memchr::memchr(b'\n', r))
-        .map_or(s.len(), |n| i + n)
-}
-
-/// Skips a `/* */` comment, which nests in PostgreSQL.
-fn skip_block_comment(s: &[u8], open: usize) -> Result<usize, DataError> {
-    let mut depth = 0usize;
-    let mut i = open;
-    while i + 1 < s.len() {
-        match (s[i], s[i + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', b'/') => {
-                depth = depth.saturating_sub(1);
-                i += 2;
-                if depth == 0 {
-                    return Ok(i);
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    Err(DataError::new("comment is not terminated").at(open))
-}
+// Comments and line ends are lexed exactly as the statement splitter does.
+pub(super) use crate::dump::split::line_end;
+use crate::dump::split::skip_block_comment;

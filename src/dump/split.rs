@@ -88,7 +88,9 @@ impl<'a> Splitter<'a> {
         }
         if self.data[start] == b'\\' {
             let end = line_end(self.data, start);
-            self.pos = next_line(self.data, end);
+            // The newline belongs to the next statement's leading trivia, so
+            // the pieces keep tiling the input.
+            self.pos = end;
             return Ok(Some(Statement {
                 lead,
                 start,

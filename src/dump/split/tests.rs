@@ -127,6 +127,21 @@ fn truncation_is_an_error_at_the_construct() {
 }
 
 #[test]
+fn meta_commands_tile_with_their_neighbours() {
+    // Found by fuzzing: the newline after a meta-command fell between pieces.
+    for d in ["\\\n", "\\restrict k\nSELECT 1;\n", "\\n\nULL;\nredba\n\n"] {
+        let mut prev = 0;
+        let mut sp = Splitter::new(d.as_bytes());
+        for s in sp.by_ref() {
+            let Ok(s) = s else { break };
+            assert_eq!(s.lead, prev, "{d:?}");
+            prev = s.end;
+        }
+        assert!(sp.position() >= prev);
+    }
+}
+
+#[test]
 fn the_stream_stops_after_an_error() {
     let mut s = Splitter::new(b"SELECT 'x");
     assert!(s.next().unwrap().is_err());
@@ -142,7 +157,7 @@ proptest! {
     }
 
     #[test]
-    fn pieces_rejoin_to_the_input(stmts in proptest::collection::vec("[a-z ;'\"$()\\-\\n]{0,30}", 0..8)) {
+    fn pieces_rejoin_to_the_input(stmts in proptest::collection::vec("[a-z ;'\"$()\\\\.\\-\\n]{0,30}", 0..8)) {
         let text: String = stmts.iter().map(|s| format!("{s};\n")).collect();
         let mut rebuilt = Vec::new();
         let mut sp = Splitter::new(text.as_bytes());

@@ -4,39 +4,15 @@
 //! and the pieces must tile the input: each `lead` is the previous `end`,
 //! and what follows the last piece is the splitter's final position.
 //! `dump::index` must not panic; errors are fine.
-//!
-//! `DUMPSHIFT_FUZZ_ALLOW_META_NEWLINE=1` tolerates one known gap: the `\n`
-//! ending a psql meta-command line, which belongs to no piece (a Meta's
-//! `end` stops before it, the next `lead` starts after it). Everything else
-//! is still checked.
 
 #![no_main]
-
-use std::sync::OnceLock;
 
 use dumpshift::dump::split::{Kind, Splitter};
 use libfuzzer_sys::fuzz_target;
 
-fn allow_meta_newline() -> bool {
-    static ALLOW: OnceLock<bool> = OnceLock::new();
-    *ALLOW.get_or_init(|| {
-        std::env::var_os("DUMPSHIFT_FUZZ_ALLOW_META_NEWLINE").is_some_and(|v| v == "1")
-    })
-}
-
-/// Where the next piece should begin, given the previous piece.
-fn expected_lead(data: &[u8], prev_end: usize, prev_meta: bool) -> usize {
-    if prev_meta && allow_meta_newline() && data.get(prev_end) == Some(&b'\n') {
-        prev_end + 1
-    } else {
-        prev_end
-    }
-}
-
 fuzz_target!(|data: &[u8]| {
     let mut splitter = Splitter::new(data);
     let mut prev_end = 0;
-    let mut prev_meta = false;
     let mut failed = false;
     for item in splitter.by_ref() {
         let s = match item {
@@ -52,8 +28,7 @@ fuzz_target!(|data: &[u8]| {
             data.len()
         );
         assert_eq!(
-            s.lead,
-            expected_lead(data, prev_end, prev_meta),
+            s.lead, prev_end,
             "pieces do not tile the input: previous end {prev_end}, statement {s:?}"
         );
         match &s.kind {
@@ -72,14 +47,13 @@ fuzz_target!(|data: &[u8]| {
             ),
         }
         prev_end = s.end;
-        prev_meta = matches!(s.kind, Kind::Meta);
     }
     if !failed {
         // After the last piece only trailing trivia is left, from here on.
         assert!(splitter.position() <= data.len());
         assert_eq!(
             splitter.position(),
-            expected_lead(data, prev_end, prev_meta),
+            prev_end,
             "trailing trivia does not start at the last piece's end"
         );
     }

@@ -100,7 +100,9 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             })?;
             &transcoded[..]
         }
-        encoding::Plan::Refuse(m) => return Err(Error::data(&file, raw, DataError::new(m))),
+        encoding::Plan::Refuse(m, at) => {
+            return Err(Error::data(&file, raw, DataError::new(m).at(at)))
+        }
     };
     let prepared = prepare(&file, data, opts)?;
     let mut sink = atomic::Sink::create(&opts.output, opts.force)?;
@@ -134,8 +136,8 @@ pub fn prepare<'a>(
             "the file is empty: no dump to migrate",
         )));
     }
+    encoding::require_utf8(data).map_err(fail)?;
     let idx = dump::index(data).map_err(fail)?;
-    check_encoding(&idx).map_err(fail)?;
     let schema = &opts.mapping.source_schema;
     let mapped = |t: &TableName| t.schema == *schema && opts.mapping.table(&t.name).is_some();
     let idx = choose_database(data, idx, opts.database.as_deref(), &mapped).map_err(fail)?;
@@ -180,16 +182,6 @@ fn report(file: &str, data: &[u8], mut errors: Vec<DataError>, more: usize) -> E
         }
         .locate(data),
     )
-}
-
-fn check_encoding(idx: &DumpIndex) -> Result<(), DataError> {
-    match &idx.client_encoding {
-        Some((enc, at)) if !matches!(enc.to_ascii_uppercase().replace('-', "").as_str(), "UTF8" | "UNICODE") => Err(DataError::new(format!(
-            "the dump was written with client_encoding {enc}; dumpshift reads UTF8 dumps: re-run pg_dump with --encoding=UTF8"
-        ))
-        .at(*at)),
-        _ => Ok(()),
-    }
 }
 
 /// Matches the dump's COPY blocks to the mapping and compiles each table.
@@ -366,7 +358,10 @@ fn link_lookups(works: &mut [Work], errors: &mut Vec<DataError>) {
     for (table, column) in wanted {
         match works.iter_mut().find(|w| w.plan.source == table) {
             Some(t) => match (t.plan.field(&column), t.plan.id) {
-                (Some(f), Some(_)) => t.plan.provides = Some(f),
+                (Some(f), Some(_)) => {
+                    t.plan.provides = Some(f);
+                    t.plan.uuid_fields.push(f);
+                }
                 _ => errors.push(
                     DataError::new(format!("lookup needs columns id and {column}"))
                         .table(t.label.clone()),

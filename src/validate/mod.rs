@@ -10,8 +10,8 @@ pub mod values;
 
 use crate::copy::codec;
 use crate::error::DataError;
-use crate::mapping::plan::{Op, Order, TablePlan};
-use crate::mapping::sequence::{Scope, SeqKey};
+use crate::mapping::plan::{Op, Order, SequencePlan, TablePlan};
+use crate::mapping::sequence::{Scope, SeqKey, MAX_SCOPE};
 use crate::mapping::{storage_path, timestamp};
 use crate::rows::Chunk;
 
@@ -78,29 +78,44 @@ pub fn scan_chunk(
 ) -> ChunkFacts {
     let mut facts = ChunkFacts::default();
     let mut scratch = Vec::new();
+    let mut uuids = vec![None; plan.width];
     let raw_utf8 = chunk.raw_utf8();
     let read = chunk.for_each(&mut |at, fields| {
         let row_no = facts.rows;
         facts.rows += 1;
-        let err = |msg: String| DataError::new(msg).at(at).table(label);
+        // Labels are made only for errors: the good rows allocate nothing.
+        let err = |msg: String| {
+            let e = DataError::new(msg).at(at).table(label);
+            match row_label(plan, fields) {
+                Some(id) => e.row(id),
+                None => e,
+            }
+        };
         if fields.len() != plan.width {
-            facts.fail(err(format!(
-                "row has {} fields, the table's column list names {} ({})",
-                fields.len(),
-                plan.width,
-                plan.input_columns.join(", ")
-            )));
+            facts.fail(
+                DataError::new(format!(
+                    "row has {} fields, the table's column list names {} ({})",
+                    fields.len(),
+                    plan.width,
+                    plan.input_columns.join(", ")
+                ))
+                .at(at)
+                .table(label),
+            );
             return true;
         }
-        let id = row_label(plan, fields);
-        let with_row = |e: DataError| match &id {
-            Some(id) => e.row(id.clone()),
-            None => e,
-        };
-        if let Err(e) = check_row(plan, fields, row_no, self_fk, &mut facts, &mut scratch) {
-            facts.fail(with_row(err(e.1)).column(e.0));
-        } else if let Err((f, m)) = values.check(fields, raw_utf8, &mut scratch) {
-            facts.fail(with_row(err(m)).column(plan.input_columns[f].clone()));
+        if let Err((f, m)) = check_row(
+            plan,
+            fields,
+            row_no,
+            self_fk,
+            &mut uuids,
+            &mut facts,
+            &mut scratch,
+        )
+        .and_then(|()| values.check(fields, raw_utf8, &mut scratch))
+        {
+            facts.fail(err(m).column(plan.input_columns[f].clone()));
         }
         true
     });
@@ -110,49 +125,40 @@ pub fn scan_chunk(
     facts
 }
 
-/// Checks one row and records its keys. The error names the column.
+/// Checks one row and records its keys. Every UUID field is parsed once,
+/// into `uuids` (indexed by field); the error names the field.
 fn check_row(
     plan: &TablePlan,
     fields: &[&[u8]],
     row: u32,
     self_fk: Option<usize>,
+    uuids: &mut [Option<u128>],
     facts: &mut ChunkFacts,
     scratch: &mut Vec<u8>,
-) -> Result<(), (String, String)> {
-    let col = |i: usize| plan.input_columns[i].clone();
+) -> Result<(), (usize, String)> {
     for &i in &plan.uuid_fields {
-        if uuid_field(fields[i]).is_err() {
-            return Err((
-                col(i),
+        uuids[i] = uuid_field(fields[i]).map_err(|_| {
+            (
+                i,
                 format!("not a valid UUID: {:?}", String::from_utf8_lossy(fields[i])),
-            ));
-        }
+            )
+        })?;
     }
-    let id = match plan.id {
-        Some(i) => uuid_field(fields[i]).ok().flatten(),
-        None => None,
-    };
+    let id = plan.id.and_then(|i| uuids[i]);
     if let Some(id) = id {
         facts.ids.push(id);
-        if let Some(Ok(Some(parent))) = self_fk.map(|f| uuid_field(fields[f])) {
+        if let Some(parent) = self_fk.and_then(|f| uuids[f]) {
             facts.parents.push((id, parent));
         }
     }
     if let Some(seq) = &plan.sequence {
-        let uuid = |i: &usize| uuid_field(fields[*i]).ok().flatten();
-        let primary: Vec<Option<u128>> = seq.scope.iter().map(uuid).collect();
-        let use_fallback = !seq.fallback.is_empty() && primary.iter().all(Option::is_none);
-        let scope = if use_fallback {
-            Scope::new(true, &seq.fallback.iter().map(uuid).collect::<Vec<_>>())
-        } else {
-            Scope::new(false, &primary)
-        };
+        let scope = scope_of(seq, uuids);
         let (instant, id) = match seq.order {
             Order::Dump => (0, 0),
             Order::Instant(i) => {
                 let t = timestamp::parse(fields[i]).ok_or_else(|| {
                     (
-                        col(i),
+                        i,
                         format!(
                             "not a timestamptz: {:?}",
                             String::from_utf8_lossy(fields[i])
@@ -169,20 +175,32 @@ fn check_row(
             row,
         });
     }
-    if let Some(v) = plan.provides {
-        if let Some(id) = id {
-            facts.index.push((
-                id,
-                uuid_field(fields[v]).map_err(|_| (col(v), "not a valid UUID".to_string()))?,
-            ));
-        }
+    if let (Some(v), Some(id)) = (plan.provides, id) {
+        facts.index.push((id, uuids[v]));
     }
     for op in &plan.ops {
         if let Op::StoragePath(i) = op {
-            check_storage_path(fields[*i], scratch).map_err(|e| (col(*i), e))?;
+            check_storage_path(fields[*i], scratch).map_err(|e| (*i, e))?;
         }
     }
     Ok(())
+}
+
+/// The row's sequence scope: the primary columns, or the fallback columns
+/// when every primary one is NULL.
+fn scope_of(seq: &SequencePlan, uuids: &[Option<u128>]) -> Scope {
+    let mut vals = [None; MAX_SCOPE];
+    for (v, &f) in vals.iter_mut().zip(&seq.scope) {
+        *v = uuids[f];
+    }
+    let fallback = !seq.fallback.is_empty() && vals[..seq.scope.len()].iter().all(Option::is_none);
+    if fallback {
+        for (v, &f) in vals.iter_mut().zip(&seq.fallback) {
+            *v = uuids[f];
+        }
+        return Scope::new(true, &vals[..seq.fallback.len()]);
+    }
+    Scope::new(false, &vals[..seq.scope.len()])
 }
 
 fn check_storage_path(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {

@@ -79,8 +79,6 @@ impl Catalog {
 pub struct DumpIndex {
     pub copies: Vec<CopyBlock>,
     pub catalog: Catalog,
-    /// The value of `SET client_encoding`, if the dump sets it.
-    pub client_encoding: Option<(String, usize)>,
     /// `INSERT INTO` statements, grouped by table in order of appearance.
     pub inserts: Vec<InsertBlock>,
     /// Number of statements (SQL, meta-commands and COPY blocks).
@@ -160,10 +158,6 @@ fn note_sql(
         let ddl = sql::parse_ddl(sql)
             .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
         note_ddl(&mut idx.catalog, ddl);
-    } else if word.eq_ignore_ascii_case(b"set")
-        && split::find_ci(text, b"client_encoding").is_some()
-    {
-        idx.client_encoding = Some((setting_value(text), r.start));
     }
     Ok(())
 }
@@ -255,19 +249,6 @@ fn second_word_is_table(text: &[u8]) -> bool {
         Some(w) if w.eq_ignore_ascii_case(b"unlogged") => true,
         _ => false,
     }
-}
-
-fn setting_value(text: &[u8]) -> String {
-    let s = String::from_utf8_lossy(text);
-    let v = s
-        .split_once('=')
-        .or_else(|| s.split_once(" TO "))
-        .map_or("", |(_, v)| v);
-    v.trim()
-        .trim_end_matches(';')
-        .trim()
-        .trim_matches('\'')
-        .to_string()
 }
 
 fn utf8(data: &[u8], r: Range<usize>) -> Result<&str, DataError> {

@@ -6,6 +6,7 @@
 //! other encoding is refused rather than risk writing mis-encoded text.
 
 use crate::dump::split::find_ci;
+use crate::error::DataError;
 
 /// How far into the file pg_dump's header reaches.
 const HEADER: usize = 64 * 1024;
@@ -17,12 +18,12 @@ pub enum Plan {
     AsIs,
     /// Transcode from this single-byte encoding.
     Transcode(&'static str),
-    /// Refuse, with the message.
-    Refuse(String),
+    /// Refuse, with the message and the offset of the `SET` statement.
+    Refuse(String, usize),
 }
 
-/// The value of the first `SET client_encoding` in the header, if any.
-pub fn declared(data: &[u8]) -> Option<String> {
+/// The value of the first `SET client_encoding` in the header and its offset.
+pub fn declared(data: &[u8]) -> Option<(String, usize)> {
     let head = &data[..data.len().min(HEADER)];
     let at = find_ci(head, b"set client_encoding")?;
     let line_end = memchr::memchr(b'\n', &head[at..]).map_or(head.len(), |n| at + n);
@@ -31,18 +32,12 @@ pub fn declared(data: &[u8]) -> Option<String> {
         .split_once('=')
         .or_else(|| line.split_once(" TO ").or_else(|| line.split_once(" to ")))?
         .1;
-    Some(
-        value
-            .trim()
-            .trim_end_matches(';')
-            .trim()
-            .trim_matches('\'')
-            .to_string(),
-    )
+    let value = value.trim().trim_end_matches(';').trim().trim_matches('\'');
+    Some((value.to_string(), at))
 }
 
 pub fn plan(data: &[u8]) -> Plan {
-    let Some(enc) = declared(data) else {
+    let Some((enc, at)) = declared(data) else {
         return Plan::AsIs;
     };
     match enc.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
@@ -50,9 +45,22 @@ pub fn plan(data: &[u8]) -> Plan {
         "LATIN1" | "ISO88591" => Plan::Transcode("LATIN1"),
         "WIN1252" | "WINDOWS1252" => Plan::Transcode("WIN1252"),
         "SQLASCII" if std::str::from_utf8(data).is_ok() => Plan::AsIs,
-        _ => Plan::Refuse(format!(
-            "the dump was written with client_encoding {enc}, which dumpshift does not transcode: re-run pg_dump with --encoding=UTF8"
-        )),
+        _ => Plan::Refuse(
+            format!("the dump was written with client_encoding {enc}, which dumpshift does not transcode: re-run pg_dump with --encoding=UTF8"),
+            at,
+        ),
+    }
+}
+
+/// Refuses any dump that is not UTF-8 already; for callers that hand over
+/// bytes without transcoding them first.
+pub fn require_utf8(data: &[u8]) -> Result<(), DataError> {
+    match plan(data) {
+        Plan::AsIs => Ok(()),
+        Plan::Transcode(from) => Err(DataError::new(format!(
+            "the dump is in {from}: transcode it to UTF-8 first"
+        ))),
+        Plan::Refuse(m, at) => Err(DataError::new(m).at(at)),
     }
 }
 
@@ -139,10 +147,10 @@ mod tests {
         assert_eq!(plan(b"SET client_encoding = 'SQL_ASCII';\nok"), Plan::AsIs);
         assert!(matches!(
             plan(b"SET client_encoding = 'SQL_ASCII';\n\xff"),
-            Plan::Refuse(_)
+            Plan::Refuse(..)
         ));
         assert!(
-            matches!(plan(b"SET client_encoding = 'EUC_JP';\n"), Plan::Refuse(m) if m.contains("EUC_JP"))
+            matches!(plan(b"SET client_encoding = 'EUC_JP';\n"), Plan::Refuse(m, 0) if m.contains("EUC_JP"))
         );
         assert_eq!(plan(b"SELECT 1;"), Plan::AsIs);
     }

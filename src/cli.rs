@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 
 use crate::dump::Catalog;
 use crate::error::Error;
@@ -24,15 +24,102 @@ Exit codes:
   2  the command line was wrong";
 
 /// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
+///
+/// Without a command, dumpshift migrates DUMP into the load file OUT. The
+/// commands below look into dumps and keep the v2 schema under migration
+/// discipline.
 #[derive(Debug, Parser)]
-#[command(name = "dumpshift", version, about, after_help = AFTER_HELP)]
+#[command(
+    name = "dumpshift",
+    version,
+    about,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 pub struct Cli {
-    /// The v1 dump: a plain-format pg_dump file, or `-` for stdin.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub migrate: MigrateArgs,
+}
+
+/// The commands besides the migration itself.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what a dump holds: its form, versions, schemas, tables, row
+    /// counts, and drift against the mapping. Reads, counts, transforms nothing.
+    Inspect(InspectArgs),
+    /// Print the v2 schema's DDL.
+    Schema(SchemaArgs),
+    /// Write or lint a folder of v2 migrations.
+    #[command(subcommand)]
+    Migrations(MigrationsCommand),
+    /// Turn a `pg_dump --schema-only` file into a baseline migration.
+    Baseline(BaselineArgs),
+    /// Show the mapping.
+    #[command(subcommand)]
+    Mapping(MappingCommand),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The dump to look into, or `-` for stdin.
     pub dump: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrationsCommand {
+    /// Write the v2 migrations as files into DIR.
+    Write(MigrationsWriteArgs),
+    /// Lint a migrations folder (golang-migrate or dbmate).
+    Check(MigrationsCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrationsWriteArgs {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrationsCheckArgs {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    pub schema_dump: PathBuf,
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MappingCommand {
+    /// Print the built-in Life OS mapping in the description format (TOML).
+    Show,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: String,
+}
+
+/// The migration's arguments: `dumpshift DUMP -o OUT [flags]`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The v1 dump: a plain-format pg_dump file, or `-` for stdin.
+    #[arg(required = true)]
+    pub dump: Option<PathBuf>,
 
     /// Where to write the load file; `-` for stdout.
-    #[arg(short, long, value_name = "OUT")]
-    pub output: PathBuf,
+    #[arg(short, long, value_name = "OUT", required = true)]
+    pub output: Option<PathBuf>,
 
     /// Root directory of v2 file storage; files.storage_path values are
     /// rewritten to ROOT/<bucket key>.
@@ -62,7 +149,7 @@ pub struct Cli {
     pub quiet: bool,
 }
 
-impl Cli {
+impl MigrateArgs {
     pub fn options(&self) -> Result<Options, Error> {
         let root = &self.storage_root;
         if !root.starts_with('/')
@@ -83,8 +170,8 @@ impl Cli {
             }
         }
         Ok(Options {
-            input: self.dump.clone(),
-            output: self.output.clone(),
+            input: self.dump.clone().unwrap_or_default(),
+            output: self.output.clone().unwrap_or_default(),
             storage_root: root.trim_end_matches('/').to_string(),
             force: self.force,
             quiet: self.quiet,
@@ -97,20 +184,34 @@ impl Cli {
     }
 }
 
-/// Runs the command line; the summary goes to stderr unless `--quiet`.
+/// Runs the command line: a command, or the migration.
 pub fn run(cli: &Cli) -> Result<(), Error> {
-    let opts = cli.options()?;
+    match &cli.command {
+        None => run_migrate(&cli.migrate),
+        Some(Command::Inspect(a)) => crate::inspect::run(a),
+        Some(Command::Schema(a)) => crate::tools::schema(a),
+        Some(Command::Migrations(MigrationsCommand::Write(a))) => crate::tools::migrations_write(a),
+        Some(Command::Migrations(MigrationsCommand::Check(a))) => crate::tools::migrations_check(a),
+        Some(Command::Baseline(a)) => crate::tools::baseline(a),
+        Some(Command::Mapping(MappingCommand::Show)) => crate::tools::mapping_show(),
+        Some(Command::Completions(a)) => crate::tools::completions(a),
+    }
+}
+
+/// Runs the migration; the summary goes to stderr unless `--quiet`.
+fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
+    let opts = args.options()?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cli.threads.unwrap_or(0))
+        .num_threads(args.threads.unwrap_or(0))
         .build()
         .map_err(|e| {
             Error::Usage(format!(
                 "cannot start {} threads: {e}",
-                cli.threads.unwrap_or(0)
+                args.threads.unwrap_or(0)
             ))
         })?;
     let summary = pool.install(|| migrate::run(&opts))?;
-    if !cli.quiet {
+    if !args.quiet {
         print_summary(&summary, &opts);
     }
     Ok(())

@@ -12,6 +12,20 @@ use memmap2::Mmap;
 
 use crate::error::Error;
 
+/// How the dump was stored on disk, for `inspect` and the summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// A plain-format SQL script.
+    Plain,
+    /// A plain-format script compressed with gzip.
+    Gzip,
+    /// A plain-format script compressed with zstd.
+    Zstd,
+    /// A `pg_dump -Fc` archive: its format version (e.g. "1.14") and the
+    /// compression of its data blocks.
+    Custom { version: String, compression: String },
+}
+
 /// The bytes of one input dump.
 pub enum Input {
     Mapped(Mmap),
@@ -52,6 +66,11 @@ impl Input {
         #[cfg(unix)]
         let _ = map.advise(memmap2::Advice::Sequential);
         Ok(Input::Mapped(map))
+    }
+
+    /// How the dump was stored.
+    pub fn form(&self) -> Form {
+        Form::Plain
     }
 
     pub fn bytes(&self) -> &[u8] {

@@ -432,6 +432,38 @@ fn parent_cycles_are_refused_with_the_cycle_spelled_out() {
 }
 
 #[test]
+fn a_parent_that_is_not_in_the_table_is_refused_at_its_row() {
+    let mut b = Block::of(&plain(), "tasks");
+    let parent = b.col("parent_id");
+    let i = b.rows.iter().position(|r| r[parent] != "\\N").unwrap();
+    b.rows[i][parent] = "00000000-0000-4000-8000-0000000000aa".into();
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "orphan_parent.sql", b.text().as_bytes());
+    let (line, byte) = b.row_place(i);
+    assert!(
+        e.contains(&format!(
+            "orphan_parent.sql:{line} (byte {byte}): public.tasks id {}, column parent_id: parent_id 00000000-0000-4000-8000-0000000000aa is not in public.tasks",
+            b.rows[i][0]
+        )),
+        "{e}"
+    );
+    assert_eq!(e.lines().count(), 1, "{e}");
+}
+
+#[test]
+fn a_row_that_does_not_parse_is_not_echoed_by_every_key_onto_it() {
+    // The domain's id is broken; the rows pointing at it are not reported
+    // as dangling keys on top of the one real problem.
+    let mut b = Block::of(&plain(), "domains");
+    let id = b.col("id");
+    b.rows[0][id] = "not-a-uuid".into();
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "domain.sql", b.text().as_bytes());
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("column id: not a valid UUID"), "{e}");
+}
+
+#[test]
 fn invalid_uuids_in_foreign_keys_are_refused() {
     let mut b = Block::of(&plain(), "notes");
     let t = b.col("task_id");

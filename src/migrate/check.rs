@@ -1,47 +1,45 @@
-//! The checking phase: every row is read once in parallel to validate it and
-//! collect compact keys; then whole-table work runs on those keys (sort
-//! orders, the lookup index, duplicate keys, cycles) and a second parallel
-//! pass checks every foreign key. Nothing is written before this passes.
+//! The checking phase. Tables are read one after another, each one's chunks
+//! in parallel, in an order that puts every table after the tables its
+//! foreign keys point at: a row's keys are then tested against the sorted
+//! ids of the tables already read, in the same single read that validates
+//! the row and collects its compact keys. Whole-table work (sort orders,
+//! the lookup index, duplicate ids, parent cycles and dangling parents)
+//! runs on those keys. Only keys between tables that point at each other
+//! need a second read. Nothing is written before this passes.
 
 use rayon::prelude::*;
 
 use super::Work;
 use crate::error::DataError;
-use crate::mapping::sequence;
+use crate::mapping::sequence::{self, Scopes, SeqKey};
 use crate::validate::keys::{self, Reference};
-use crate::validate::{self, ChunkFacts, LookupIndex, MAX_ERRORS};
+use crate::validate::{self, ChunkFacts, LookupIndex, TableCheck, MAX_ERRORS};
 
 /// Problems found, and how many more were not kept.
 pub type Problems = (Vec<DataError>, usize);
 
 /// Checks every row, then builds the whole-table structures.
 pub fn check_rows(works: &mut [Work]) -> Result<(), Problems> {
-    let jobs: Vec<(usize, usize)> = works
-        .iter()
-        .enumerate()
-        .flat_map(|(t, w)| (0..w.chunks.len()).map(move |c| (t, c)))
-        .collect();
-    let facts: Vec<ChunkFacts> = jobs
-        .par_iter()
-        .map(|&(t, c)| {
-            let w = &works[t];
-            let r = w.chunks[c].clone();
-            validate::scan_chunk(&w.plan, &w.label, w.self_fk, &w.values, &w.source.chunk(r))
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let mut more = 0;
-    let mut per_table: Vec<Vec<ChunkFacts>> = works.iter().map(|_| Vec::new()).collect();
-    for ((t, _), mut f) in jobs.into_iter().zip(facts) {
-        errors.append(&mut f.errors);
-        more += f.more_errors;
-        per_table[t].push(f);
+    let mut problems = (Vec::new(), 0);
+    let mut done = vec![false; works.len()];
+    // Tables read without a problem: only their ids are complete, so only
+    // keys onto them are tested at once (a row whose id did not parse must
+    // not make every row pointing at it an error too).
+    let mut clean = vec![false; works.len()];
+    // (table, foreign key) pairs left for a second read: their target was
+    // not read first, or not cleanly.
+    let mut later: Vec<(usize, usize)> = Vec::new();
+    while let Some(t) = next_table(works, &done) {
+        let before = problems.0.len() + problems.1;
+        let (keys, deferred) = scan_table(works, t, &clean, &mut problems);
+        later.extend(deferred.into_iter().map(|k| (t, k)));
+        finish(&mut works[t], keys, &mut problems.0);
+        done[t] = true;
+        clean[t] = problems.0.len() + problems.1 == before;
     }
-    for (w, facts) in works.iter_mut().zip(per_table) {
-        gather(w, facts, &mut errors);
-    }
-    if errors.is_empty() {
-        let (mut e, m) = check_references(works);
+    let (mut errors, mut more) = problems;
+    if errors.is_empty() && !later.is_empty() {
+        let (mut e, m) = check_later(works, &later);
         errors.append(&mut e);
         more += m;
     }
@@ -52,38 +50,154 @@ pub fn check_rows(works: &mut [Work]) -> Result<(), Problems> {
     }
 }
 
-/// Turns a table's chunk facts into row offsets, sort orders, its sorted ids,
-/// its lookup index, and reports duplicate ids and parent cycles.
-fn gather(w: &mut Work, facts: Vec<ChunkFacts>, errors: &mut Vec<DataError>) {
-    let mut seq = Vec::new();
-    let mut pairs = Vec::new();
-    let mut edges = Vec::new();
-    let mut row = 0usize;
-    w.first_rows.clear();
-    for f in facts {
-        w.first_rows.push(row);
-        seq.extend(f.seq.into_iter().map(|mut k| {
-            k.row += row as u32;
+/// The first unread table whose foreign keys all point at read tables (or
+/// at itself); the first unread one when keys form a cycle between tables.
+fn next_table(works: &[Work], done: &[bool]) -> Option<usize> {
+    let ready = |t: usize| {
+        works[t]
+            .fks
+            .iter()
+            .all(|fk| fk.target.is_none_or(|x| x == t || done[x]))
+    };
+    let unread = || (0..works.len()).filter(|&t| !done[t]);
+    unread().find(|&t| ready(t)).or_else(|| unread().next())
+}
+
+/// A table's keys, gathered chunk by chunk in order.
+#[derive(Default)]
+struct Keys {
+    seq: Vec<SeqKey>,
+    scopes: Scopes,
+    pairs: Vec<(u128, Option<u128>)>,
+    ids: Vec<u128>,
+    edges: Vec<(u128, u128)>,
+    first_rows: Vec<usize>,
+    rows: usize,
+}
+
+impl Keys {
+    /// Reserves room for the rows still to come, estimated from the rows
+    /// per byte so far, so the big vectors grow once or twice instead of
+    /// doubling (a doubling holds the old and the new copy at once).
+    fn expect(&mut self, done_bytes: u64, total_bytes: u64) {
+        if done_bytes == 0 || self.rows == 0 {
+            return;
+        }
+        let scale = total_bytes as f64 / done_bytes as f64 * 1.05;
+        let room = |len: usize, cap: usize| {
+            let want = (len as f64 * scale) as usize;
+            (want > cap).then(|| want - len)
+        };
+        if let Some(n) = room(self.seq.len(), self.seq.capacity()) {
+            self.seq.reserve_exact(n);
+        }
+        if let Some(n) = room(self.ids.len(), self.ids.capacity()) {
+            self.ids.reserve_exact(n);
+        }
+        if let Some(n) = room(self.pairs.len(), self.pairs.capacity()) {
+            self.pairs.reserve_exact(n);
+        }
+    }
+
+    /// Appends one chunk's facts: rows become table rows, and the chunk's
+    /// scope indexes become the table's.
+    fn add(&mut self, f: ChunkFacts) {
+        self.first_rows.push(self.rows);
+        let to: Vec<u32> = f.scopes.into_iter().map(|s| self.scopes.index(s)).collect();
+        let row = self.rows as u32;
+        self.seq.extend(f.seq.into_iter().map(|mut k| {
+            k.scope = to[k.scope as usize];
+            k.row += row;
             k
         }));
-        pairs.extend(f.index);
-        w.ids.extend(f.ids);
-        edges.extend(f.parents);
-        row += f.rows as usize;
+        self.pairs.extend(f.index);
+        self.ids.extend(f.ids);
+        self.edges.extend(f.parents);
+        self.rows += f.rows as usize;
     }
-    w.rows = row as u64;
+}
+
+/// Reads table `t` once, testing its keys onto cleanly read tables row by row.
+/// Chunks are read in parallel a window at a time and gathered in order,
+/// so only one window's facts exist beside the table's keys. Returns the
+/// keys and the foreign keys left for later.
+fn scan_table(
+    works: &[Work],
+    t: usize,
+    clean: &[bool],
+    problems: &mut Problems,
+) -> (Keys, Vec<usize>) {
+    let w = &works[t];
+    let mut refs = Vec::new();
+    let mut later = Vec::new();
+    for (k, fk) in w.fks.iter().enumerate() {
+        match fk.target {
+            // Checked from the parent edges once the table's ids are known.
+            Some(x) if x == t => {}
+            Some(x) if !clean[x] => later.push(k),
+            x => refs.push(Reference {
+                field: fk.field,
+                ids: x.map_or(&[][..], |x| &works[x].ids[..]),
+                target: &fk.target_label,
+            }),
+        }
+    }
+    let tc = TableCheck {
+        plan: &w.plan,
+        label: &w.label,
+        self_fk: w.self_fk,
+        values: &w.values,
+        refs: &refs,
+    };
+    let mut keys = Keys::default();
+    let total = w.source.total_bytes();
+    let mut done_bytes = 0;
+    for window in w.chunks.chunks(rayon::current_num_threads() * 4) {
+        keys.expect(done_bytes, total);
+        done_bytes += window.iter().map(|r| w.source.bytes(r)).sum::<u64>();
+        let facts: Vec<ChunkFacts> = window
+            .par_iter()
+            .map(|r| validate::scan_chunk(&tc, &w.source.chunk(r.clone())))
+            .collect();
+        for mut f in facts {
+            problems.0.append(&mut f.errors);
+            problems.1 += f.more_errors;
+            keys.add(f);
+        }
+    }
+    (keys, later)
+}
+
+/// Turns a table's keys into sort orders, its sorted ids and its lookup
+/// index, and reports duplicate ids, parent cycles and parents that are not
+/// in the table.
+fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
+    let Keys {
+        seq,
+        mut pairs,
+        ids,
+        edges,
+        first_rows,
+        rows,
+        ..
+    } = keys;
+    w.first_rows = first_rows;
+    w.rows = rows as u64;
     if w.plan.sequence.is_some() {
-        if row > (i32::MAX / 10) as usize {
+        if rows > (i32::MAX / 10) as usize {
             errors.push(
                 DataError::new("too many rows for a sequential sort_order (integer)")
                     .table(w.label.clone()),
             );
         }
-        w.numbers = Some(sequence::number(seq, row));
+        w.numbers = Some(sequence::number(seq, rows));
     }
     if w.plan.provides.is_some() {
+        pairs.shrink_to_fit();
         w.index = Some(LookupIndex::build(pairs));
     }
+    w.ids = ids;
+    w.ids.shrink_to_fit();
     w.ids.par_sort_unstable();
     for d in keys::duplicates(&w.ids).into_iter().take(MAX_ERRORS) {
         let e = DataError::new("duplicate primary key: the id appears more than once")
@@ -93,15 +207,42 @@ fn gather(w: &mut Work, facts: Vec<ChunkFacts>, errors: &mut Vec<DataError>) {
         errors.push(locate(w, d, e));
     }
     if w.self_fk.is_some() {
+        report_dangling_parents(w, &edges, errors);
         report_cycles(w, edges, errors);
     }
 }
 
-fn report_cycles(w: &Work, edges: Vec<(u128, u128)>, errors: &mut Vec<DataError>) {
-    let column = w
-        .self_fk
+fn self_fk_column(w: &Work) -> String {
+    w.self_fk
         .map(|f| w.plan.input_columns[f].clone())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// A self-reference (`parent_id`) whose row is not in the table.
+fn report_dangling_parents(w: &Work, edges: &[(u128, u128)], errors: &mut Vec<DataError>) {
+    let column = self_fk_column(w);
+    let target = w
+        .fks
+        .iter()
+        .find(|fk| Some(fk.field) == w.self_fk)
+        .map_or(w.label.as_str(), |fk| fk.target_label.as_str());
+    let missing = edges
+        .iter()
+        .filter(|(_, parent)| w.ids.binary_search(parent).is_err());
+    for &(id, parent) in missing.take(MAX_ERRORS) {
+        let e = DataError::new(format!(
+            "{column} {} is not in {target}: the foreign key has no row to point at",
+            uuid::Uuid::from_u128(parent)
+        ))
+        .table(w.label.clone())
+        .row(uuid::Uuid::from_u128(id).to_string())
+        .column(column.clone());
+        errors.push(locate(w, id, e));
+    }
+}
+
+fn report_cycles(w: &Work, edges: Vec<(u128, u128)>, errors: &mut Vec<DataError>) {
+    let column = self_fk_column(w);
     for cycle in keys::cycles(edges).into_iter().take(MAX_ERRORS) {
         let mut path: Vec<String> = cycle.iter().map(|&id| keys::short(id)).collect();
         path.push(keys::short(cycle[0]));
@@ -125,18 +266,23 @@ fn locate(w: &Work, id: u128, e: DataError) -> DataError {
     }
 }
 
-/// The second pass: every foreign key of every row must find its row.
-fn check_references(works: &[Work]) -> Problems {
+/// The second read, for foreign keys whose target was read after the
+/// referencing table (`later`: table and foreign key indexes).
+fn check_later(works: &[Work], later: &[(usize, usize)]) -> Problems {
     let mut errors = Vec::new();
     let mut more = 0;
-    for w in works {
-        let refs: Vec<Reference> = w
-            .fks
+    for t in 0..works.len() {
+        let w = &works[t];
+        let refs: Vec<Reference> = later
             .iter()
-            .map(|fk| Reference {
-                field: fk.field,
-                ids: fk.target.map_or(&[][..], |t| &works[t].ids[..]),
-                target: &fk.target_label,
+            .filter(|(lt, _)| *lt == t)
+            .map(|&(_, k)| {
+                let fk = &w.fks[k];
+                Reference {
+                    field: fk.field,
+                    ids: fk.target.map_or(&[][..], |x| &works[x].ids[..]),
+                    target: &fk.target_label,
+                }
             })
             .collect();
         if refs.is_empty() {

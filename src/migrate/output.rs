@@ -84,7 +84,9 @@ fn write_table(
         )?;
         Ok((buf, h))
     };
-    let mut hashes: RowHashes = vec![Vec::new(); w.plan.digests.len()];
+    let mut hashes: RowHashes = (0..w.plan.digests.len())
+        .map(|_| Vec::with_capacity(w.rows as usize))
+        .collect();
     let mut emit = |pieces: Vec<(usize, Piece)>, out: &mut Out<'_>| -> Result<(), WriteError> {
         for (c, piece) in pieces {
             let (bytes, h) = piece.map_err(WriteError::Data)?;

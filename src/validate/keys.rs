@@ -30,7 +30,19 @@ pub fn duplicates(sorted: &[u128]) -> Vec<u128> {
     out
 }
 
-/// Checks every reference of every row of one chunk.
+/// The message for a row whose reference `r` finds no row.
+pub fn dangling(plan: &TablePlan, r: &Reference, fields: &[&[u8]]) -> String {
+    format!(
+        "{} {} is not in {}: the foreign key has no row to point at",
+        plan.input_columns[r.field],
+        String::from_utf8_lossy(fields[r.field]),
+        r.target
+    )
+}
+
+/// Checks every reference of every row of one chunk: the second pass, for
+/// keys onto a table that could not be checked first (tables whose keys
+/// point at each other).
 pub fn check_references(
     plan: &TablePlan,
     label: &str,
@@ -47,15 +59,10 @@ pub fn check_references(
                 continue;
             };
             if r.ids.binary_search(&key).is_err() {
-                let column = &plan.input_columns[r.field];
-                let value = String::from_utf8_lossy(fields[r.field]);
-                let mut e = DataError::new(format!(
-                    "{column} {value} is not in {}: the foreign key has no row to point at",
-                    r.target
-                ))
-                .at(at)
-                .table(label)
-                .column(column.clone());
+                let mut e = DataError::new(dangling(plan, r, fields))
+                    .at(at)
+                    .table(label)
+                    .column(plan.input_columns[r.field].clone());
                 if let Some(id) = row_label(plan, fields) {
                     e = e.row(id);
                 }

@@ -11,7 +11,7 @@ pub mod values;
 use crate::copy::codec;
 use crate::error::DataError;
 use crate::mapping::plan::{Op, Order, SequencePlan, TablePlan};
-use crate::mapping::sequence::{Scope, SeqKey, MAX_SCOPE};
+use crate::mapping::sequence::{Scope, Scopes, SeqKey, MAX_SCOPE};
 use crate::mapping::{storage_path, timestamp};
 use crate::rows::Chunk;
 
@@ -22,8 +22,10 @@ pub const MAX_ERRORS: usize = 50;
 #[derive(Default)]
 pub struct ChunkFacts {
     pub rows: u32,
-    /// Sequence keys with `row` relative to the chunk's first row.
+    /// Sequence keys with `row` relative to the chunk's first row, and
+    /// `scope` an index into `scopes`.
     pub seq: Vec<SeqKey>,
+    pub scopes: Vec<Scope>,
     /// `(id, value)` pairs for the lookup index this table provides.
     pub index: Vec<(u128, Option<u128>)>,
     /// Every row's id.
@@ -66,31 +68,30 @@ pub fn row_label(plan: &TablePlan, fields: &[&[u8]]) -> Option<String> {
     Some(s.into_owned())
 }
 
-/// Validates the rows of one chunk. `self_fk` is the field of a key that
-/// references this same table (`tasks.parent_id`), whose edges are collected
-/// to find cycles.
-pub fn scan_chunk(
-    plan: &TablePlan,
-    label: &str,
-    self_fk: Option<usize>,
-    values: &values::ValueChecks,
-    chunk: &Chunk,
-) -> ChunkFacts {
+/// What checking one table's rows needs besides the rows.
+pub struct TableCheck<'a> {
+    pub plan: &'a TablePlan,
+    pub label: &'a str,
+    /// The field of a key that references this same table
+    /// (`tasks.parent_id`): its edges are collected to find cycles and
+    /// dangling parents once the table's ids are known.
+    pub self_fk: Option<usize>,
+    pub values: &'a values::ValueChecks,
+    /// Foreign keys onto tables already checked, tested row by row.
+    pub refs: &'a [keys::Reference<'a>],
+}
+
+/// Validates the rows of one chunk and collects their keys.
+pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
+    let plan = tc.plan;
     let mut facts = ChunkFacts::default();
+    let mut scopes = Scopes::default();
     let mut scratch = Vec::new();
     let mut uuids = vec![None; plan.width];
     let raw_utf8 = chunk.raw_utf8();
     let read = chunk.for_each(&mut |at, fields| {
         let row_no = facts.rows;
         facts.rows += 1;
-        // Labels are made only for errors: the good rows allocate nothing.
-        let err = |msg: String| {
-            let e = DataError::new(msg).at(at).table(label);
-            match row_label(plan, fields) {
-                Some(id) => e.row(id),
-                None => e,
-            }
-        };
         if fields.len() != plan.width {
             facts.fail(
                 DataError::new(format!(
@@ -100,59 +101,79 @@ pub fn scan_chunk(
                     plan.input_columns.join(", ")
                 ))
                 .at(at)
-                .table(label),
+                .table(tc.label),
             );
             return true;
         }
-        if let Err((f, m)) = check_row(
-            plan,
+        let mut row = Row {
             fields,
-            row_no,
-            self_fk,
-            &mut uuids,
-            &mut facts,
-            &mut scratch,
-        )
-        .and_then(|()| values.check(fields, raw_utf8, &mut scratch))
+            number: row_no,
+            uuids: &mut uuids,
+            scopes: &mut scopes,
+        };
+        if let Err((f, m)) = check_row(tc, &mut row, &mut facts, &mut scratch)
+            .and_then(|()| tc.values.check(fields, raw_utf8, &mut scratch))
         {
-            facts.fail(err(m).column(plan.input_columns[f].clone()));
+            // Labels are made only for errors: the good rows allocate nothing.
+            let mut e = DataError::new(m).at(at).table(tc.label);
+            if let Some(id) = row_label(plan, fields) {
+                e = e.row(id);
+            }
+            facts.fail(e.column(plan.input_columns[f].clone()));
         }
         true
     });
     if let Err(e) = read {
-        facts.fail(e.table(label));
+        facts.fail(e.table(tc.label));
     }
+    facts.scopes = scopes.into_list();
     facts
 }
 
-/// Checks one row and records its keys. Every UUID field is parsed once,
-/// into `uuids` (indexed by field); the error names the field.
+/// One row being checked, with the chunk's scratch state.
+struct Row<'r, 'f> {
+    fields: &'r [&'f [u8]],
+    /// The row's index in its chunk.
+    number: u32,
+    /// Parsed UUID fields, indexed by field.
+    uuids: &'r mut [Option<u128>],
+    scopes: &'r mut Scopes,
+}
+
+/// Checks one row and records its keys. Every UUID field is parsed once;
+/// the error names the field.
 fn check_row(
-    plan: &TablePlan,
-    fields: &[&[u8]],
-    row: u32,
-    self_fk: Option<usize>,
-    uuids: &mut [Option<u128>],
+    tc: &TableCheck,
+    row: &mut Row,
     facts: &mut ChunkFacts,
     scratch: &mut Vec<u8>,
 ) -> Result<(), (usize, String)> {
+    let (plan, fields) = (tc.plan, row.fields);
     for &i in &plan.uuid_fields {
-        uuids[i] = uuid_field(fields[i]).map_err(|_| {
+        row.uuids[i] = uuid_field(fields[i]).map_err(|_| {
             (
                 i,
                 format!("not a valid UUID: {:?}", String::from_utf8_lossy(fields[i])),
             )
         })?;
     }
+    let uuids = &*row.uuids;
+    for r in tc.refs {
+        if let Some(key) = uuids[r.field] {
+            if r.ids.binary_search(&key).is_err() {
+                return Err((r.field, keys::dangling(plan, r, fields)));
+            }
+        }
+    }
     let id = plan.id.and_then(|i| uuids[i]);
     if let Some(id) = id {
         facts.ids.push(id);
-        if let Some(parent) = self_fk.and_then(|f| uuids[f]) {
+        if let Some(parent) = tc.self_fk.and_then(|f| uuids[f]) {
             facts.parents.push((id, parent));
         }
     }
     if let Some(seq) = &plan.sequence {
-        let scope = scope_of(seq, uuids);
+        let scope = row.scopes.index(scope_of(seq, uuids));
         let (instant, id) = match seq.order {
             Order::Dump => (0, 0),
             Order::Instant(i) => {
@@ -172,7 +193,7 @@ fn check_row(
             scope,
             instant,
             id,
-            row,
+            row: row.number,
         });
     }
     if let (Some(v), Some(id)) = (plan.provides, id) {

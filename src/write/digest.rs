@@ -13,42 +13,60 @@ use sha2::{Digest, Sha256};
 
 use super::ident;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Lower-case hex of a sha256, on the stack: this runs once per row.
+fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[usize::from(b >> 4)];
+        pair[1] = HEX[usize::from(b & 0x0f)];
+    }
+    out
 }
 
-fn uuid_text(id: u128) -> String {
-    uuid::Uuid::from_u128(id).hyphenated().to_string()
+fn hex(bytes: &[u8; 32]) -> String {
+    String::from_utf8_lossy(&hex32(bytes)).into_owned()
+}
+
+/// The canonical text of a uuid, on the stack.
+fn uuid_text(id: u128, buf: &mut [u8; 36]) -> &[u8] {
+    uuid::Uuid::from_u128(id)
+        .hyphenated()
+        .encode_lower(buf)
+        .as_bytes()
 }
 
 /// The digest of sorted `ids`.
 pub fn ids(sorted: &[u128]) -> String {
     let mut h = Sha256::new();
+    let mut buf = [0u8; 36];
     for (i, id) in sorted.iter().enumerate() {
         if i > 0 {
             h.update(b"\n");
         }
-        h.update(uuid_text(*id).as_bytes());
+        h.update(uuid_text(*id, &mut buf));
     }
-    hex(&h.finalize())
+    hex(&h.finalize().into())
 }
 
 /// The digest of a column from per-row `(id, sha256 of value)` pairs.
 pub fn values(mut rows: Vec<(u128, Option<[u8; 32]>)>) -> String {
     rows.sort_unstable_by_key(|r| r.0);
     let mut h = Sha256::new();
+    let mut buf = [0u8; 36];
     for (i, (id, v)) in rows.iter().enumerate() {
         if i > 0 {
             h.update(b"\n");
         }
-        h.update(uuid_text(*id).as_bytes());
+        h.update(uuid_text(*id, &mut buf));
         h.update(b":");
         match v {
-            Some(v) => h.update(hex(v).as_bytes()),
+            Some(v) => h.update(hex32(v)),
             None => h.update(b"NULL"),
         }
     }
-    hex(&h.finalize())
+    hex(&h.finalize().into())
 }
 
 /// The SQL expression that computes the same digest over `column` of a table.
@@ -80,7 +98,7 @@ mod tests {
         let one = uuid::Uuid::parse_str("00000000-0000-4000-8000-000000000001")
             .unwrap()
             .as_u128();
-        let want = hex(&Sha256::digest(b"00000000-0000-4000-8000-000000000001"));
+        let want = hex(&Sha256::digest(b"00000000-0000-4000-8000-000000000001").into());
         assert_eq!(ids(&[one]), want);
     }
 }

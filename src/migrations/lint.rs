@@ -15,6 +15,9 @@ use crate::dump::split::{Kind, Splitter};
 use crate::dump::sql::undo::parse_error;
 use crate::error::Error;
 
+/// A migration file's name and its text, or the finding that it is not text.
+type File = (String, Result<String, Finding>);
+
 /// One direction of one migration, as found on disk.
 #[derive(Clone, Debug)]
 pub struct Source {
@@ -66,7 +69,7 @@ pub fn check_dir(dir: &Path, format: Option<Format>) -> Result<Lint, Error> {
 
 /// The migration files of `dir`, sorted by name: (name, contents or the
 /// line-1 finding that it is not UTF-8).
-fn read_dir(dir: &Path) -> Result<Vec<(String, Result<String, Finding>)>, Error> {
+fn read_dir(dir: &Path) -> Result<Vec<File>, Error> {
     let listing = std::fs::read_dir(dir).map_err(|e| Error::io(dir, "read the folder", e))?;
     let mut files = Vec::new();
     for entry in listing {
@@ -95,7 +98,7 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, Result<String, Finding>)>, Error>
     Ok(files)
 }
 
-fn detect(files: &[(String, Result<String, Finding>)]) -> Format {
+fn detect(files: &[File]) -> Format {
     if files
         .iter()
         .any(|(n, _)| n.ends_with(".up.sql") || n.ends_with(".down.sql"))
@@ -106,10 +109,7 @@ fn detect(files: &[(String, Result<String, Finding>)]) -> Format {
     }
 }
 
-fn golang(
-    files: &[(String, Result<String, Finding>)],
-    findings: &mut Vec<Finding>,
-) -> BTreeMap<String, Entry<Source>> {
+fn golang(files: &[File], findings: &mut Vec<Finding>) -> BTreeMap<String, Entry<Source>> {
     let readable = files.iter().filter_map(|(name, text)| match text {
         Ok(t) => Some((
             name.as_str(),
@@ -129,10 +129,7 @@ fn golang(
     entries
 }
 
-fn dbmate_entries(
-    files: &[(String, Result<String, Finding>)],
-    findings: &mut Vec<Finding>,
-) -> BTreeMap<String, Entry<Source>> {
+fn dbmate_entries(files: &[File], findings: &mut Vec<Finding>) -> BTreeMap<String, Entry<Source>> {
     let mut entries = BTreeMap::new();
     for (name, text) in files {
         let stem = name.strip_suffix(".sql").unwrap_or(name);

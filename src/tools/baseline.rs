@@ -166,16 +166,23 @@ impl Builder {
                 TRACKING.0, TRACKING.1
             ));
         }
+        // The file's name, not its path: the migration is committed and read
+        // on other machines.
+        let source = match std::path::Path::new(file).file_name() {
+            _ if file == "-" => "standard input".into(),
+            Some(name) => name.to_string_lossy(),
+            None => file.into(),
+        };
         let up = format!(
-            "-- Baseline: the schema of {file} (pg_dump --schema-only), by dumpshift baseline.\n\
+            "-- Baseline: the schema of {source} (pg_dump --schema-only), by dumpshift baseline.\n\
              -- Session settings are SET LOCAL: they hold for this migration's transaction\n\
              -- (run it in one, as migration tools do: psql -1 -f).\n{}",
             self.up
         );
-        let mut down = format!(
+        let mut down = String::from(
             "-- Reverts the baseline: drops what its up section creates, newest first.\n\
              -- Privileges granted on objects it did not create (such as schema public)\n\
-             -- and default privileges are left as they are.\n"
+             -- and default privileges are left as they are.\n",
         );
         for (_, drop) in self.drops.iter().rev() {
             down.push_str(drop);

@@ -41,8 +41,39 @@ pub fn undo(sql: &str) -> Result<Undo, String> {
     else {
         return Ok(Undo::Nothing);
     };
-    let (kind, objects) = match &node {
-        NodeEnum::CreatedbStmt(_) => return Ok(Undo::Database),
+    let (kind, objects) = match dropped(&node) {
+        Ok(found) => found,
+        Err(undo) => return Ok(undo),
+    };
+    let drop = NodeEnum::DropStmt(protobuf::DropStmt {
+        objects,
+        remove_type: kind as i32,
+        behavior: DropBehavior::DropCascade as i32,
+        missing_ok: true,
+        concurrent: false,
+    });
+    let sql = drop
+        .deparse(Default::default())
+        .map_err(|e| format!("cannot spell the DROP for it: {e}"))?;
+    // `DROP TABLE IF EXISTS public.t CASCADE` names `table public.t`.
+    let object = sql.split_once(" IF EXISTS ").map_or_else(
+        || sql.clone(),
+        |(kind, rest)| {
+            let kind = kind.trim_start_matches("DROP ").to_lowercase();
+            format!("{kind} {}", rest.trim_end_matches(" CASCADE"))
+        },
+    );
+    Ok(Undo::Drop {
+        object,
+        sql: sql + ";",
+    })
+}
+
+/// The kind and name of the object a statement creates, for its DROP; or
+/// what else undoing it takes.
+fn dropped(node: &NodeEnum) -> Result<(ObjectType, Vec<protobuf::Node>), Undo> {
+    Ok(match node {
+        NodeEnum::CreatedbStmt(_) => return Err(Undo::Database),
         NodeEnum::CreateSchemaStmt(s) => (ObjectType::ObjectSchema, vec![name(&s.schemaname)]),
         NodeEnum::CreateStmt(s) => (ObjectType::ObjectTable, relation(s.relation.as_ref())),
         NodeEnum::CreateForeignTableStmt(s) => (
@@ -68,7 +99,7 @@ pub fn undo(sql: &str) -> Result<Undo, String> {
         NodeEnum::CreateDomainStmt(s) => (ObjectType::ObjectDomain, vec![type_name(&s.domainname)]),
         NodeEnum::DefineStmt(d) => match define(d) {
             Some(found) => found,
-            None => return Ok(Undo::Unknown(node_name(&node))),
+            None => return Err(Undo::Unknown(node_name(node))),
         },
         NodeEnum::CreateExtensionStmt(s) => (ObjectType::ObjectExtension, vec![name(&s.extname)]),
         NodeEnum::CreatePublicationStmt(s) => {
@@ -81,30 +112,8 @@ pub fn undo(sql: &str) -> Result<Undo, String> {
         NodeEnum::CreateForeignServerStmt(s) => {
             (ObjectType::ObjectForeignServer, vec![name(&s.servername)])
         }
-        other if creates_standalone(other) => return Ok(Undo::Unknown(node_name(other))),
-        _ => return Ok(Undo::Nothing),
-    };
-    let drop = NodeEnum::DropStmt(protobuf::DropStmt {
-        objects,
-        remove_type: kind as i32,
-        behavior: DropBehavior::DropCascade as i32,
-        missing_ok: true,
-        concurrent: false,
-    });
-    let sql = drop
-        .deparse(Default::default())
-        .map_err(|e| format!("cannot spell the DROP for it: {e}"))?;
-    // `DROP TABLE IF EXISTS public.t CASCADE` names `table public.t`.
-    let object = sql.split_once(" IF EXISTS ").map_or_else(
-        || sql.clone(),
-        |(kind, rest)| {
-            let kind = kind.trim_start_matches("DROP ").to_lowercase();
-            format!("{kind} {}", rest.trim_end_matches(" CASCADE"))
-        },
-    );
-    Ok(Undo::Drop {
-        object,
-        sql: sql + ";",
+        other if creates_standalone(other) => return Err(Undo::Unknown(node_name(other))),
+        _ => return Err(Undo::Nothing),
     })
 }
 

@@ -8,6 +8,7 @@ use crate::dump::Catalog;
 use crate::error::Error;
 use crate::mapping::{storage_path, Description, LIFE_OS_V1_SCHEMA};
 use crate::migrate::{self, Options, Summary};
+use crate::migrations::Format;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -51,17 +52,19 @@ pub enum Command {
     /// Show what a dump holds: its form, versions, schemas, tables, row
     /// counts, and drift against the mapping. Reads, counts, transforms nothing.
     Inspect(InspectArgs),
-    /// Print the v2 schema's DDL.
+    /// Print the v2 schema's DDL (every embedded migration's up section).
     Schema(SchemaArgs),
-    /// Write or lint a folder of v2 migrations.
+    /// Write the v2 migrations as golang-migrate or dbmate files, or lint a
+    /// migrations folder.
     #[command(subcommand)]
     Migrations(MigrationsCommand),
-    /// Turn a `pg_dump --schema-only` file into a baseline migration.
+    /// Turn a `pg_dump --schema-only` file into a baseline migration and the
+    /// SQL that marks it applied.
     Baseline(BaselineArgs),
     /// Show the mapping.
     #[command(subcommand)]
     Mapping(MappingCommand),
-    /// Print a shell completion script.
+    /// Print a shell completion script (bash, zsh, fish).
     Completions(CompletionsArgs),
 }
 
@@ -71,32 +74,138 @@ pub struct InspectArgs {
     pub dump: PathBuf,
 }
 
+const SCHEMA_HELP: &str = "\
+Examples:
+  dumpshift schema > v2_schema.sql
+  createdb lifeos_empty && psql -v ON_ERROR_STOP=1 -1 -f v2_schema.sql lifeos_empty
+
+The output is every embedded migration's up section, in order: the schema the
+load file creates, without schema_migrations and without data.";
+
 #[derive(Debug, Args)]
+#[command(after_help = SCHEMA_HELP)]
 pub struct SchemaArgs {}
 
 #[derive(Debug, Subcommand)]
 pub enum MigrationsCommand {
     /// Write the v2 migrations as files into DIR.
     Write(MigrationsWriteArgs),
-    /// Lint a migrations folder (golang-migrate or dbmate).
+    /// Lint a migrations folder (golang-migrate or dbmate): duplicate or
+    /// missing numbers, up without down, empty sections, SQL that does not parse.
     Check(MigrationsCheckArgs),
 }
 
+const WRITE_HELP: &str = "\
+Examples:
+  dumpshift migrations write backend/migrations
+  migrate -path backend/migrations -database \"$DATABASE_URL\" up
+
+  dumpshift migrations write db/migrations --format dbmate
+  dbmate --migrations-dir db/migrations up
+
+golang-migrate gets NNNN_name.up.sql and NNNN_name.down.sql per migration;
+dbmate gets one NNNN_name.sql with `-- migrate:up` and `-- migrate:down`
+sections. Nothing is written unless every file can be.
+
+Exit codes:
+  0  the files were written
+  1  a file exists already (see --force) or could not be written
+  2  the command line was wrong";
+
 #[derive(Debug, Args)]
+#[command(after_help = WRITE_HELP)]
 pub struct MigrationsWriteArgs {
+    /// The folder to write into; created if missing.
     pub dir: PathBuf,
+
+    /// The migration tool's file layout.
+    #[arg(long, value_enum, default_value_t = Format::GolangMigrate)]
+    pub format: Format,
+
+    /// Replace files of the same names in DIR.
+    #[arg(long)]
+    pub force: bool,
 }
 
+const CHECK_HELP: &str = "\
+Examples:
+  dumpshift migrations check backend/migrations
+  dumpshift migrations check db/migrations --format dbmate
+
+Findings go to stdout, one per line (FILE:LINE: message, or FILE: message);
+the summary goes to stderr. Files whose name starts with a digit and ends in
+.sql are migrations, as the tools read them; others are not looked at.
+golang-migrate is assumed when any file ends in .up.sql or .down.sql.
+
+Exit codes:
+  0  no findings
+  1  findings (listed on stdout), or DIR could not be read
+  2  the command line was wrong";
+
 #[derive(Debug, Args)]
+#[command(after_help = CHECK_HELP)]
 pub struct MigrationsCheckArgs {
+    /// The migrations folder to lint.
     pub dir: PathBuf,
+
+    /// The layout to check against (default: detected from the file names).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
+const BASELINE_HELP: &str = "\
+Examples:
+  pg_dump --schema-only lifeos > schema.sql
+  dumpshift baseline schema.sql -o backend/migrations
+  psql -v ON_ERROR_STOP=1 -f backend/migrations/mark_applied_0001_baseline.sql lifeos
+
+  pg_dump --schema-only lifeos | dumpshift baseline - -o db/migrations --format dbmate
+
+Writes the baseline migration (up: the schema, down: drops what the up
+creates) and mark_applied_NNNN_name.sql, which records the baseline as applied
+in the database the dump came from. The up section runs in one transaction:
+pg_dump's session SETs become SET LOCAL, \\restrict lines are left out.
+
+Exit codes:
+  0  the files were written
+  1  the dump was refused (data in it, another database, SQL that does not
+     parse) or a file exists already or could not be written
+  2  the command line was wrong";
+
 #[derive(Debug, Args)]
+#[command(after_help = BASELINE_HELP)]
 pub struct BaselineArgs {
+    /// A `pg_dump --schema-only` file, or `-` for stdin.
     pub schema_dump: PathBuf,
+
+    /// The migrations folder to write the baseline into; created if missing.
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
+
+    /// The migration tool's file layout and schema_migrations table.
+    #[arg(long, value_enum, default_value_t = Format::GolangMigrate)]
+    pub format: Format,
+
+    /// The baseline's version number (e.g. a timestamp such as 20260301120000).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(i64).range(1..))]
+    pub version: i64,
+
+    /// The baseline's name, the part of the file name after the number.
+    #[arg(long, value_name = "NAME", default_value = "baseline", value_parser = migration_name)]
+    pub name: String,
+
+    /// Replace files of the same names in DIR.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// A name that keeps the file name one word both tools read the same way.
+fn migration_name(s: &str) -> Result<String, String> {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        Ok(s.to_string())
+    } else {
+        Err("use letters, digits and `_` only".into())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,9 +214,26 @@ pub enum MappingCommand {
     Show,
 }
 
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  dumpshift completions bash > /etc/bash_completion.d/dumpshift
+  dumpshift completions zsh > \"${fpath[1]}/_dumpshift\"
+  dumpshift completions fish > ~/.config/fish/completions/dumpshift.fish";
+
 #[derive(Debug, Args)]
+#[command(after_help = COMPLETIONS_HELP)]
 pub struct CompletionsArgs {
-    pub shell: String,
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells dumpshift writes completion scripts for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// The migration's arguments: `dumpshift DUMP -o OUT [flags]`.

@@ -4,6 +4,8 @@
 use pg_query::protobuf::{self, node::Node as N, ConstrType};
 use pg_query::NodeEnum;
 
+pub mod undo;
+
 /// A schema-qualified table name as the dump spells it (unquoted, exact case).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TableName {

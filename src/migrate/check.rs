@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use super::Work;
 use crate::error::DataError;
 use crate::mapping::sequence;
+use crate::progress::Progress;
 use crate::validate::keys::{self, Reference};
 use crate::validate::{self, ChunkFacts, LookupIndex, MAX_ERRORS};
 
@@ -15,7 +16,7 @@ use crate::validate::{self, ChunkFacts, LookupIndex, MAX_ERRORS};
 pub type Problems = (Vec<DataError>, usize);
 
 /// Checks every row, then builds the whole-table structures.
-pub fn check_rows(works: &mut [Work]) -> Result<(), Problems> {
+pub fn check_rows(works: &mut [Work], progress: &Progress) -> Result<(), Problems> {
     let jobs: Vec<(usize, usize)> = works
         .iter()
         .enumerate()
@@ -26,7 +27,15 @@ pub fn check_rows(works: &mut [Work]) -> Result<(), Problems> {
         .map(|&(t, c)| {
             let w = &works[t];
             let r = w.chunks[c].clone();
-            validate::scan_chunk(&w.plan, &w.label, w.self_fk, &w.values, &w.source.chunk(r))
+            let facts = validate::scan_chunk(
+                &w.plan,
+                &w.label,
+                w.self_fk,
+                &w.values,
+                &w.source.chunk(r.clone()),
+            );
+            progress.inc(w.source.bytes(&r));
+            facts
         })
         .collect();
     let mut errors = Vec::new();

@@ -664,3 +664,21 @@ fn data_only_load_refuses_a_schema_it_was_not_made_for() {
         assert_data_only_refused(prefix, setup, want);
     }
 }
+
+#[test]
+fn help_names_every_run_flag_with_examples() {
+    let o = dumpshift(["--help"]);
+    assert_success(&o, "dumpshift --help");
+    let help = String::from_utf8_lossy(&o.stdout);
+    for flag in [
+        "--report <FILE>",
+        "--files-dir <DIR>",
+        "--copy-files-to <DIR>",
+        "--data-only",
+        "--quiet",
+        "--files-dir staged/life-os-files",
+        "-o v2_data.sql --data-only",
+    ] {
+        assert!(help.contains(flag), "--help lacks {flag:?}:\n{help}");
+    }
+}

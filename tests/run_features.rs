@@ -118,13 +118,10 @@ fn names_in(dir: &Path) -> Vec<String> {
     v
 }
 
-#[test]
-fn staged_files_are_checked_copied_once_and_served_after_the_load() {
-    let tmp = tempfile::tempdir().unwrap();
-    let staged = tmp.path().join("staged");
-    let store = tmp.path().join("store");
-    let rows = stage(&staged);
-    let (load, report) = (tmp.path().join("v2_load.sql"), tmp.path().join("r1.json"));
+/// Migrates the example with the staged files at `staged` copied to
+/// `store` (also the storage root), the load at `load`; returns the report.
+fn migrate_with_files(staged: &Path, store: &Path, load: &Path) -> serde_json::Value {
+    let report = load.with_extension("json");
     let o = run(&[
         &fixture(EXAMPLE),
         &"-o",
@@ -139,19 +136,60 @@ fn staged_files_are_checked_copied_once_and_served_after_the_load() {
         &report,
     ]);
     assert_success(&o, "migrate with --files-dir and --copy-files-to");
-    assert!(
-        stderr(&o).contains(&format!("files: {} copied to", rows.len())),
-        "{}",
-        stderr(&o)
+    let r = json(&report);
+    let line = format!("files: {} copied to", r["files"]["copy"]["copied"]);
+    assert!(stderr(&o).contains(&line), "{line:?} in {}", stderr(&o));
+    r
+}
+
+fn copied_objects(report: &serde_json::Value) -> &Vec<serde_json::Value> {
+    report["files"]["copy"]["objects"].as_array().unwrap()
+}
+
+fn modified(store: &Path, rows: &[Row]) -> Vec<std::time::SystemTime> {
+    let at = |r: &Row| {
+        std::fs::metadata(store.join(&r.key))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    rows.iter().map(at).collect()
+}
+
+/// The plan's check 5.4.4 after loading `load`: every v2 files row can be
+/// served from storage under `store`, at the size the row records.
+fn assert_served(load: &Path, store: &Path, n: usize) {
+    let cluster = Cluster::shared();
+    let db = cluster.fresh_db("files_served");
+    cluster.exec_file(&db, load);
+    let served = cluster.query(
+        &db,
+        "SELECT storage_path || '|' || size_bytes FROM files ORDER BY id",
     );
-    let first = json(&report);
-    let copy = &first["files"]["copy"];
-    assert_eq!(first["files"]["checked"], rows.len() as u64);
-    assert_eq!(
-        (copy["copied"].as_u64(), copy["present"].as_u64()),
-        (Some(rows.len() as u64), Some(0))
-    );
-    for (r, o) in rows.iter().zip(copy["objects"].as_array().unwrap()) {
+    assert_eq!(served.lines().count(), n);
+    for line in served.lines() {
+        let (path, size) = line.rsplit_once('|').unwrap();
+        assert!(path.starts_with(store.to_str().unwrap()), "{path}");
+        assert_eq!(
+            std::fs::metadata(path).unwrap().len().to_string(),
+            size,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn staged_files_are_checked_copied_once_and_served_after_the_load() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (staged, store) = (tmp.path().join("staged"), tmp.path().join("store"));
+    let rows = stage(&staged);
+    let load = tmp.path().join("v2_load.sql");
+    let first = migrate_with_files(&staged, &store, &load);
+    let n = rows.len() as u64;
+    assert_eq!(first["files"]["checked"], n);
+    assert_eq!(first["files"]["copy"]["copied"], n);
+    assert_eq!(first["files"]["copy"]["present"], 0);
+    for (r, o) in rows.iter().zip(copied_objects(&first)) {
         let want = content(r);
         assert_eq!(
             std::fs::read(store.join(&r.key)).unwrap(),
@@ -166,76 +204,25 @@ fn staged_files_are_checked_copied_once_and_served_after_the_load() {
         );
         assert_eq!(o["action"], "copied");
     }
-    let before: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            std::fs::metadata(store.join(&r.key))
-                .unwrap()
-                .modified()
-                .unwrap()
-        })
-        .collect();
+    let before = modified(&store, &rows);
 
-    let (again, report2) = (tmp.path().join("again.sql"), tmp.path().join("r2.json"));
-    let o = run(&[
-        &fixture(EXAMPLE),
-        &"-o",
-        &again,
-        &"--files-dir",
-        &staged,
-        &"--copy-files-to",
-        &store,
-        &"--report",
-        &report2,
-    ]);
-    assert_success(&o, "the second run");
-    let second = json(&report2);
+    let second = migrate_with_files(&staged, &store, &tmp.path().join("again.sql"));
     assert_eq!(second["files"]["copy"]["copied"], 0);
-    assert_eq!(second["files"]["copy"]["present"], rows.len() as u64);
-    assert!(stderr(&o).contains("files: 0 copied to"), "{}", stderr(&o));
-    let after: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            std::fs::metadata(store.join(&r.key))
-                .unwrap()
-                .modified()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(before, after, "the second run rewrote no object");
+    assert_eq!(second["files"]["copy"]["present"], n);
     assert_eq!(
-        first["files"]["copy"]["objects"]
-            .as_array()
-            .unwrap()
+        modified(&store, &rows),
+        before,
+        "the second run rewrote no object"
+    );
+    let sums = |r: &serde_json::Value| {
+        copied_objects(r)
             .iter()
-            .map(|o| &o["sha256"])
-            .collect::<Vec<_>>(),
-        second["files"]["copy"]["objects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| &o["sha256"])
+            .map(|o| o["sha256"].clone())
             .collect::<Vec<_>>()
-    );
+    };
+    assert_eq!(sums(&first), sums(&second));
 
-    // The plan's check 5.4.4: every v2 files row can be served from storage.
-    let cluster = Cluster::shared();
-    let db = cluster.fresh_db("files_served");
-    cluster.exec_file(&db, &load);
-    let served = cluster.query(
-        &db,
-        "SELECT storage_path || '|' || size_bytes FROM files ORDER BY id",
-    );
-    assert_eq!(served.lines().count(), rows.len());
-    for line in served.lines() {
-        let (path, size) = line.rsplit_once('|').unwrap();
-        assert!(path.starts_with(store.to_str().unwrap()), "{path}");
-        assert_eq!(
-            std::fs::metadata(path).unwrap().len().to_string(),
-            size,
-            "{path}"
-        );
-    }
+    assert_served(&load, &store, rows.len());
 }
 
 /// Runs dumpshift on the example with `--files-dir` (and a copy target) and
@@ -347,6 +334,44 @@ fn copy_files_to_needs_files_dir() {
     assert!(!load.exists());
 }
 
+/// Checks one table of the report against the loaded database (v1 in
+/// schema `v1`, v2 in `public`); returns its v2 row count.
+fn assert_table_matches(cluster: &Cluster, db: &str, t: &serde_json::Value) -> u64 {
+    let (source, target) = (t["source"].as_str().unwrap(), t["target"].as_str().unwrap());
+    let v1 = cluster.query(
+        db,
+        &format!(
+            "SELECT count(*) FROM v1.{}",
+            source.trim_start_matches("public.")
+        ),
+    );
+    let v2 = cluster.query(db, &format!("SELECT count(*) FROM public.{target}"));
+    assert_eq!(
+        (t["rows_in"].to_string(), t["rows_out"].to_string()),
+        (v1, v2.clone()),
+        "{source}"
+    );
+    let names = |k: &str, name: &dyn Fn(&serde_json::Value) -> String| -> Vec<String> {
+        t[k].as_array().unwrap().iter().map(name).collect()
+    };
+    let mut listed = names("columns", &|c| c["name"].as_str().unwrap().to_string());
+    listed.extend(names("defaults", &|c| c.as_str().unwrap().to_string()));
+    listed.sort();
+    let actual = cluster.query(
+        db,
+        &format!(
+        "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns \
+         WHERE table_schema = 'public' AND table_name = '{target}'"
+    ),
+    );
+    assert_eq!(
+        listed.join(","),
+        actual,
+        "{target}: written + defaults = the v2 columns"
+    );
+    v2.parse().unwrap()
+}
+
 #[test]
 fn the_report_matches_the_load_in_postgres() {
     let tmp = tempfile::tempdir().unwrap();
@@ -365,56 +390,16 @@ fn the_report_matches_the_load_in_postgres() {
     cluster.exec_file(&db, &load);
     let tables = r["tables"].as_array().unwrap();
     assert_eq!(tables.len(), 11);
-    let mut total = 0;
-    for t in tables {
-        let (source, target) = (t["source"].as_str().unwrap(), t["target"].as_str().unwrap());
-        let v1 = cluster.query(
-            &db,
-            &format!(
-                "SELECT count(*) FROM v1.{}",
-                source.trim_start_matches("public.")
-            ),
-        );
-        let v2 = cluster.query(&db, &format!("SELECT count(*) FROM public.{target}"));
-        assert_eq!(
-            (t["rows_in"].to_string(), t["rows_out"].to_string()),
-            (v1, v2.clone()),
-            "{source}"
-        );
-        total += v2.parse::<u64>().unwrap();
-        let mut listed: Vec<String> = t["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["name"].as_str().unwrap().to_string())
-            .collect();
-        listed.extend(
-            t["defaults"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c.as_str().unwrap().to_string()),
-        );
-        listed.sort();
-        let actual = cluster.query(&db, &format!(
-            "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{target}'"
-        ));
-        assert_eq!(
-            listed.join(","),
-            actual,
-            "{target}: written + defaults = the v2 columns"
-        );
-    }
+    let total: u64 = tables
+        .iter()
+        .map(|t| assert_table_matches(cluster, &db, t))
+        .sum();
     assert_eq!(r["rows_out"], total);
+    assert_eq!(r["rows_in"], total);
     let origin = |table: &str, column: &str| {
         let t = tables.iter().find(|t| t["target"] == table).unwrap();
-        t["columns"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["name"] == column)
-            .unwrap()
-            .clone()
+        let cols = t["columns"].as_array().unwrap();
+        cols.iter().find(|c| c["name"] == column).unwrap().clone()
     };
     assert_eq!(origin("daily_focus", "domain_id")["origin"], "derived");
     assert_eq!(origin("tasks", "sort_order")["origin"], "generated");

@@ -175,6 +175,12 @@ pub fn prepare<'a>(
         Ok(()) if !file_errors.is_empty() => return Err(report(file, data, file_errors, 0)),
         Ok(()) => {}
     }
+    if objects.is_none() && opts.extras.files_dir.is_some() {
+        summary.warnings.push(
+            "--files-dir: the dump holds no rows of a table with storage paths; no file was checked"
+                .to_string(),
+        );
+    }
     if let (Some(set), Some(dir)) = (&objects, &opts.extras.files_dir) {
         summary.files = Some(FilesSummary {
             table: set.table.clone(),

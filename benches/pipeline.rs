@@ -33,6 +33,7 @@ fn options() -> Options {
         reference: dumpshift::dump::Catalog::from_sql(dumpshift::mapping::LIFE_OS_V1_SCHEMA)
             .expect("parses"),
         database: None,
+        extras: Default::default(),
     }
 }
 

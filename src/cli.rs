@@ -1,14 +1,16 @@
 //! The command line: arguments, `--help` text, and turning them into a run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::dump::Catalog;
 use crate::error::Error;
 use crate::mapping::{storage_path, Description, LIFE_OS_V1_SCHEMA};
-use crate::migrate::{self, Options, Summary};
+use crate::migrate::{self, Extras, Options, Summary};
 use crate::migrations::Format;
+use crate::report;
+use crate::write::atomic;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -17,6 +19,13 @@ Examples:
 
   pg_dump lifeos_v1 | dumpshift - -o - > v2_load.sql
   dumpshift backup.sql -o v2_load.sql --storage-root /srv/lifeos/files --force
+
+  # Check the staged bucket, copy its objects into place, keep a JSON report:
+  dumpshift backup.sql -o v2_load.sql --files-dir staged/life-os-files \
+      --copy-files-to /opt/lifeos/storage/files --report migration.json
+
+  # The v2 schema was applied by golang-migrate or dbmate: rows only.
+  dumpshift backup.sql -o v2_data.sql --data-only
 
 Exit codes:
   0  the load file was written
@@ -273,6 +282,27 @@ pub struct MigrateArgs {
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Also write the summary as JSON to FILE (`-`: stdout, when OUT is a
+    /// file). An existing FILE needs --force.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// The staged copy of the life-os-files bucket: each files row's object
+    /// must be DIR/<bucket key>, of the size in size_bytes.
+    #[arg(long, value_name = "DIR")]
+    pub files_dir: Option<PathBuf>,
+
+    /// Copy the staged objects to DIR/<bucket key>, the layout under
+    /// --storage-root, one atomic copy each, before the load is written.
+    /// Objects already there with the same content are left alone.
+    #[arg(long, value_name = "DIR", requires = "files_dir")]
+    pub copy_files_to: Option<PathBuf>,
+
+    /// Write no DDL: the load first checks that schema_migrations holds the
+    /// v2 version (golang-migrate or dbmate) and that the tables are empty.
+    #[arg(long)]
+    pub data_only: bool,
 }
 
 impl MigrateArgs {
@@ -306,6 +336,40 @@ impl MigrateArgs {
             reference: Catalog::from_sql(LIFE_OS_V1_SCHEMA)
                 .expect("the built-in v1 schema parses (tested)"),
             database: self.database.clone(),
+            extras: self.extras()?,
+        })
+    }
+
+    fn extras(&self) -> Result<Extras, Error> {
+        if let Some(dir) = &self.files_dir {
+            match std::fs::metadata(dir) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(Error::Refused(format!(
+                        "--files-dir {}: not a directory",
+                        dir.display()
+                    )))
+                }
+                Err(e) => return Err(Error::io(dir, "read the directory", e)),
+            }
+        }
+        if let Some(report) = &self.report {
+            let out = self.output.as_deref().unwrap_or(Path::new("-"));
+            if report.as_os_str() == "-" && out.as_os_str() == "-" {
+                return Err(Error::Usage(
+                    "--report - and -o - cannot both use stdout".to_string(),
+                ));
+            }
+            if report.as_os_str() != "-" && report == out {
+                return Err(Error::Usage(
+                    "--report must name another file than the load file".to_string(),
+                ));
+            }
+        }
+        Ok(Extras {
+            data_only: self.data_only,
+            files_dir: self.files_dir.clone(),
+            copy_files_to: self.copy_files_to.clone(),
         })
     }
 }
@@ -324,9 +388,13 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
     }
 }
 
-/// Runs the migration; the summary goes to stderr unless `--quiet`.
+/// Runs the migration; the summary goes to stderr unless `--quiet`, and to
+/// the `--report` file as JSON, written after the load file.
 fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
     let opts = args.options()?;
+    if let Some(report) = &args.report {
+        atomic::check_destination(report, &opts.input, opts.force)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -340,24 +408,20 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
     if !args.quiet {
         print_summary(&summary, &opts);
     }
+    if let Some(path) = &args.report {
+        let json = report::RunReport::new(&opts, &summary).to_json();
+        let mut sink = atomic::Sink::create(path, opts.force)?;
+        sink.writer()
+            .write_all(json.as_bytes())
+            .map_err(|e| Error::io(path, "write", e))?;
+        sink.commit()?;
+    }
     Ok(())
 }
 
 fn print_summary(s: &Summary, opts: &Options) {
-    let total: u64 = s.tables.iter().map(|t| t.2).sum();
-    eprintln!(
-        "dumpshift: wrote {} ({} rows in {} tables)",
-        opts.output.display(),
-        total,
-        s.tables.len()
+    eprint!(
+        "{}",
+        report::render_text(&opts.output.display().to_string(), s)
     );
-    for (source, target, rows) in &s.tables {
-        eprintln!("  {source:<24} -> {target:<16} {rows:>10} rows");
-    }
-    for (table, size) in &s.ignored {
-        eprintln!("  ignored: {table} ({size}; not part of the mapping)");
-    }
-    for w in &s.warnings {
-        eprintln!("  warning: {w}");
-    }
 }

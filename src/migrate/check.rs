@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use super::Work;
 use crate::error::DataError;
 use crate::mapping::sequence::{self, Scopes, SeqKey};
+use crate::progress::Progress;
 use crate::validate::keys::{self, Reference};
 use crate::validate::{self, ChunkFacts, LookupIndex, TableCheck, MAX_ERRORS};
 
@@ -19,7 +20,7 @@ use crate::validate::{self, ChunkFacts, LookupIndex, TableCheck, MAX_ERRORS};
 pub type Problems = (Vec<DataError>, usize);
 
 /// Checks every row, then builds the whole-table structures.
-pub fn check_rows(works: &mut [Work]) -> Result<(), Problems> {
+pub fn check_rows(works: &mut [Work], progress: &Progress) -> Result<(), Problems> {
     let mut problems = (Vec::new(), 0);
     let mut done = vec![false; works.len()];
     // Tables read without a problem: only their ids are complete, so only
@@ -31,7 +32,7 @@ pub fn check_rows(works: &mut [Work]) -> Result<(), Problems> {
     let mut later: Vec<(usize, usize)> = Vec::new();
     while let Some(t) = next_table(works, &done) {
         let before = problems.0.len() + problems.1;
-        let (keys, deferred) = scan_table(works, t, &clean, &mut problems);
+        let (keys, deferred) = scan_table(works, t, &clean, &mut problems, progress);
         later.extend(deferred.into_iter().map(|k| (t, k)));
         finish(&mut works[t], keys, &mut problems.0);
         done[t] = true;
@@ -126,6 +127,7 @@ fn scan_table(
     t: usize,
     clean: &[bool],
     problems: &mut Problems,
+    progress: &Progress,
 ) -> (Keys, Vec<usize>) {
     let w = &works[t];
     let mut refs = Vec::new();
@@ -157,7 +159,11 @@ fn scan_table(
         done_bytes += window.iter().map(|r| w.source.bytes(r)).sum::<u64>();
         let facts: Vec<ChunkFacts> = window
             .par_iter()
-            .map(|r| validate::scan_chunk(&tc, &w.source.chunk(r.clone())))
+            .map(|r| {
+                let facts = validate::scan_chunk(&tc, &w.source.chunk(r.clone()));
+                progress.inc(w.source.bytes(r));
+                facts
+            })
             .collect();
         for mut f in facts {
             problems.0.append(&mut f.errors);

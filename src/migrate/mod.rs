@@ -15,10 +15,14 @@ pub use output::Out;
 use crate::copy::scan;
 use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
+use crate::files::{self, Objects};
 use crate::input::{encoding, Input};
 use crate::mapping::plan::{self, PlanError, TablePlan};
 use crate::mapping::Description;
 use crate::migrations;
+use crate::progress::Progress;
+pub use crate::report::Summary;
+use crate::report::{self, FilesSummary, Ignored, TableSummary};
 use crate::rows::Source;
 use crate::validate::values::ValueChecks;
 use crate::validate::{LookupIndex, MAX_ERRORS};
@@ -41,16 +45,18 @@ pub struct Options {
     pub reference: Catalog,
     /// Which database of a `pg_dumpall` file to read.
     pub database: Option<String>,
+    pub extras: Extras,
 }
 
-/// What the migration did, for the summary on stderr.
-#[derive(Debug, Default)]
-pub struct Summary {
-    /// (source, target, rows) per mapped table, in load order.
-    pub tables: Vec<(String, String, u64)>,
-    /// Tables in the dump the mapping does not cover, with how much data each has.
-    pub ignored: Vec<(String, String)>,
-    pub warnings: Vec<String>,
+/// What a run does beyond writing a full load file.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    /// Write no DDL: the load checks that the v2 schema is already there.
+    pub data_only: bool,
+    /// The staged bucket: every object a row names must be there, same size.
+    pub files_dir: Option<PathBuf>,
+    /// Copy the staged objects here, in the storage-root layout.
+    pub copy_files_to: Option<PathBuf>,
 }
 
 /// One mapped table's work.
@@ -71,6 +77,8 @@ struct Work<'a> {
     ids: Vec<u128>,
     /// What the v2 schema will demand of the copied values.
     values: ValueChecks,
+    /// The v2 table's columns, for the summary.
+    v2_columns: Vec<String>,
 }
 
 /// A single-column foreign key onto another mapped table's `id`.
@@ -104,7 +112,10 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
             return Err(Error::data(&file, raw, DataError::new(m).at(at)))
         }
     };
-    let prepared = prepare(&file, data, opts)?;
+    let mut prepared = prepare(&file, data, opts)?;
+    // Objects are copied before the load is written: a load file appears
+    // only once every file it points to is in place.
+    prepared.copy_files()?;
     let mut sink = atomic::Sink::create(&opts.output, opts.force)?;
     let mut summary = prepared.write(sink.writer())?;
     sink.commit()?;
@@ -121,6 +132,8 @@ pub struct Prepared<'a> {
     opts: &'a Options,
     works: Vec<Work<'a>>,
     summary: Summary,
+    /// The objects the rows name, with `--files-dir`.
+    objects: Option<Objects>,
 }
 
 /// Indexes the dump `data` (named `file` in messages), compiles the mapping
@@ -144,27 +157,100 @@ pub fn prepare<'a>(
     let mut summary = Summary::default();
     let mut works =
         select(opts, data, &idx, &mut summary).map_err(|errs| report(file, data, errs, 0))?;
-    check::check_rows(&mut works).map_err(|(errs, more)| report(file, data, errs, more))?;
+    let scanned: u64 = works.iter().map(|w| w.source.total_bytes()).sum();
+    let progress = Progress::bytes(scanned, "checking", opts.quiet);
+    let checked = check::check_rows(&mut works, &progress);
+    progress.finish();
+    // Staged files are checked even when rows failed, so one run reports
+    // every problem; rows with an invalid storage path are left to the checks.
+    let (objects, mut file_errors) = match &opts.extras.files_dir {
+        Some(dir) => check_files(&works, dir),
+        None => (None, Vec::new()),
+    };
+    match checked {
+        Err((mut errs, more)) => {
+            errs.append(&mut file_errors);
+            return Err(report(file, data, errs, more));
+        }
+        Ok(()) if !file_errors.is_empty() => return Err(report(file, data, file_errors, 0)),
+        Ok(()) => {}
+    }
+    if objects.is_none() && opts.extras.files_dir.is_some() {
+        summary.warnings.push(
+            "--files-dir: the dump holds no rows of a table with storage paths; no file was checked"
+                .to_string(),
+        );
+    }
+    if let (Some(set), Some(dir)) = (&objects, &opts.extras.files_dir) {
+        summary.files = Some(FilesSummary {
+            table: set.table.clone(),
+            files_dir: dir.display().to_string(),
+            checked: set.objects.len() as u64,
+            copy: None,
+        });
+    }
     Ok(Prepared {
         file,
         data,
         opts,
         works,
         summary,
+        objects,
     })
 }
 
+/// Reads the objects the rows name and checks them in the staged `dir`.
+fn check_files(works: &[Work], dir: &std::path::Path) -> (Option<Objects>, Vec<DataError>) {
+    let Some(w) = works.iter().find(|w| files::path_field(&w.plan).is_some()) else {
+        return (None, Vec::new());
+    };
+    match files::objects(&w.plan, &w.label, &w.source, &w.chunks) {
+        Ok(set) => {
+            let errors = files::check(dir, &set);
+            (Some(set), errors)
+        }
+        Err(e) => (None, vec![e]),
+    }
+}
+
 impl Prepared<'_> {
+    /// With `--copy-files-to`, copies the staged objects into place.
+    pub fn copy_files(&mut self) -> Result<(), Error> {
+        let extras = &self.opts.extras;
+        let (Some(from), Some(to), Some(set)) =
+            (&extras.files_dir, &extras.copy_files_to, &self.objects)
+        else {
+            return Ok(());
+        };
+        let objects = files::copy::copy_all(from, to, set, self.opts.force)?;
+        let copied = objects.iter().filter(|o| o.action == "copied").count() as u64;
+        if let Some(f) = &mut self.summary.files {
+            f.copy = Some(report::CopySummary {
+                destination: to.display().to_string(),
+                copied,
+                present: objects.len() as u64 - copied,
+                objects,
+            });
+        }
+        Ok(())
+    }
+
     /// Writes the load file to `out`.
     pub fn write(mut self, out: &mut Out<'_>) -> Result<Summary, Error> {
-        output::write_load(self.opts, &self.works, out).map_err(|e| match e {
+        let rows_out = output::write_load(self.opts, &self.works, out).map_err(|e| match e {
             output::WriteError::Io(e) => Error::io(&self.opts.output, "write", e),
             output::WriteError::Data(d) => Error::data(self.file, self.data, d),
         })?;
-        for w in &self.works {
-            self.summary
-                .tables
-                .push((w.label.clone(), w.plan.target.clone(), w.rows));
+        for (w, rows_out) in self.works.iter().zip(rows_out) {
+            let (columns, defaults) = report::columns(&w.plan, &w.v2_columns);
+            self.summary.tables.push(TableSummary {
+                source: w.label.clone(),
+                target: w.plan.target.clone(),
+                rows_in: w.rows,
+                rows_out,
+                columns,
+                defaults,
+            });
         }
         Ok(self.summary)
     }
@@ -195,15 +281,16 @@ fn select<'a>(
     let mapped = |t: &TableName| t.schema == *schema && opts.mapping.table(&t.name).is_some();
     for c in idx.copies.iter().filter(|c| !mapped(&c.table)) {
         let rows = scan::Rows::new(&data[c.payload.clone()]).count();
-        summary
-            .ignored
-            .push((c.table.to_string(), format!("{rows} rows")));
+        summary.ignored.push(Ignored {
+            table: c.table.to_string(),
+            data: format!("{rows} rows"),
+        });
     }
     for b in idx.inserts.iter().filter(|b| !mapped(&b.table)) {
-        summary.ignored.push((
-            b.table.to_string(),
-            format!("{} INSERT statements", b.statements.len()),
-        ));
+        summary.ignored.push(Ignored {
+            table: b.table.to_string(),
+            data: format!("{} INSERT statements", b.statements.len()),
+        });
     }
     let mut errors = Vec::new();
     let mut works = Vec::new();
@@ -243,6 +330,7 @@ fn select<'a>(
     for w in &mut works {
         if let Some(def) = v2.get(&TableName::new("public", &w.plan.target)) {
             w.values = ValueChecks::compile(&w.plan, def);
+            w.v2_columns = def.columns.iter().map(|c| c.name.clone()).collect();
         }
     }
     if errors.is_empty() {
@@ -328,6 +416,7 @@ fn work<'a>(plan: TablePlan, name: TableName, source: Source<'a>) -> Work<'a> {
         self_fk: None,
         ids: Vec::new(),
         values: ValueChecks::default(),
+        v2_columns: Vec::new(),
     }
 }
 

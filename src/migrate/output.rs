@@ -25,14 +25,29 @@ impl From<std::io::Error> for WriteError {
     }
 }
 
-pub fn write_load(opts: &Options, works: &[Work], out: &mut Out<'_>) -> Result<(), WriteError> {
+/// Writes the whole load file; returns the rows written per table.
+pub fn write_load(
+    opts: &Options,
+    works: &[Work],
+    out: &mut Out<'_>,
+) -> Result<Vec<u64>, WriteError> {
     let migrations = migrations::embedded();
-    write::preamble(out, &opts.mapping.name, &migrations)?;
-    let total: u64 = works.iter().map(|w| w.source.total_bytes()).sum();
-    let progress = Progress::bytes(total, "rewriting", opts.quiet);
+    let targets: Vec<&str> = works.iter().map(|w| w.plan.target.as_str()).collect();
+    let existing = opts.extras.data_only.then_some(&targets[..]);
+    write::preamble(out, &opts.mapping.name, &migrations, existing)?;
     let mut tables = Vec::new();
+    let mut written = Vec::new();
     for w in works {
-        let hashes = write_table(opts, works, w, out, &progress)?;
+        let progress = Progress::rows(w.rows, &format!("writing {}", w.plan.target), opts.quiet);
+        let (hashes, rows) = write_table(opts, works, w, out, &progress)?;
+        progress.finish();
+        if rows != w.rows {
+            return Err(WriteError::Data(
+                DataError::new(format!("{} rows were read but {rows} written", w.rows))
+                    .table(w.label.clone()),
+            ));
+        }
+        written.push(rows);
         let mut t = table_out(w);
         if w.plan.columns.iter().any(|c| c == "id") {
             t.digests.push(("id".to_string(), digest::ids(&w.ids)));
@@ -42,22 +57,22 @@ pub fn write_load(opts: &Options, works: &[Work], out: &mut Out<'_>) -> Result<(
         }
         tables.push(t);
     }
-    progress.finish();
     write::proof_and_commit(out, &tables)?;
-    Ok(())
+    Ok(written)
 }
 
-/// Writes one table's COPY block; returns its rows' digest-column hashes.
 /// One rewritten chunk: its COPY rows and its digest-column hashes.
 type Piece = Result<(Vec<u8>, RowHashes), DataError>;
 
+/// Writes one table's COPY block; returns its rows' digest-column hashes and
+/// how many rows it wrote.
 fn write_table(
     opts: &Options,
     works: &[Work],
     w: &Work,
     out: &mut Out<'_>,
     progress: &Progress,
-) -> Result<RowHashes, WriteError> {
+) -> Result<(RowHashes, u64), WriteError> {
     write::copy_start(out, &table_out(w))?;
     let lookup = w
         .plan
@@ -87,14 +102,18 @@ fn write_table(
     let mut hashes: RowHashes = (0..w.plan.digests.len())
         .map(|_| Vec::with_capacity(w.rows as usize))
         .collect();
+    let mut rows = 0u64;
     let mut emit = |pieces: Vec<(usize, Piece)>, out: &mut Out<'_>| -> Result<(), WriteError> {
-        for (c, piece) in pieces {
+        for (_, piece) in pieces {
             let (bytes, h) = piece.map_err(WriteError::Data)?;
             out.write_all(&bytes)?;
             for (all, mut part) in hashes.iter_mut().zip(h) {
                 all.append(&mut part);
             }
-            progress.inc(w.source.bytes(&w.chunks[c]));
+            // A COPY text row is one line: newlines in values are escaped.
+            let n = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            rows += n;
+            progress.inc(n);
         }
         Ok(())
     };
@@ -119,7 +138,7 @@ fn write_table(
     }
     emit(pending, out)?;
     write::copy_end(out)?;
-    Ok(hashes)
+    Ok((hashes, rows))
 }
 
 fn table_out<'a>(w: &'a Work) -> TableOut<'a> {

@@ -7,6 +7,7 @@
 //! left as it was.
 
 pub mod atomic;
+pub mod data_only;
 pub mod digest;
 
 use std::io::{self, Write};
@@ -33,21 +34,40 @@ pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-pub fn preamble(w: &mut dyn Write, mapping: &str, migrations: &[Migration]) -> io::Result<()> {
+/// The preamble, then either the schema (every migration and its
+/// bookkeeping) or, for a data-only load (`existing` names the tables it
+/// fills), the check that the schema is already there.
+pub fn preamble(
+    w: &mut dyn Write,
+    mapping: &str,
+    migrations: &[Migration],
+    existing: Option<&[&str]>,
+) -> io::Result<()> {
     let version = migrations.last().map_or(0, |m| m.version);
     writeln!(
         w,
         "-- dumpshift {} load file: mapping {mapping}, v2 schema version {version}.",
         env!("CARGO_PKG_VERSION")
     )?;
-    writeln!(
-        w,
-        "-- Load into an empty database: psql -v ON_ERROR_STOP=1 -f FILE DBNAME"
-    )?;
-    writeln!(
-        w,
-        "-- One transaction: the schema, every row, then a proof of the row counts."
-    )?;
+    if existing.is_some() {
+        writeln!(
+            w,
+            "-- Data only: load into a v2 database at version {version} whose tables are empty."
+        )?;
+        writeln!(
+            w,
+            "-- One transaction: the version check, every row, then a proof of the row counts."
+        )?;
+    } else {
+        writeln!(
+            w,
+            "-- Load into an empty database: psql -v ON_ERROR_STOP=1 -f FILE DBNAME"
+        )?;
+        writeln!(
+            w,
+            "-- One transaction: the schema, every row, then a proof of the row counts."
+        )?;
+    }
     writeln!(w, "-- Any error leaves the database as it was.\n")?;
     writeln!(w, "\\set ON_ERROR_STOP on")?;
     for set in [
@@ -60,6 +80,9 @@ pub fn preamble(w: &mut dyn Write, mapping: &str, migrations: &[Migration]) -> i
         writeln!(w, "SET {set};")?;
     }
     writeln!(w, "\nBEGIN;\n")?;
+    if let Some(tables) = existing {
+        return data_only::require_schema(w, version, tables);
+    }
     for m in migrations {
         writeln!(w, "-- migration {:04}_{}.up.sql", m.version, m.name)?;
         writeln!(w, "{}\n", m.up.trim_end())?;

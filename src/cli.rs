@@ -303,6 +303,12 @@ pub struct MigrateArgs {
     /// v2 version (golang-migrate or dbmate) and that the tables are empty.
     #[arg(long)]
     pub data_only: bool,
+
+    /// Do not wait for OUT to reach the disk (as pg_dump --no-sync). OUT
+    /// still appears whole or not at all for dumpshift's own failures, but
+    /// a machine crash soon after may leave it empty: make it again then.
+    #[arg(long)]
+    pub no_sync: bool,
 }
 
 impl MigrateArgs {
@@ -370,6 +376,7 @@ impl MigrateArgs {
             data_only: self.data_only,
             files_dir: self.files_dir.clone(),
             copy_files_to: self.copy_files_to.clone(),
+            no_sync: self.no_sync,
         })
     }
 }

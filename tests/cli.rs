@@ -628,3 +628,17 @@ fn a_missing_expected_column_is_refused_by_name() {
         "{e}"
     );
 }
+
+#[test]
+fn no_sync_writes_the_same_load_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("example/life_os_v1_backup.sql");
+    let (synced, unsynced) = (dir.path().join("a.sql"), dir.path().join("b.sql"));
+    assert_eq!(migrate(&input, &synced, &[]).status.code(), Some(0));
+    let o = migrate(&input, &unsynced, &["--no-sync"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(&synced).unwrap(),
+        std::fs::read(&unsynced).unwrap()
+    );
+}

@@ -57,6 +57,8 @@ pub struct Extras {
     pub files_dir: Option<PathBuf>,
     /// Copy the staged objects here, in the storage-root layout.
     pub copy_files_to: Option<PathBuf>,
+    /// Skip the fsync of the load file (the rename stays atomic).
+    pub no_sync: bool,
 }
 
 /// One mapped table's work.
@@ -116,7 +118,7 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     // Objects are copied before the load is written: a load file appears
     // only once every file it points to is in place.
     prepared.copy_files()?;
-    let mut sink = atomic::Sink::create(&opts.output, opts.force)?;
+    let mut sink = atomic::Sink::create(&opts.output, opts.force)?.durable(!opts.extras.no_sync);
     let mut summary = prepared.write(sink.writer())?;
     sink.commit()?;
     if let encoding::Plan::Transcode(from) = encoding::plan(raw) {

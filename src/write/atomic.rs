@@ -45,6 +45,8 @@ pub enum Sink {
         writer: BufWriter<tempfile::NamedTempFile>,
         dest: PathBuf,
         force: bool,
+        /// fsync before the rename (the default, as pg_dump does).
+        sync: bool,
     },
 }
 
@@ -69,7 +71,18 @@ impl Sink {
             writer: BufWriter::with_capacity(1 << 20, tmp),
             dest: out.to_path_buf(),
             force,
+            sync: true,
         })
+    }
+
+    /// Whether `commit` waits for the file to reach the disk. Skipping it
+    /// (`--no-sync`) keeps the rename atomic for a failed run, but a machine
+    /// crash soon after may leave an empty file at the destination.
+    pub fn durable(mut self, yes: bool) -> Sink {
+        if let Sink::File { sync, .. } = &mut self {
+            *sync = yes;
+        }
+        self
     }
 
     pub fn writer(&mut self) -> &mut (dyn Write + Send) {
@@ -87,20 +100,25 @@ impl Sink {
                 writer,
                 dest,
                 force,
+                sync,
             } => {
                 let tmp = writer
                     .into_inner()
                     .map_err(|e| Error::io(&dest, "write", e.into_error()))?;
-                tmp.as_file()
-                    .sync_all()
-                    .map_err(|e| Error::io(&dest, "sync", e))?;
+                if sync {
+                    tmp.as_file()
+                        .sync_all()
+                        .map_err(|e| Error::io(&dest, "sync", e))?;
+                }
                 let persisted = if force {
                     tmp.persist(&dest)
                 } else {
                     tmp.persist_noclobber(&dest)
                 };
                 persisted.map_err(|e| Error::io(&dest, "move the finished file to", e.error))?;
-                sync_dir(&dest);
+                if sync {
+                    sync_dir(&dest);
+                }
                 Ok(())
             }
         }

@@ -52,6 +52,40 @@ pub fn split_fields<'a>(row: &'a [u8], out: &mut Vec<&'a [u8]>) -> usize {
     out.len()
 }
 
+/// Calls `f(offset, fields)` for each row of `data` with its fields, as
+/// `Rows` and `split_fields` would cut them, in one sweep: memchr2 finds
+/// tabs and newlines together, so each byte is looked at once instead of
+/// once for the row and again for its fields. `f` returns false to stop.
+/// `fields` is scratch space, reused from row to row.
+#[inline]
+pub fn for_each_row<'a>(
+    data: &'a [u8],
+    fields: &mut Vec<&'a [u8]>,
+    mut f: impl FnMut(usize, &[&'a [u8]]) -> bool,
+) {
+    fields.clear();
+    let (mut row, mut field) = (0, 0);
+    for pos in memchr::memchr2_iter(b'\t', b'\n', data) {
+        if data[pos] == b'\t' {
+            fields.push(&data[field..pos]);
+        } else {
+            let last = &data[field..pos];
+            fields.push(last.strip_suffix(b"\r").unwrap_or(last));
+            if !f(row, fields) {
+                return;
+            }
+            fields.clear();
+            row = pos + 1;
+        }
+        field = pos + 1;
+    }
+    if row < data.len() {
+        let last = &data[field..];
+        fields.push(last.strip_suffix(b"\r").unwrap_or(last));
+        f(row, fields);
+    }
+}
+
 /// Cuts `data` into pieces of about `target` bytes that end on row
 /// boundaries, so they can be processed independently. Returns the end
 /// offset of each piece; the last is `data.len()`.
@@ -108,6 +142,70 @@ mod tests {
         assert_eq!(split_fields(b"\t\t", &mut f), 3);
         assert!(f.iter().all(|x| x.is_empty()));
         assert_eq!(split_fields(b"", &mut f), 1);
+    }
+
+    /// `for_each_row` against `Rows` + `split_fields`, the two-sweep
+    /// reference.
+    fn both_ways(d: &[u8]) {
+        let mut want = Vec::new();
+        let mut f = Vec::new();
+        for (at, line) in Rows::new(d) {
+            split_fields(line, &mut f);
+            want.push((at, f.clone()));
+        }
+        let mut got = Vec::new();
+        let mut scratch = Vec::new();
+        for_each_row(d, &mut scratch, |at, fields| {
+            got.push((at, fields.to_vec()));
+            true
+        });
+        assert_eq!(got, want, "{:?}", String::from_utf8_lossy(d));
+    }
+
+    #[test]
+    fn one_sweep_cuts_like_rows_then_fields() {
+        for d in [
+            &b""[..],
+            b"\n",
+            b"\n\n",
+            b"a",
+            b"a\tb",
+            b"a\tb\n",
+            b"a\tb\r\nc\td\r\n",
+            b"\t\t\n\t",
+            b"x\r",
+            b"x\ty\r\n\r\n",
+            b"one\\ttwo\\n\tthree\nlast\tno newline",
+            b"\r\n\t\r\n",
+        ] {
+            both_ways(d);
+        }
+    }
+
+    #[test]
+    fn one_sweep_stops_when_asked() {
+        let mut seen = 0;
+        for_each_row(b"a\nb\nc\n", &mut Vec::new(), |_, _| {
+            seen += 1;
+            seen < 2
+        });
+        assert_eq!(seen, 2);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_sweep_matches_on_any_bytes(d in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just(b'\t'),
+                proptest::strategy::Just(b'\n'),
+                proptest::strategy::Just(b'\r'),
+                proptest::strategy::Just(b'\\'),
+                proptest::num::u8::ANY,
+            ],
+            0..200,
+        )) {
+            both_ways(&d);
+        }
     }
 
     #[test]

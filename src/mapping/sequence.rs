@@ -59,7 +59,10 @@ pub struct SeqKey {
 /// are read, then per table as the chunks are gathered in order.
 #[derive(Debug, Default)]
 pub struct Scopes {
-    seen: HashMap<Scope, u32>,
+    /// foldhash: SipHash showed in profiles at one lookup per row; foldhash
+    /// is seeded per process too, so a crafted dump cannot aim at it, and
+    /// the numbering never depends on the hash (first sight decides).
+    seen: HashMap<Scope, u32, foldhash::fast::RandomState>,
     list: Vec<Scope>,
 }
 

@@ -26,7 +26,7 @@ pub type RowHashes = Vec<Vec<(u128, Option<[u8; 32]>)>>;
 
 /// Rewrites the rows of `chunk` (whose first row is the table's `first_row`)
 /// and appends them as v2 COPY rows to `out`; hashes the values of the
-/// plan's digest columns into `hashes`.
+/// plan's digest columns into `hashes`. Returns how many rows it wrote.
 pub fn rewrite_chunk(
     plan: &TablePlan,
     ctx: &Context,
@@ -34,7 +34,7 @@ pub fn rewrite_chunk(
     first_row: usize,
     out: &mut Vec<u8>,
     hashes: &mut RowHashes,
-) -> Result<(), DataError> {
+) -> Result<usize, DataError> {
     hashes.resize_with(plan.digests.len(), Vec::new);
     let mut scratch = Vec::new();
     let mut row = first_row;
@@ -48,7 +48,7 @@ pub fn rewrite_chunk(
         row += 1;
         true
     })?;
-    failure.map_or(Ok(()), Err)
+    failure.map_or(Ok(row - first_row), Err)
 }
 
 fn rewrite_row(

@@ -61,8 +61,9 @@ pub fn write_load(
     Ok(written)
 }
 
-/// One rewritten chunk: its COPY rows and its digest-column hashes.
-type Piece = Result<(Vec<u8>, RowHashes), DataError>;
+/// One rewritten chunk: its COPY rows, its digest-column hashes, and how
+/// many rows it holds.
+type Piece = Result<(Vec<u8>, RowHashes, u64), DataError>;
 
 /// Writes one table's COPY block; returns its rows' digest-column hashes and
 /// how many rows it wrote.
@@ -89,7 +90,7 @@ fn write_table(
         let bytes = w.source.bytes(&r) as usize;
         let mut buf = Vec::with_capacity(bytes + bytes / 4);
         let mut h = RowHashes::new();
-        apply::rewrite_chunk(
+        let n = apply::rewrite_chunk(
             &w.plan,
             &ctx,
             &w.source.chunk(r),
@@ -97,7 +98,7 @@ fn write_table(
             &mut buf,
             &mut h,
         )?;
-        Ok((buf, h))
+        Ok((buf, h, n as u64))
     };
     let mut hashes: RowHashes = (0..w.plan.digests.len())
         .map(|_| Vec::with_capacity(w.rows as usize))
@@ -105,13 +106,11 @@ fn write_table(
     let mut rows = 0u64;
     let mut emit = |pieces: Vec<(usize, Piece)>, out: &mut Out<'_>| -> Result<(), WriteError> {
         for (_, piece) in pieces {
-            let (bytes, h) = piece.map_err(WriteError::Data)?;
+            let (bytes, h, n) = piece.map_err(WriteError::Data)?;
             out.write_all(&bytes)?;
             for (all, mut part) in hashes.iter_mut().zip(h) {
                 all.append(&mut part);
             }
-            // A COPY text row is one line: newlines in values are escaped.
-            let n = memchr::memchr_iter(b'\n', &bytes).count() as u64;
             rows += n;
             progress.inc(n);
         }

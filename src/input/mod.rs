@@ -23,7 +23,10 @@ pub enum Form {
     Zstd,
     /// A `pg_dump -Fc` archive: its format version (e.g. "1.14") and the
     /// compression of its data blocks.
-    Custom { version: String, compression: String },
+    Custom {
+        version: String,
+        compression: String,
+    },
 }
 
 /// The bytes of one input dump.

@@ -9,7 +9,6 @@ pub type Out<'a> = dyn std::io::Write + Send + 'a;
 use super::{Options, Work};
 use crate::error::DataError;
 use crate::mapping::apply::{self, Context, RowHashes};
-use crate::migrations;
 use crate::progress::Progress;
 use crate::write::digest;
 use crate::write::{self, TableOut};
@@ -26,8 +25,7 @@ impl From<std::io::Error> for WriteError {
 }
 
 pub fn write_load(opts: &Options, works: &[Work], out: &mut Out<'_>) -> Result<(), WriteError> {
-    let migrations = migrations::embedded();
-    write::preamble(out, &opts.mapping.name, &migrations)?;
+    write::preamble(out, &opts.mapping.name, &opts.target)?;
     let total: u64 = works.iter().map(|w| w.source.total_bytes()).sum();
     let progress = Progress::bytes(total, "rewriting", opts.quiet);
     let mut tables = Vec::new();

@@ -3,6 +3,9 @@
 //! cluster from the example's DDL and sample rows, dumped with the real
 //! `pg_dump`, and the SQL that says what its v2 tables must hold.
 
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

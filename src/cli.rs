@@ -22,7 +22,7 @@ Exit codes:
   0  the load file was written
   1  the dump was refused (invalid data, drift, truncation) or a file could not
      be read or written; nothing was written at OUT
-  2  the command line was wrong";
+  2  the command line was wrong, or the --mapping file is not a valid mapping";
 
 /// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
 ///

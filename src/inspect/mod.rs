@@ -238,17 +238,32 @@ impl Header {
         if self.pg_dump.is_none() {
             self.pg_dump = line_after(b"\n-- Dumped by pg_dump version ");
         }
-        for at in memchr::memmem::find_iter(head, b"\nCREATE SCHEMA ") {
-            let rest = &head[at + b"\nCREATE SCHEMA ".len()..];
-            let end = memchr::memchr3(b';', b' ', b'\n', rest).unwrap_or(rest.len());
-            let name = String::from_utf8_lossy(&rest[..end]);
-            let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-                Some(quoted) => quoted.replace("\"\"", "\""),
-                None => name.into_owned(),
-            };
-            self.schemas.push(name);
+        const CREATE: &[u8] = b"\nCREATE SCHEMA ";
+        for at in memchr::memmem::find_iter(head, CREATE) {
+            self.schemas.push(identifier(&head[at + CREATE.len()..]));
         }
     }
+}
+
+/// The identifier at the start of `text`: `"quoted"` (with `""` inside) or
+/// bare up to a space or `;`.
+fn identifier(text: &[u8]) -> String {
+    if let Some(quoted) = text.strip_prefix(b"\"") {
+        let mut name = Vec::new();
+        let mut i = 0;
+        while i < quoted.len() {
+            match (quoted[i], quoted.get(i + 1)) {
+                (b'"', Some(b'"')) => i += 1,
+                (b'"', _) => break,
+                _ => {}
+            }
+            name.push(quoted[i]);
+            i += 1;
+        }
+        return String::from_utf8_lossy(&name).into_owned();
+    }
+    let end = memchr::memchr3(b';', b' ', b'\n', text).unwrap_or(text.len());
+    String::from_utf8_lossy(&text[..end]).into_owned()
 }
 
 /// Every table of one database: from its DDL, its COPY blocks and its
@@ -324,4 +339,34 @@ fn count_tuples(data: &[u8], block: &InsertBlock) -> Result<u64, DataError> {
         )
         .collect();
     Ok(counts?.iter().sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_gives_versions_and_created_schemas_quoted_or_not() {
+        let head = b"--\n-- Dumped from database version 15.18 (Debian)\n\
+            -- Dumped by pg_dump version 16.2\n\nCREATE SCHEMA auth;\n\n\
+            CREATE SCHEMA \"My \"\"odd\"\" schema\";\n";
+        let mut h = Header::default();
+        h.read(head);
+        assert_eq!(h.server.as_deref(), Some("15.18 (Debian)"));
+        assert_eq!(h.pg_dump.as_deref(), Some("16.2"));
+        assert_eq!(h.schemas, ["auth", "My \"odd\" schema"]);
+        // A later section (pg_dumpall) does not replace the first versions.
+        h.read(b"\n-- Dumped by pg_dump version 17.0\n");
+        assert_eq!(h.pg_dump.as_deref(), Some("16.2"));
+    }
+
+    #[test]
+    fn every_form_has_a_name() {
+        let custom = Form::Custom {
+            version: "1.14".into(),
+            compression: "gzip".into(),
+        };
+        assert_eq!(form_name(&custom), "custom-format archive 1.14 (gzip)");
+        assert_eq!(form_name(&Form::Zstd), "zstd-compressed SQL");
+    }
 }

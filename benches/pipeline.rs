@@ -32,6 +32,7 @@ fn options() -> Options {
         mapping: Description::life_os(),
         reference: dumpshift::dump::Catalog::from_sql(dumpshift::mapping::LIFE_OS_V1_SCHEMA)
             .expect("parses"),
+        target: dumpshift::migrations::embedded(),
         database: None,
         extras: Default::default(),
     }

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::dump::Catalog;
 use crate::error::Error;
-use crate::mapping::{storage_path, Description, LIFE_OS_V1_SCHEMA};
+use crate::mapping::load::Mapping;
+use crate::mapping::storage_path;
 use crate::migrate::{self, Extras, Options, Summary};
 use crate::migrations::Format;
 use crate::report;
@@ -19,6 +19,7 @@ Examples:
 
   pg_dump lifeos_v1 | dumpshift - -o - > v2_load.sql
   dumpshift backup.sql -o v2_load.sql --storage-root /srv/lifeos/files --force
+  dumpshift shop.sql -o shop_v2.sql --mapping shop.toml    # another schema
 
   # Check the staged bucket, copy its objects into place, keep a JSON report:
   dumpshift backup.sql -o v2_load.sql --files-dir staged/life-os-files \
@@ -31,7 +32,7 @@ Exit codes:
   0  the load file was written
   1  the dump was refused (invalid data, drift, truncation) or a file could not
      be read or written; nothing was written at OUT
-  2  the command line was wrong";
+  2  the command line was wrong, or the --mapping file is not a valid mapping";
 
 /// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
 ///
@@ -77,10 +78,36 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
+const INSPECT_HELP: &str = "\
+Examples:
+  dumpshift inspect life_os_v1_backup.sql
+  dumpshift inspect shop.sql --mapping shop.toml
+  pg_dump lifeos_v1 | dumpshift inspect - --json | jq '.databases[0].drift'
+
+Drift is what would stop or change a migration: a column the mapping needs
+and the dump lacks, a column the dump has and the mapping drops, a mapped
+table not in the dump, a table of the source schema the mapping does not
+cover.
+
+Exit codes:
+  0  the report was printed (drift or not)
+  1  the dump could not be read
+  2  the command line or the mapping file was wrong";
+
 #[derive(Debug, Args)]
+#[command(after_help = INSPECT_HELP)]
 pub struct InspectArgs {
     /// The dump to look into, or `-` for stdin.
     pub dump: PathBuf,
+
+    /// Compare with this mapping file (TOML) instead of the built-in Life OS
+    /// mapping.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 const SCHEMA_HELP: &str = "\
@@ -217,9 +244,18 @@ fn migration_name(s: &str) -> Result<String, String> {
     }
 }
 
+const MAPPING_SHOW_HELP: &str = "\
+Examples:
+  dumpshift mapping show
+  dumpshift mapping show > my_mapping.toml    # edit, then:
+  dumpshift backup.sql -o v2_load.sql --mapping my_mapping.toml
+
+The format is documented in the README, section \"Your own mapping\".";
+
 #[derive(Debug, Subcommand)]
 pub enum MappingCommand {
     /// Print the built-in Life OS mapping in the description format (TOML).
+    #[command(after_help = MAPPING_SHOW_HELP)]
     Show,
 }
 
@@ -274,6 +310,11 @@ pub struct MigrateArgs {
     /// hold Life OS data).
     #[arg(long, value_name = "NAME")]
     pub database: Option<String>,
+
+    /// Use this mapping file (TOML) instead of the built-in Life OS mapping;
+    /// see `dumpshift mapping show`.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
 
     /// Worker threads (default: one per core). The output is the same for any number.
     #[arg(short = 'j', long, value_name = "N")]
@@ -331,6 +372,10 @@ impl MigrateArgs {
                 )));
             }
         }
+        let mapping = match &self.mapping {
+            Some(path) => Mapping::from_file(path)?,
+            None => Mapping::built_in(),
+        };
         Ok(Options {
             input: self.dump.clone().unwrap_or_default(),
             output: self.output.clone().unwrap_or_default(),
@@ -338,9 +383,9 @@ impl MigrateArgs {
             force: self.force,
             quiet: self.quiet,
             allow_drop: self.allow_drop.clone(),
-            mapping: Description::life_os(),
-            reference: Catalog::from_sql(LIFE_OS_V1_SCHEMA)
-                .expect("the built-in v1 schema parses (tested)"),
+            mapping: mapping.description,
+            reference: mapping.reference,
+            target: mapping.target,
             database: self.database.clone(),
             extras: self.extras()?,
         })
@@ -390,7 +435,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Migrations(MigrationsCommand::Write(a))) => crate::tools::migrations_write(a),
         Some(Command::Migrations(MigrationsCommand::Check(a))) => crate::tools::migrations_check(a),
         Some(Command::Baseline(a)) => crate::tools::baseline(a),
-        Some(Command::Mapping(MappingCommand::Show)) => crate::tools::mapping_show(),
+        Some(Command::Mapping(MappingCommand::Show)) => crate::mapping::load::show(),
         Some(Command::Completions(a)) => crate::tools::completions(a),
     }
 }

@@ -9,7 +9,6 @@ use serde::Serialize;
 use crate::copy::codec;
 use crate::mapping::plan::{Op, Order, TablePlan};
 use crate::migrate::Options;
-use crate::migrations;
 
 /// The run's outcome, filled in by `migrate::run`.
 #[derive(Debug, Default, Serialize)]
@@ -137,7 +136,7 @@ impl<'a> RunReport<'a> {
             input: opts.input.display().to_string(),
             output: opts.output.display().to_string(),
             mapping: &opts.mapping.name,
-            schema_version: migrations::latest_version(),
+            schema_version: opts.target.last().map_or(0, |m| m.version),
             data_only: opts.extras.data_only,
             storage_root: &opts.storage_root,
             rows_in: summary.tables.iter().map(|t| t.rows_in).sum(),

@@ -5,6 +5,7 @@
 //! indexes against each COPY header, so no row ever looks anything up by name.
 
 pub mod apply;
+pub mod load;
 pub mod plan;
 pub mod sequence;
 pub mod storage_path;
@@ -24,9 +25,16 @@ pub struct Description {
     pub name: String,
     #[serde(default = "public")]
     pub source_schema: String,
-    /// The migration version the v2 schema must be at; defaults to the last
-    /// embedded migration.
+    /// The migration version the target schema must be at: the load applies
+    /// the migrations up to it. Defaults to the last one.
     pub migrations_version: Option<i64>,
+    /// The target schema: a folder of golang-migrate migrations, relative to
+    /// the mapping file. Absent: the Life OS v2 migrations built in.
+    pub target_migrations: Option<String>,
+    /// The source schema's DDL (foreign keys for dumps that carry none), a
+    /// file relative to the mapping file. Absent: the built-in Life OS v1
+    /// schema when the target is the built-in one, nothing otherwise.
+    pub source_ddl: Option<String>,
     #[serde(rename = "table")]
     pub tables: Vec<TableDesc>,
 }

@@ -43,6 +43,8 @@ pub struct Options {
     /// The source schema's DDL, for foreign keys when a dump has none
     /// (data-only dumps).
     pub reference: Catalog,
+    /// The target schema's migrations, which the load file applies.
+    pub target: Vec<migrations::Migration>,
     /// Which database of a `pg_dumpall` file to read.
     pub database: Option<String>,
     pub extras: Extras,
@@ -328,7 +330,7 @@ fn select<'a>(
     link_lookups(&mut works, &mut errors);
     let catalog = |n: &TableName| idx.catalog.get(n).or_else(|| opts.reference.get(n));
     resolve_keys(&mut works, schema, &catalog);
-    let v2 = v2_catalog();
+    let v2 = v2_catalog(&opts.target);
     for w in &mut works {
         if let Some(def) = v2.get(&TableName::new("public", &w.plan.target)) {
             w.values = ValueChecks::compile(&w.plan, def);
@@ -510,13 +512,10 @@ fn resolve_keys<'c>(
     }
 }
 
-/// The v2 schema's catalog, read from the embedded migrations.
-fn v2_catalog() -> Catalog {
-    let sql: String = migrations::embedded()
-        .iter()
-        .map(|m| m.up.clone() + "\n")
-        .collect();
-    Catalog::from_sql(&sql).expect("the embedded migrations parse (tested)")
+/// The target schema's catalog, read from its migrations.
+fn v2_catalog(target: &[migrations::Migration]) -> Catalog {
+    crate::mapping::load::target_catalog(target)
+        .expect("the target migrations parse (checked when the mapping is loaded)")
 }
 
 /// For a `pg_dumpall` file (several `\connect` sections), picks the database

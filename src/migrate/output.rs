@@ -9,7 +9,6 @@ pub type Out<'a> = dyn std::io::Write + Send + 'a;
 use super::{Options, Work};
 use crate::error::DataError;
 use crate::mapping::apply::{self, Context, RowHashes};
-use crate::migrations;
 use crate::progress::Progress;
 use crate::write::digest;
 use crate::write::{self, TableOut};
@@ -31,10 +30,9 @@ pub fn write_load(
     works: &[Work],
     out: &mut Out<'_>,
 ) -> Result<Vec<u64>, WriteError> {
-    let migrations = migrations::embedded();
     let targets: Vec<&str> = works.iter().map(|w| w.plan.target.as_str()).collect();
     let existing = opts.extras.data_only.then_some(&targets[..]);
-    write::preamble(out, &opts.mapping.name, &migrations, existing)?;
+    write::preamble(out, &opts.mapping.name, &opts.target, existing)?;
     let mut tables = Vec::new();
     let mut written = Vec::new();
     for w in works {

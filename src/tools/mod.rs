@@ -18,12 +18,6 @@ use crate::error::Error;
 use crate::input::Input;
 use crate::migrations::{self, lint, render, Migration};
 
-fn pending(what: &str) -> Result<(), Error> {
-    Err(Error::Usage(format!(
-        "`dumpshift {what}` is not available in this build"
-    )))
-}
-
 /// Writes `text` to stdout, the one place these commands put data.
 fn print(text: &[u8]) -> Result<(), Error> {
     let mut out = io::stdout().lock();
@@ -128,10 +122,6 @@ pub fn baseline(args: &BaselineArgs) -> Result<(), Error> {
         eprintln!("  note: {note}");
     }
     Ok(())
-}
-
-pub fn mapping_show() -> Result<(), Error> {
-    pending("mapping show")
 }
 
 pub fn completions(args: &CompletionsArgs) -> Result<(), Error> {

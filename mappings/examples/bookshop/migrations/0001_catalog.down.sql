@@ -1,0 +1,2 @@
+DROP TABLE titles;
+DROP TABLE writers;

@@ -1,0 +1,221 @@
+//! A mapping ready to run: the checked description, the target schema's
+//! migrations (a folder the description names, or the Life OS v2 migrations
+//! built in) and the source schema's DDL. Reading a `--mapping` file, with
+//! messages that name its file, line and byte, lives here; so does what
+//! `dumpshift mapping show` prints.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{Description, LIFE_OS, LIFE_OS_V1_SCHEMA};
+use crate::dump::{Catalog, TableName};
+use crate::error::{DataError, Error, Position};
+use crate::migrations::{self, Migration};
+
+/// Everything a run takes from its mapping.
+#[derive(Clone, Debug)]
+pub struct Mapping {
+    pub description: Description,
+    /// The target schema's migrations the load file applies, in order.
+    pub target: Vec<Migration>,
+    /// The source schema's catalog: foreign keys for dumps without DDL.
+    pub reference: Catalog,
+}
+
+impl Mapping {
+    /// The built-in Life OS v1 -> v2 mapping.
+    pub fn built_in() -> Mapping {
+        Mapping::resolve(Description::life_os(), Path::new("."))
+            .expect("the built-in mapping resolves (tested)")
+    }
+
+    /// Reads the mapping file at `path`; `source_ddl` and `target_migrations`
+    /// are found relative to it. An unreadable file is an I/O error; a file
+    /// that is not a valid mapping is a usage error naming where it is wrong.
+    pub fn from_file(path: &Path) -> Result<Mapping, Error> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io(path, "read the mapping", e))?;
+        let file = path.display().to_string();
+        let description = parse(&text).map_err(|e| Error::Usage(locate(&file, &text, &e)))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Mapping::resolve(description, base)
+            .map_err(|m| Error::Usage(format!("{file}: invalid mapping: {m}")))
+    }
+
+    fn resolve(description: Description, base: &Path) -> Result<Mapping, String> {
+        let all = match &description.target_migrations {
+            None => migrations::embedded(),
+            Some(dir) => read_migrations(&base.join(dir))
+                .map_err(|m| format!("target_migrations {dir:?}: {m}"))?,
+        };
+        let target = up_to(all, description.migrations_version)?;
+        let reference = match (&description.source_ddl, &description.target_migrations) {
+            (Some(file), _) => {
+                let path = base.join(file);
+                let sql = std::fs::read_to_string(&path).map_err(|e| {
+                    format!("source_ddl {file:?}: cannot read {}: {e}", path.display())
+                })?;
+                Catalog::from_sql(&sql)
+                    .map_err(|e| format!("source_ddl {}", locate_data(&path, &sql, &e)))?
+            }
+            (None, None) => Catalog::from_sql(LIFE_OS_V1_SCHEMA)
+                .expect("the built-in v1 schema parses (tested)"),
+            (None, Some(_)) => Catalog::default(),
+        };
+        let catalog = target_catalog(&target)
+            .map_err(|e| format!("the target schema cannot be read: {e}"))?;
+        for t in &description.tables {
+            if catalog.get(&TableName::new("public", &t.target)).is_none() {
+                return Err(format!(
+                    "table {}: its target {} is not created by the target schema's migrations",
+                    t.source, t.target
+                ));
+            }
+        }
+        Ok(Mapping {
+            description,
+            target,
+            reference,
+        })
+    }
+
+    /// The version the load records in `schema_migrations`.
+    pub fn version(&self) -> i64 {
+        self.target.last().map_or(0, |m| m.version)
+    }
+}
+
+/// Parses a description, keeping where a TOML error is.
+fn parse(text: &str) -> Result<Description, (String, Option<usize>)> {
+    let d: Description =
+        toml::from_str(text).map_err(|e| (e.message().to_string(), e.span().map(|s| s.start)))?;
+    d.check()
+        .map_err(|m| (format!("invalid mapping: {m}"), None))?;
+    Ok(d)
+}
+
+fn locate(file: &str, text: &str, (message, at): &(String, Option<usize>)) -> String {
+    match at {
+        Some(b) => {
+            let p = Position::locate(text.as_bytes(), *b);
+            format!("{file}:{} (byte {}): {message}", p.line, p.byte)
+        }
+        None => format!("{file}: {message}"),
+    }
+}
+
+fn locate_data(path: &Path, sql: &str, e: &DataError) -> String {
+    locate(&path.display().to_string(), sql, &(e.to_string(), e.byte))
+}
+
+/// The catalog the target schema's migrations build.
+pub fn target_catalog(target: &[Migration]) -> Result<Catalog, DataError> {
+    let sql: String = target.iter().map(|m| m.up.clone() + "\n").collect();
+    Catalog::from_sql(&sql)
+}
+
+/// Keeps the migrations up to `version` (all when `None`).
+fn up_to(all: Vec<Migration>, version: Option<i64>) -> Result<Vec<Migration>, String> {
+    let Some(v) = version else {
+        return Ok(all);
+    };
+    if !all.iter().any(|m| m.version == v) {
+        let have: Vec<String> = all.iter().map(|m| m.version.to_string()).collect();
+        return Err(format!(
+            "migrations_version {v} is not one of the target migrations ({})",
+            have.join(", ")
+        ));
+    }
+    Ok(all.into_iter().filter(|m| m.version <= v).collect())
+}
+
+/// Reads a golang-migrate folder: every `*.sql` file must be one half of a
+/// `NNNN_name.up.sql` / `NNNN_name.down.sql` pair.
+fn read_migrations(dir: &Path) -> Result<Vec<Migration>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".sql") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        files.push((name, text));
+    }
+    let pairs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let migrations = migrations::assemble(&pairs).map_err(|findings| {
+        let all: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+        all.join("; ")
+    })?;
+    if migrations.is_empty() {
+        return Err(format!("{} holds no migrations", dir.display()));
+    }
+    Ok(migrations)
+}
+
+/// `dumpshift mapping show`: the built-in mapping, as the file it is
+/// compiled from, comments included.
+pub fn show() -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(LIFE_OS.as_bytes()).and_then(|()| out.flush()) {
+        // A reader that stopped early (`| head`) has what it wanted.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Error::io("-", "write", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_mapping_targets_every_embedded_migration() {
+        let m = Mapping::built_in();
+        assert_eq!(m.target, migrations::embedded());
+        assert_eq!(m.version(), migrations::latest_version());
+        assert!(m
+            .reference
+            .get(&TableName::new("public", "tasks"))
+            .is_some());
+    }
+
+    #[test]
+    fn migrations_version_keeps_the_migrations_up_to_it() {
+        let mut d = Description::life_os();
+        d.migrations_version = Some(3);
+        d.tables
+            .retain(|t| ["domains", "areas"].contains(&t.source.as_str()));
+        let m = Mapping::resolve(d.clone(), Path::new(".")).unwrap();
+        assert_eq!(m.version(), 3);
+        assert_eq!(m.target.len(), 3);
+        d.migrations_version = Some(99);
+        let e = Mapping::resolve(d, Path::new(".")).unwrap_err();
+        assert!(e.contains("migrations_version 99 is not one of"), "{e}");
+    }
+
+    #[test]
+    fn a_target_table_the_target_schema_lacks_is_refused() {
+        let mut d = Description::life_os();
+        d.tables[0].target = "realms".into();
+        let e = Mapping::resolve(d, Path::new(".")).unwrap_err();
+        assert!(
+            e.contains("table domains: its target realms is not created"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn toml_errors_name_the_line_and_byte() {
+        let text = "name = 'x'\n[[table]]\nsource = 'a'\ntarget = 'a'\ncolumns = [{ name = 'id', cpy = 'id' }]\n";
+        let e = parse(text).unwrap_err();
+        let m = locate("m.toml", text, &e);
+        assert!(m.starts_with("m.toml:5 (byte "), "{m}");
+        assert!(m.contains("unknown field `cpy`"), "{m}");
+    }
+}

@@ -278,18 +278,7 @@ fn existing_output_needs_force_and_the_input_is_never_overwritten() {
 #[test]
 fn unknown_column_is_drift_unless_allowed() {
     let text = plain();
-    let (_, copy) = place(&text, "COPY public.capture (");
-    let open = copy + text[copy..].find('(').unwrap() + 1;
-    let mut bad = text.clone();
-    bad.insert_str(open, "mood, ");
-    // Every capture row gains a leading field, so the data stays consistent.
-    let rows_start = copy + text[copy..].find('\n').unwrap() + 1;
-    let rows_end = rows_start + text[rows_start..].find("\\.\n").unwrap();
-    let shifted: String = text[rows_start..rows_end]
-        .lines()
-        .map(|l| format!("calm\t{l}\n"))
-        .collect();
-    let bad = format!("{}{}{}", &bad[..rows_start + 6], shifted, &text[rows_end..]);
+    let bad = with_extra_column(&text, "capture", "mood", "calm");
     let dir = tempfile::tempdir().unwrap();
     let e = refuse(dir.path(), "drift.sql", bad.as_bytes());
     assert!(e.contains("public.capture column mood"), "{e}");
@@ -301,6 +290,39 @@ fn unknown_column_is_drift_unless_allowed() {
         &["--allow-drop", "capture.mood"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn drift_in_a_looked_up_table_is_reported_once() {
+    // daily_focus looks its domain up in tasks: a tasks table refused for
+    // drift is not also reported as missing from the dump.
+    let bad = with_extra_column(&plain(), "tasks", "mood", "calm");
+    let dir = tempfile::tempdir().unwrap();
+    let e = refuse(dir.path(), "drift.sql", bad.as_bytes());
+    assert!(e.contains("public.tasks column mood"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+}
+
+/// `text` with a column `column` added first to `table`'s COPY block, every
+/// row holding `value` there, so the data stays consistent.
+fn with_extra_column(text: &str, table: &str, column: &str, value: &str) -> String {
+    let (_, copy) = place(text, &format!("COPY public.{table} ("));
+    let open = copy + text[copy..].find('(').unwrap() + 1;
+    let mut bad = text.to_string();
+    bad.insert_str(open, &format!("{column}, "));
+    let rows_start = copy + text[copy..].find('\n').unwrap() + 1;
+    let rows_end = rows_start + text[rows_start..].find("\\.\n").unwrap();
+    let shifted: String = text[rows_start..rows_end]
+        .lines()
+        .map(|l| format!("{value}\t{l}\n"))
+        .collect();
+    let grown = column.len() + 2;
+    format!(
+        "{}{}{}",
+        &bad[..rows_start + grown],
+        shifted,
+        &text[rows_end..]
+    )
 }
 
 /// A fixture's real COPY block for `table`, as editable rows.

@@ -298,6 +298,7 @@ fn select<'a>(
     }
     let mut errors = Vec::new();
     let mut works = Vec::new();
+    let mut failed = Vec::new();
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
         match source(data, idx, &name) {
@@ -310,7 +311,10 @@ fn select<'a>(
                     .collect();
                 match plan::compile(desc, &columns, &allow) {
                     Ok(plan) => works.push(work(plan, name, src)),
-                    Err(errs) => errors.extend(errs.into_iter().map(|e| plan_error(e, &name, at))),
+                    Err(errs) => {
+                        failed.push(desc.source.clone());
+                        errors.extend(errs.into_iter().map(|e| plan_error(e, &name, at)))
+                    }
                 }
             }
             Ok(None) => summary.warnings.push(format!(
@@ -327,7 +331,7 @@ fn select<'a>(
             opts.mapping.tables.iter().map(|t| t.source.as_str()).collect::<Vec<_>>().join(", ")
         )));
     }
-    link_lookups(&mut works, &mut errors);
+    link_lookups(&mut works, &failed, &mut errors);
     let catalog = |n: &TableName| idx.catalog.get(n).or_else(|| opts.reference.get(n));
     resolve_keys(&mut works, schema, &catalog);
     let v2 = v2_catalog(&opts.target);
@@ -438,7 +442,9 @@ fn plan_error(e: PlanError, table: &TableName, at: usize) -> DataError {
 }
 
 /// Points each table that looks up into another at the field it reads there.
-fn link_lookups(works: &mut [Work], errors: &mut Vec<DataError>) {
+/// `failed` names the tables already refused: a lookup into one of them
+/// is not reported again as a missing table.
+fn link_lookups(works: &mut [Work], failed: &[String], errors: &mut Vec<DataError>) {
     let wanted: Vec<(String, String)> = works
         .iter()
         .filter_map(|w| {
@@ -460,6 +466,7 @@ fn link_lookups(works: &mut [Work], errors: &mut Vec<DataError>) {
                         .table(t.label.clone()),
                 ),
             },
+            None if failed.contains(&table) => {}
             None => errors.push(DataError::new(format!(
                 "a lookup needs table {table}, which is not in the dump"
             ))),

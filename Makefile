@@ -15,7 +15,7 @@ export PATH := $(PATH):$(PG_BIN)
 
 EXAMPLE := fixtures/example/life_os_v1_backup.sql
 
-.PHONY: all deps build release demo test ci fmt clippy fixtures bench bigdump clean
+.PHONY: all deps build release demo test ci fmt clippy fixtures bench bigdump benchmarks clean
 
 all: build
 
@@ -75,6 +75,13 @@ BIGDUMP ?= /tmp/bigdump-$(SIZE).sql
 #   make bigdump SIZE=1G && time ./target/release/dumpshift $(BIGDUMP) -o /tmp/out.sql -q --force
 bigdump: deps
 	$(CARGO) run --release --example bigdump -- --size $(SIZE) --seed $(SEED) -o $(BIGDUMP)
+
+# dumpshift against cp and cat, thread scaling, peak heap, a 256 MiB memory
+# cgroup and the psql INSERT ... SELECT path, side by side: scripts/bench.sh.
+# The Markdown report goes to stdout and /tmp/dumpshift-bench.md.
+#   make benchmarks SIZES="10M 100M 1G 5G" RUNS=3
+benchmarks: deps
+	scripts/bench.sh
 
 clean:
 	$(CARGO) clean

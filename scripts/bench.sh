@@ -337,9 +337,7 @@ cgroup_run() {
     resident=$(fincore -n -b -o RES "$dump" 2>/dev/null | awk '{ printf "%.0f MiB", $1 / 1048576 }') || true
     say "$size: run in a ${CGROUP_MIB} MiB memory cgroup (input in page cache before: ${resident:-?})"
     sync
-    # The subshell moves itself into the group, then becomes dumpshift.
-    { time (echo "$BASHPID" >"$CG_DIR/cgroup.procs" || exit 250
-        exec "$DUMPSHIFT" "$dump" -o "$out" -q --force) >/dev/null 2>>"$LOG"; } 2>"$WORK/time" || rc=$?
+    { time in_cgroup "$CG_DIR" "$DUMPSHIFT" "$dump" -o "$out" -q --force >/dev/null 2>>"$LOG"; } 2>"$WORK/time" || rc=$?
     wall=$(awk '{ print $1 }' "$WORK/time")
     failcnt=$(cat "$CG_DIR/memory.failcnt")
     maxu=$(($(cat "$CG_DIR/memory.max_usage_in_bytes") >> 20))
@@ -354,6 +352,17 @@ cgroup_run() {
     else
         CGROUP[$size]="**FAIL** (exit $rc; oom_kill ${oom:-?}, failcnt $failcnt, max usage $maxu MiB)"
     fi
+}
+
+# in_cgroup DIR CMD...: a subshell moves itself into the cgroup DIR, then
+# becomes CMD; exit status 250 when it could not join.
+in_cgroup() {
+    local dir=$1
+    shift
+    (
+        echo "$BASHPID" >"$dir/cgroup.procs" || exit 250
+        exec "$@"
+    )
 }
 
 for size in $SIZES; do

@@ -1,6 +1,8 @@
 //! The writing phase: the load file's preamble and schema, then each table's
 //! chunks rewritten in parallel and written in order, then the proof.
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 /// Where the load file goes; `Send` so writing can overlap rewriting.
@@ -83,10 +85,19 @@ fn write_table(
         lookup: lookup.and_then(|t| t.index.as_ref()),
         storage_root: &opts.storage_root,
     };
+    // Output buffers go back to a pool once written: fresh ones would be
+    // fresh pages, faulted in by the kernel again for every chunk.
+    let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let rewrite = |c: usize| -> Piece {
         let r = w.chunks[c].clone();
         let bytes = w.source.bytes(&r) as usize;
-        let mut buf = Vec::with_capacity(bytes + bytes / 4);
+        let mut buf = pool
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_default();
+        buf.clear();
+        buf.reserve(bytes + bytes / 4);
         let mut h = RowHashes::new();
         let n = apply::rewrite_chunk(
             &w.plan,
@@ -106,6 +117,9 @@ fn write_table(
         for (_, piece) in pieces {
             let (bytes, h, n) = piece.map_err(WriteError::Data)?;
             out.write_all(&bytes)?;
+            if let Ok(mut p) = pool.lock() {
+                p.push(bytes);
+            }
             for (all, mut part) in hashes.iter_mut().zip(h) {
                 all.append(&mut part);
             }

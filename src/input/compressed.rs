@@ -121,3 +121,86 @@ fn pump(r: &mut dyn Read, out: &mut dyn Write) -> Result<u64, Pumped> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+    }
+
+    fn inflated(codec: Codec, input: &[u8]) -> Result<Vec<u8>, InflateError> {
+        let mut out = Vec::new();
+        let n = inflate(codec, &mut &input[..], &mut out)?;
+        assert_eq!(n, out.len() as u64);
+        Ok(out)
+    }
+
+    fn corrupt(codec: Codec, input: &[u8]) -> (u64, String) {
+        match inflated(codec, input) {
+            Err(InflateError::Corrupt { byte, message }) => (byte, message),
+            Err(e) => panic!("not a corruption: {e:?}"),
+            Ok(_) => panic!("damaged {codec:?} input inflated without complaint"),
+        }
+    }
+
+    #[test]
+    fn the_compressed_fixtures_inflate_to_the_plain_dumps() {
+        let plain = fixture("life_os_v1_plain.sql");
+        let gz = inflated(Codec::Gzip, &fixture("archive/life_os_v1_plain.sql.gz")).unwrap();
+        assert!(gz == plain, "gzip");
+        let zst = inflated(Codec::Zstd, &fixture("archive/life_os_v1_plain.sql.zst")).unwrap();
+        assert!(zst == plain, "zstd");
+    }
+
+    #[test]
+    fn concatenated_gzip_members_and_zstd_frames_are_one_stream() {
+        let mut gz = Vec::new();
+        let mut zst = Vec::new();
+        for part in [&b"-- one\n"[..], b"-- two\n"] {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(part).unwrap();
+            gz.extend(e.finish().unwrap());
+            zst.extend(zstd::encode_all(part, 1).unwrap());
+        }
+        assert_eq!(inflated(Codec::Gzip, &gz).unwrap(), b"-- one\n-- two\n");
+        assert_eq!(inflated(Codec::Zstd, &zst).unwrap(), b"-- one\n-- two\n");
+    }
+
+    #[test]
+    fn a_truncated_stream_is_refused_not_taken_as_the_end() {
+        for (codec, name) in [
+            (Codec::Gzip, "archive/life_os_v1_plain.sql.gz"),
+            (Codec::Zstd, "archive/life_os_v1_plain.sql.zst"),
+        ] {
+            let whole = fixture(name);
+            for cut in [10, whole.len() / 3, whole.len() - 1] {
+                let (byte, message) = corrupt(codec, &whole[..cut]);
+                assert!(byte <= cut as u64, "{name} cut at {cut}: byte {byte}");
+                assert!(message.contains(codec.name()), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_corrupt_stream_is_refused_at_or_after_the_damage() {
+        for (codec, name) in [
+            (Codec::Gzip, "archive/life_os_v1_plain.sql.gz"),
+            (Codec::Zstd, "archive/life_os_v1_plain.sql.zst"),
+        ] {
+            let mut bad = fixture(name);
+            let at = bad.len() / 2;
+            for b in &mut bad[at..at + 64] {
+                *b ^= 0x5a;
+            }
+            let (byte, message) = corrupt(codec, &bad);
+            assert!(byte >= at as u64, "{name}: byte {byte} before the damage at {at}");
+            assert!(message.contains("corrupt"), "{message}");
+        }
+    }
+}

@@ -199,19 +199,19 @@ impl State<'_> {
     }
 }
 
-/// `sanitize_line`: newlines become spaces; NULL or empty becomes `-` where
-/// the header wants a hyphen.
+/// `sanitize_line`: newlines become spaces; NULL becomes `-` where the
+/// header wants a hyphen (an empty string stays empty).
 fn sanitized(out: &mut dyn Write, s: Option<&[u8]>, hyphen: bool) -> io::Result<()> {
     match s {
-        Some(s) if !s.is_empty() => {
+        Some(s) => {
             let clean: Vec<u8> = s
                 .iter()
                 .map(|&b| if b == b'\n' || b == b'\r' { b' ' } else { b })
                 .collect();
             out.write_all(&clean)
         }
-        _ if hyphen => out.write_all(b"-"),
-        _ => Ok(()),
+        None if hyphen => out.write_all(b"-"),
+        None => Ok(()),
     }
 }
 

@@ -63,7 +63,11 @@ impl<R: Read> Read for Counting<R> {
 const PIECE: usize = 256 * 1024;
 
 /// Decompresses `input` into `out`, returning the decompressed size.
-pub fn inflate(codec: Codec, input: &mut dyn Read, out: &mut dyn Write) -> Result<u64, InflateError> {
+pub fn inflate(
+    codec: Codec,
+    input: &mut dyn Read,
+    out: &mut dyn Write,
+) -> Result<u64, InflateError> {
     let mut src = Counting {
         inner: input,
         count: 0,
@@ -121,7 +125,6 @@ fn pump(r: &mut dyn Read, out: &mut dyn Write) -> Result<u64, Pumped> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use std::io::Write;
@@ -130,7 +133,9 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Vec<u8> {
-        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name);
         std::fs::read(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
     }
 
@@ -199,7 +204,10 @@ mod tests {
                 *b ^= 0x5a;
             }
             let (byte, message) = corrupt(codec, &bad);
-            assert!(byte >= at as u64, "{name}: byte {byte} before the damage at {at}");
+            assert!(
+                byte >= at as u64,
+                "{name}: byte {byte} before the damage at {at}"
+            );
             assert!(message.contains("corrupt"), "{message}");
         }
     }

@@ -30,7 +30,10 @@ pub enum Form {
     Zstd,
     /// A `pg_dump -Fc` archive: its format version (e.g. "1.14") and the
     /// compression of its data blocks ("none", "gzip", "lz4" or "zstd").
-    Custom { version: String, compression: String },
+    Custom {
+        version: String,
+        compression: String,
+    },
 }
 
 /// What the first bytes say the input is.
@@ -168,9 +171,7 @@ fn from_stream(r: &mut dyn Read, name: &str) -> Result<Input, Error> {
 }
 
 /// Runs `fill` on a buffered unnamed temporary file and maps the result.
-fn temp_output(
-    fill: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
-) -> Result<Input, Error> {
+fn temp_output(fill: impl FnOnce(&mut dyn Write) -> Result<(), Error>) -> Result<Input, Error> {
     let dir = std::env::temp_dir();
     let tmp_err = |action, e| Error::io(dir.join("(temporary file)"), action, e);
     let file = tempfile::tempfile().map_err(|e| tmp_err("create", e))?;
@@ -188,11 +189,7 @@ fn temp_output(
 }
 
 fn write_error(e: std::io::Error) -> Error {
-    Error::io(
-        std::env::temp_dir().join("(temporary file)"),
-        "write",
-        e,
-    )
+    Error::io(std::env::temp_dir().join("(temporary file)"), "write", e)
 }
 
 fn inflate(codec: Codec, input: &mut dyn Read, name: &str) -> Result<Input, Error> {

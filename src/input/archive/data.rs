@@ -41,7 +41,7 @@ fn scan_blocks(archive: &[u8], toc: &Toc<'_>) -> Result<HashMap<i64, usize>, Arc
     c.int_size = toc.header.int_size;
     c.off_size = toc.header.off_size;
     let mut found = HashMap::new();
-    while c.pos < c.len() {
+    while !c.at_end() {
         let start = c.pos;
         let (kind, id) = block_header(&mut c)?;
         found.insert(id, start);
@@ -82,8 +82,7 @@ fn skip_chunks(c: &mut Cursor<'_>) -> Result<(), ArchiveError> {
 fn chunk_len(c: &mut Cursor<'_>) -> Result<usize, ArchiveError> {
     let at = c.pos;
     let n = c.int("a data chunk's length")?;
-    usize::try_from(n)
-        .map_err(|_| ArchiveError::new(at, format!("invalid data chunk length {n}")))
+    usize::try_from(n).map_err(|_| ArchiveError::new(at, format!("invalid data chunk length {n}")))
 }
 
 /// The chunks of one data block, read as one byte stream without copying.
@@ -182,15 +181,24 @@ pub fn decode(
     sink: &mut dyn FnMut(&[u8]) -> io::Result<()>,
 ) -> Result<(), DecodeError> {
     let mut chunks = chunks;
+    let mut gather = Gather {
+        pending: Vec::with_capacity(PIECE),
+        sink,
+    };
+    let mut push = |b: &[u8]| gather.push(b);
     let result = match compression {
-        Compression::None => pump(&mut chunks, sink),
-        Compression::Gzip => inflate_zlib(&mut chunks, sink),
-        Compression::Lz4 => pump(&mut lz4_flex::frame::FrameDecoder::new(&mut chunks), sink),
+        Compression::None => pump(&mut chunks, &mut push),
+        Compression::Gzip => inflate_zlib(&mut chunks, &mut push),
+        Compression::Lz4 => pump(
+            &mut lz4_flex::frame::FrameDecoder::new(&mut chunks),
+            &mut push,
+        ),
         Compression::Zstd => match zstd::stream::read::Decoder::with_buffer(&mut chunks) {
-            Ok(mut d) => pump(&mut d, sink),
+            Ok(mut d) => pump(&mut d, &mut push),
             Err(e) => Err(Pumped::Read(e)),
         },
     };
+    let result = result.and_then(|()| gather.finish().map_err(Pumped::Write));
     match result {
         Ok(()) => Ok(()),
         Err(Pumped::Write(e)) => Err(DecodeError::Write(e)),
@@ -199,12 +207,42 @@ pub fn decode(
                 ArchiveError::new(
                     chunks.pos(),
                     format!(
-                        "the {} data is corrupt at or before this byte: {e}",
+                        "the {} data is corrupt near this byte: {e}",
                         compression.name()
                     ),
                 )
             },
         ))),
+    }
+}
+
+/// pg_dump writes an uncompressed table one row per chunk, and one zlib
+/// call yields a few kilobytes: pieces are gathered up to `PIECE` bytes so
+/// the sink (a channel to the writer) sees few, large messages.
+struct Gather<'s> {
+    pending: Vec<u8>,
+    sink: &'s mut dyn FnMut(&[u8]) -> io::Result<()>,
+}
+
+impl Gather<'_> {
+    fn push(&mut self, b: &[u8]) -> io::Result<()> {
+        if self.pending.len() + b.len() > PIECE {
+            self.finish()?;
+        }
+        if b.len() >= PIECE {
+            (self.sink)(b)
+        } else {
+            self.pending.extend_from_slice(b);
+            Ok(())
+        }
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            (self.sink)(&self.pending)?;
+            self.pending.clear();
+        }
+        Ok(())
     }
 }
 

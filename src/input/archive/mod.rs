@@ -79,7 +79,9 @@ pub fn restore(archive: &[u8], out: &mut dyn Write) -> Result<Info, RestoreError
             jobs.push((i, pos));
         }
     }
-    let threads = rayon::current_num_threads().clamp(1, 16).min(jobs.len().max(1));
+    let threads = rayon::current_num_threads()
+        .clamp(1, 16)
+        .min(jobs.len().max(1));
     let stop = AtomicBool::new(false);
     let next = AtomicUsize::new(0);
     let (txs, rxs): (Vec<_>, Vec<_>) = jobs.iter().map(|_| sync_channel::<Msg>(DEPTH)).unzip();

@@ -63,8 +63,9 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.data.len()
+    /// Whether reading has reached the end of the archive.
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.data.len()
     }
 
     fn truncated(&self, what: &str) -> ArchiveError {
@@ -185,7 +186,10 @@ mod tests {
         c.int("x").unwrap();
         let e = c.str("the tag").unwrap_err();
         assert_eq!(e.byte, 10);
-        assert!(e.message.contains("the tag") && e.message.contains("truncated"), "{e}");
+        assert!(
+            e.message.contains("the tag") && e.message.contains("truncated"),
+            "{e}"
+        );
     }
 
     #[test]

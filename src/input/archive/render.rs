@@ -221,10 +221,23 @@ fn object_description(e: &Entry<'_>) -> Option<Vec<u8>> {
     let tag = e.tag.unwrap_or_default();
     let kind: &[u8] = match e.desc {
         b"VIEW" | b"SEQUENCE" | b"MATERIALIZED VIEW" => b"TABLE",
-        b"COLLATION" | b"CONVERSION" | b"DOMAIN" | b"TABLE" | b"TYPE" | b"FOREIGN TABLE"
-        | b"TEXT SEARCH DICTIONARY" | b"TEXT SEARCH CONFIGURATION" | b"STATISTICS"
-        | b"DATABASE" | b"PROCEDURAL LANGUAGE" | b"SCHEMA" | b"EVENT TRIGGER"
-        | b"FOREIGN DATA WRAPPER" | b"SERVER" | b"PUBLICATION" | b"SUBSCRIPTION" => e.desc,
+        b"COLLATION"
+        | b"CONVERSION"
+        | b"DOMAIN"
+        | b"TABLE"
+        | b"TYPE"
+        | b"FOREIGN TABLE"
+        | b"TEXT SEARCH DICTIONARY"
+        | b"TEXT SEARCH CONFIGURATION"
+        | b"STATISTICS"
+        | b"DATABASE"
+        | b"PROCEDURAL LANGUAGE"
+        | b"SCHEMA"
+        | b"EVENT TRIGGER"
+        | b"FOREIGN DATA WRAPPER"
+        | b"SERVER"
+        | b"PUBLICATION"
+        | b"SUBSCRIPTION" => e.desc,
         b"BLOB" => return Some([&b"LARGE OBJECT "[..], tag].concat()),
         b"AGGREGATE" | b"FUNCTION" | b"OPERATOR" | b"OPERATOR CLASS" | b"OPERATOR FAMILY"
         | b"PROCEDURE" => {

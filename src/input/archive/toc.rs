@@ -120,7 +120,10 @@ pub fn read(archive: &[u8]) -> Result<Toc<'_>, ArchiveError> {
 fn read_header<'a>(c: &mut Cursor<'a>) -> Result<Header<'a>, ArchiveError> {
     let magic = c.bytes(MAGIC.len(), "the archive header")?;
     if magic != MAGIC {
-        return Err(ArchiveError::new(0, "not a pg_dump custom-format archive (no PGDMP)"));
+        return Err(ArchiveError::new(
+            0,
+            "not a pg_dump custom-format archive (no PGDMP)",
+        ));
     }
     let v = (
         c.byte("the archive version")?,
@@ -192,7 +195,10 @@ fn read_compression(c: &mut Cursor<'_>, h: &Header<'_>) -> Result<Compression, A
     match c.int("the compression level")? {
         0 => Ok(Compression::None),
         -1..=9 => Ok(Compression::Gzip),
-        n => Err(ArchiveError::new(at, format!("invalid compression level {n}"))),
+        n => Err(ArchiveError::new(
+            at,
+            format!("invalid compression level {n}"),
+        )),
     }
 }
 

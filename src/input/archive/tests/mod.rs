@@ -13,7 +13,9 @@ use super::{restore, ArchiveError, Info, RestoreError};
 use synth::Layout;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
 
@@ -71,7 +73,11 @@ fn real_archives_give_the_text_pg_dump_wrote_in_plain_format() {
     let cases = [
         ("archive/life_os_v1.dump", "life_os_v1_plain.sql", "gzip"),
         ("archive/life_os_v1_z0.dump", "life_os_v1_plain.sql", "none"),
-        ("archive/life_os_v1_piped.dump", "life_os_v1_plain.sql", "gzip"),
+        (
+            "archive/life_os_v1_piped.dump",
+            "life_os_v1_plain.sql",
+            "gzip",
+        ),
         ("archive/supabase_full.dump", "supabase/full.sql", "gzip"),
     ];
     for (dump, plain, compression) in cases {
@@ -164,7 +170,10 @@ fn a_compressed_stream_cut_short_inside_intact_chunks_is_refused() {
             cut_streams: true,
         };
         let e = refused(&synth::write(&parsed, l));
-        assert!(e.message.starts_with("the data of public."), "{compression:?}: {e}");
+        assert!(
+            e.message.starts_with("the data of public."),
+            "{compression:?}: {e}"
+        );
     }
 }
 
@@ -214,7 +223,10 @@ fn unknown_archive_versions_and_formats_are_refused() {
         b[6] = minor;
         let e = refused(&b);
         assert_eq!(e.byte, 5);
-        assert!(e.message.contains(shown) && e.message.contains("1.12 to 1.16"), "{e}");
+        assert!(
+            e.message.contains(shown) && e.message.contains("1.12 to 1.16"),
+            "{e}"
+        );
     }
     let mut dir = a.clone();
     dir[10] = 5;

@@ -61,7 +61,8 @@ struct W {
 impl W {
     fn int(&mut self, v: i64) {
         self.buf.push(u8::from(v < 0));
-        self.buf.extend_from_slice(&(v.unsigned_abs() as u32).to_le_bytes());
+        self.buf
+            .extend_from_slice(&(v.unsigned_abs() as u32).to_le_bytes());
     }
     fn str(&mut self, s: Option<&[u8]>) {
         match s {
@@ -104,7 +105,11 @@ pub fn write(p: &Parsed<'_>, l: Layout) -> Vec<u8> {
             Compression::Zstd => 3,
         });
     } else {
-        w.int(if l.compression == Compression::None { 0 } else { -1 });
+        w.int(if l.compression == Compression::None {
+            0
+        } else {
+            -1
+        });
     }
     for v in [0, 0, 0, 1, 0, 100, 0] {
         w.int(v);
@@ -168,7 +173,11 @@ fn toc_entry(w: &mut W, e: &Entry<'_>, minor: u8) {
     }
     if minor >= 16 {
         // relkind: 'r' for tables, 0 for the rest, as pg_dump 17 writes it.
-        w.int(if e.desc == b"TABLE" { i64::from(b'r') } else { 0 });
+        w.int(if e.desc == b"TABLE" {
+            i64::from(b'r')
+        } else {
+            0
+        });
     }
     w.str(e.owner);
     w.str(e.with_oids);

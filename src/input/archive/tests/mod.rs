@@ -235,3 +235,29 @@ fn unknown_archive_versions_and_formats_are_refused() {
     level[12] = 42;
     assert!(refused(&level).message.contains("compression level"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Damage anywhere, most often in the header and table of contents where
+    /// the parsing decisions are: the reader refuses or reads, never panics,
+    /// and a refusal points inside the archive.
+    #[test]
+    fn damaged_archives_never_panic(
+        flips in proptest::collection::vec((0usize..1 << 20, 1u8..=255), 1..8),
+        near_start in proptest::bool::ANY,
+        zlib in proptest::bool::ANY,
+    ) {
+        let mut a = fixture(if zlib { "archive/life_os_v1.dump" } else { "archive/life_os_v1_z0.dump" });
+        let span = if near_start { 40_000 } else { a.len() };
+        for (at, x) in flips {
+            let i = at % span;
+            a[i] ^= x;
+        }
+        match restored(&a) {
+            Ok(_) => {}
+            Err(RestoreError::Archive(e)) => proptest::prop_assert!(e.byte <= a.len() as u64),
+            Err(RestoreError::Write(e)) => proptest::prop_assert!(false, "write error {e}"),
+        }
+    }
+}

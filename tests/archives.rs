@@ -1,6 +1,7 @@
 //! Archives and compressed dumps: `pg_dump -Fc` (compressed, `-Z 0`, written
-//! to a pipe), `pg_dump -Fc` of the Supabase-like project, and gzip/zstd
-//! copies of plain dumps (see fixtures/README.md, "archive/").
+//! to a pipe), `pg_dump -Fc` of the Supabase-like project, pg_dump 17's
+//! `-Fc -Z lz4` and `-Z zstd` (archive 1.16), and gzip/zstd copies of plain
+//! dumps (see fixtures/README.md, "archive/").
 //!
 //! Owns the promise that these forms are read directly, by their magic
 //! bytes, and give exactly what the plain dump of the same database gives:
@@ -19,10 +20,13 @@ use std::sync::Once;
 
 use common::{check_v2, convert, dumpshift, fixture, Cluster};
 
-const V1_FORMS: [&str; 5] = [
+const V1_FORMS: [&str; 8] = [
     "archive/life_os_v1.dump",
     "archive/life_os_v1_z0.dump",
     "archive/life_os_v1_piped.dump",
+    "archive/pg17/life_os_v1_lz4.dump",
+    "archive/pg17/life_os_v1_zstd.dump",
+    "archive/pg17/life_os_v1_zstd_piped.dump",
     "archive/life_os_v1_plain.sql.gz",
     "archive/life_os_v1_plain.sql.zst",
 ];

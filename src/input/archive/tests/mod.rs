@@ -88,6 +88,32 @@ fn real_archives_give_the_text_pg_dump_wrote_in_plain_format() {
     }
 }
 
+/// pg_dump 17 archives (1.16; lz4, zstd, one written to a pipe) give pg_dump
+/// 17's text: for this database, pg_dump 15's plain dump with pg_dump 17's
+/// version line and `SET transaction_timeout = 0;`.
+#[test]
+fn real_pg_dump_17_archives_give_pg_dump_17s_text() {
+    let plain = String::from_utf8(without_restrict(&fixture("life_os_v1_plain.sql"))).unwrap();
+    let idle = "SET idle_in_transaction_session_timeout = 0;\n";
+    let want = plain
+        .replacen(
+            "-- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)",
+            "-- Dumped by pg_dump version 17.10",
+            1,
+        )
+        .replacen(idle, &format!("{idle}SET transaction_timeout = 0;\n"), 1);
+    for (dump, compression) in [
+        ("archive/pg17/life_os_v1_lz4.dump", "lz4"),
+        ("archive/pg17/life_os_v1_zstd.dump", "zstd"),
+        ("archive/pg17/life_os_v1_zstd_piped.dump", "zstd"),
+    ] {
+        let (text, info) = restored(&fixture(dump)).expect(dump);
+        assert_same_text(&text, want.as_bytes(), dump);
+        assert_eq!(info.version, "1.16", "{dump}");
+        assert_eq!(info.compression.name(), compression, "{dump}");
+    }
+}
+
 #[test]
 fn the_piped_fixture_has_no_data_offsets_and_the_other_has_them() {
     let piped = fixture("archive/life_os_v1_piped.dump");
@@ -271,5 +297,3 @@ proptest::proptest! {
         }
     }
 }
-
-

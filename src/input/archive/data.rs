@@ -103,11 +103,14 @@ impl<'a> Chunks<'a> {
         dump_id: i64,
     ) -> Result<Self, ArchiveError> {
         if pos >= archive.len() {
+            // Reported at the end of the archive, where the bytes run out:
+            // `pos` came from the table of contents and may be anything
+            // when that is damaged.
             return Err(ArchiveError::new(
-                pos,
+                archive.len(),
                 format!(
-                    "the data of entry {dump_id} should start here, past the end of the archive \
-                     ({} bytes): truncated",
+                    "the data of entry {dump_id} should start at byte {pos}, past the end of \
+                     the archive ({} bytes): truncated, or a damaged table of contents",
                     archive.len()
                 ),
             ));

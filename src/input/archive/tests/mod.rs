@@ -252,6 +252,18 @@ fn a_corrupt_zlib_stream_is_refused_naming_the_table() {
 }
 
 #[test]
+fn a_data_offset_past_the_end_is_refused_at_the_end() {
+    // One bit flipped in the table of contents of the -Z 0 fixture sends a
+    // table's data offset far past the end (a case the damage proptest
+    // found): the refusal points at the end, where the bytes run out.
+    let mut a = fixture("archive/life_os_v1_z0.dump");
+    a[8789] ^= 1;
+    let e = refused(&a);
+    assert_eq!(e.byte, a.len() as u64, "{e}");
+    assert!(e.message.contains("past the end of the archive"), "{e}");
+}
+
+#[test]
 fn unknown_archive_versions_and_formats_are_refused() {
     let a = fixture("archive/life_os_v1.dump");
     for (minor, shown) in [(17u8, "1.17.0"), (11, "1.11.0")] {

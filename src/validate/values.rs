@@ -6,7 +6,7 @@
 
 use crate::copy::codec;
 use crate::dump::{Check, TableDef};
-use crate::mapping::plan::{Op, TablePlan};
+use crate::mapping::plan::{Op, Order, TablePlan};
 use crate::mapping::timestamp;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,7 +18,8 @@ enum Ty {
     Bool,
     Text,
     Other,
-    /// Validated elsewhere (UUID keys); only NOT NULL applies here.
+    /// Validated elsewhere (UUID keys, the sequence's timestamp); only NOT
+    /// NULL applies here.
     Checked,
 }
 
@@ -59,8 +60,11 @@ pub struct ValueChecks {
 impl ValueChecks {
     /// Compiles checks for the copied fields of `plan` against `v2`, the
     /// target table's DDL.
-    /// UUID fields the plan already validates as keys are not parsed again.
+    /// UUID fields the plan already validates as keys, and the timestamp a
+    /// sequence orders by, are not parsed again: the key checks run first
+    /// and refuse the same values.
     pub fn compile(plan: &TablePlan, v2: &TableDef) -> ValueChecks {
+        let order_by = plan.sequence.as_ref().map(|s| s.order.clone());
         let field_of = |col: &str| match plan
             .columns
             .iter()
@@ -86,7 +90,9 @@ impl ValueChecks {
             if let Ty::Int(lo, hi) = fc.ty {
                 fc.range = (lo, hi);
             }
-            if fc.ty == Ty::Uuid && plan.uuid_fields.contains(&field) {
+            let keyed = fc.ty == Ty::Uuid && plan.uuid_fields.contains(&field);
+            let orders = fc.ty == Ty::Timestamptz && order_by == Some(Order::Instant(field));
+            if keyed || orders {
                 fc.ty = Ty::Checked;
             }
             for c in &v2.checks {

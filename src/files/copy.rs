@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use super::Objects;
 use crate::error::Error;
 use crate::report::CopiedObject;
+use crate::write::digest;
 
 /// Copies every object of `set` from `from` to `to`; returns one entry per
 /// object, in row order, with its sha256 and whether it was copied.
@@ -44,7 +45,7 @@ pub fn copy_all(
             key: o.key.clone(),
             path: dest.display().to_string(),
             size,
-            sha256: hex(&sha),
+            sha256: digest::hex(&sha),
             action: if copied { "copied" } else { "present" }.to_string(),
         });
     }
@@ -129,10 +130,6 @@ fn stream(
         }
         total += n as u64;
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

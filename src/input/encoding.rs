@@ -5,6 +5,8 @@
 //! messages stay true); SQL_ASCII is taken only when it is valid UTF-8; any
 //! other encoding is refused rather than risk writing mis-encoded text.
 
+use std::borrow::Cow;
+
 use crate::dump::split::find_ci;
 use crate::error::DataError;
 
@@ -49,6 +51,24 @@ pub fn plan(data: &[u8]) -> Plan {
             format!("the dump was written with client_encoding {enc}, which dumpshift does not transcode: re-run pg_dump with --encoding=UTF8"),
             at,
         ),
+    }
+}
+
+/// The dump as UTF-8: borrowed when it already is, transcoded when its
+/// header names LATIN1 or WIN1252 (that name comes back too), refused
+/// otherwise, at the byte that does not fit or at the `SET` statement.
+pub fn utf8_text(raw: &[u8]) -> Result<(Cow<'_, [u8]>, Option<&'static str>), DataError> {
+    match plan(raw) {
+        Plan::AsIs => Ok((Cow::Borrowed(raw), None)),
+        Plan::Transcode(from) => match to_utf8(raw, from) {
+            Ok(text) => Ok((Cow::Owned(text), Some(from))),
+            Err(at) => Err(DataError::new(format!(
+                "byte 0x{:02x} is not a {from} character",
+                raw[at]
+            ))
+            .at(at)),
+        },
+        Plan::Refuse(m, at) => Err(DataError::new(m).at(at)),
     }
 }
 

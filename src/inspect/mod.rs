@@ -8,7 +8,6 @@
 mod drift;
 mod render;
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::ops::Range;
@@ -111,7 +110,7 @@ pub fn run(args: &InspectArgs) -> Result<(), Error> {
 /// Looks into the dump `input` (named `file` in messages).
 pub fn inspect(file: &str, input: &Input, mapping: &Description) -> Result<Inspection, Error> {
     let raw = input.bytes();
-    let data = decode(file, raw)?;
+    let (data, _) = encoding::utf8_text(raw).map_err(|e| Error::data(file, raw, e))?;
     let fail = |e: DataError| Error::data(file, &data, e);
     let idx = dump::index(&data).map_err(fail)?;
     let data_kind = match (idx.copies.is_empty(), idx.inserts.is_empty()) {
@@ -172,20 +171,6 @@ fn form_name(form: &Form) -> String {
             version,
             compression,
         } => format!("custom-format archive {version} ({compression})"),
-    }
-}
-
-/// The dump as UTF-8, transcoded as the migration would transcode it.
-fn decode<'a>(file: &str, raw: &'a [u8]) -> Result<Cow<'a, [u8]>, Error> {
-    match encoding::plan(raw) {
-        encoding::Plan::AsIs => Ok(Cow::Borrowed(raw)),
-        encoding::Plan::Transcode(from) => {
-            encoding::to_utf8(raw, from).map(Cow::Owned).map_err(|at| {
-                let m = format!("byte 0x{:02x} is not a {from} character", raw[at]);
-                Error::data(file, raw, DataError::new(m).at(at))
-            })
-        }
-        encoding::Plan::Refuse(m, at) => Err(Error::data(file, raw, DataError::new(m).at(at))),
     }
 }
 

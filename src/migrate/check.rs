@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::Work;
+use super::{Fk, Work};
 use crate::error::DataError;
 use crate::mapping::sequence::{self, Scopes, SeqKey};
 use crate::progress::Progress;
@@ -137,11 +137,7 @@ fn scan_table(
             // Checked from the parent edges once the table's ids are known.
             Some(x) if x == t => {}
             Some(x) if !clean[x] => later.push(k),
-            x => refs.push(Reference {
-                field: fk.field,
-                ids: x.map_or(&[][..], |x| &works[x].ids[..]),
-                target: &fk.target_label,
-            }),
+            _ => refs.push(reference(works, fk)),
         }
     }
     let tc = TableCheck {
@@ -272,6 +268,16 @@ fn locate(w: &Work, id: u128, e: DataError) -> DataError {
     }
 }
 
+/// A foreign key resolved to its target's sorted ids (none when the target
+/// is not in the dump).
+fn reference<'w>(works: &'w [Work], fk: &'w Fk) -> Reference<'w> {
+    Reference {
+        field: fk.field,
+        ids: fk.target.map_or(&[][..], |x| &works[x].ids[..]),
+        target: &fk.target_label,
+    }
+}
+
 /// The second read, for foreign keys whose target was read after the
 /// referencing table (`later`: table and foreign key indexes).
 fn check_later(works: &[Work], later: &[(usize, usize)]) -> Problems {
@@ -282,14 +288,7 @@ fn check_later(works: &[Work], later: &[(usize, usize)]) -> Problems {
         let refs: Vec<Reference> = later
             .iter()
             .filter(|(lt, _)| *lt == t)
-            .map(|&(_, k)| {
-                let fk = &w.fks[k];
-                Reference {
-                    field: fk.field,
-                    ids: fk.target.map_or(&[][..], |x| &works[x].ids[..]),
-                    target: &fk.target_label,
-                }
-            })
+            .map(|&(_, k)| reference(works, &w.fks[k]))
             .collect();
         if refs.is_empty() {
             continue;

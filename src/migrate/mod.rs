@@ -98,32 +98,16 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     let input = Input::open(&opts.input)?;
     let file = input.describe(&opts.input);
     let raw = input.bytes();
-    let transcoded;
-    let data = match encoding::plan(raw) {
-        encoding::Plan::AsIs => raw,
-        encoding::Plan::Transcode(from) => {
-            transcoded = encoding::to_utf8(raw, from).map_err(|at| {
-                Error::data(
-                    &file,
-                    raw,
-                    DataError::new(format!("byte 0x{:02x} is not a {from} character", raw[at]))
-                        .at(at),
-                )
-            })?;
-            &transcoded[..]
-        }
-        encoding::Plan::Refuse(m, at) => {
-            return Err(Error::data(&file, raw, DataError::new(m).at(at)))
-        }
-    };
-    let mut prepared = prepare(&file, data, opts)?;
+    let (data, transcoded_from) =
+        encoding::utf8_text(raw).map_err(|e| Error::data(&file, raw, e))?;
+    let mut prepared = prepare(&file, &data, opts)?;
     // Objects are copied before the load is written: a load file appears
     // only once every file it points to is in place.
     prepared.copy_files()?;
     let mut sink = atomic::Sink::create(&opts.output, opts.force)?.durable(!opts.extras.no_sync);
     let mut summary = prepared.write(sink.writer())?;
     sink.commit()?;
-    if let encoding::Plan::Transcode(from) = encoding::plan(raw) {
+    if let Some(from) = transcoded_from {
         summary.warnings.push(format!("the dump was transcoded from {from} to UTF-8 (byte offsets in messages count UTF-8 bytes)"));
     }
     Ok(summary)

@@ -85,41 +85,16 @@ fn write_table(
         lookup: lookup.and_then(|t| t.index.as_ref()),
         storage_root: &opts.storage_root,
     };
-    // Output buffers go back to a pool once written: fresh ones would be
-    // fresh pages, faulted in by the kernel again for every chunk.
-    let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-    let rewrite = |c: usize| -> Piece {
-        let r = w.chunks[c].clone();
-        let bytes = w.source.bytes(&r) as usize;
-        let mut buf = pool
-            .lock()
-            .ok()
-            .and_then(|mut p| p.pop())
-            .unwrap_or_default();
-        buf.clear();
-        buf.reserve(bytes + bytes / 4);
-        let mut h = RowHashes::new();
-        let n = apply::rewrite_chunk(
-            &w.plan,
-            &ctx,
-            &w.source.chunk(r),
-            w.first_rows[c],
-            &mut buf,
-            &mut h,
-        )?;
-        Ok((buf, h, n as u64))
-    };
+    let buffers = Buffers::default();
     let mut hashes: RowHashes = (0..w.plan.digests.len())
         .map(|_| Vec::with_capacity(w.rows as usize))
         .collect();
     let mut rows = 0u64;
-    let mut emit = |pieces: Vec<(usize, Piece)>, out: &mut Out<'_>| -> Result<(), WriteError> {
-        for (_, piece) in pieces {
+    let mut emit = |pieces: Vec<Piece>, out: &mut Out<'_>| -> Result<(), WriteError> {
+        for piece in pieces {
             let (bytes, h, n) = piece.map_err(WriteError::Data)?;
             out.write_all(&bytes)?;
-            if let Ok(mut p) = pool.lock() {
-                p.push(bytes);
-            }
+            buffers.give(bytes);
             for (all, mut part) in hashes.iter_mut().zip(h) {
                 all.append(&mut part);
             }
@@ -132,14 +107,14 @@ fn write_table(
     // the cores work at the same time; the order of the output never changes.
     let window = rayon::current_num_threads() * 4;
     let indexes: Vec<usize> = (0..w.chunks.len()).collect();
-    let mut pending: Vec<(usize, Piece)> = Vec::new();
+    let mut pending: Vec<Piece> = Vec::new();
     for group in indexes.chunks(window) {
         let ready = std::mem::take(&mut pending);
         let (next, written) = rayon::join(
             || {
                 group
                     .par_iter()
-                    .map(|&c| (c, rewrite(c)))
+                    .map(|&c| rewrite_piece(w, &ctx, &buffers, c))
                     .collect::<Vec<_>>()
             },
             || emit(ready, out),
@@ -150,6 +125,49 @@ fn write_table(
     emit(pending, out)?;
     write::copy_end(out)?;
     Ok((hashes, rows))
+}
+
+/// Rewrites chunk `c` of `w` into a buffer from `buffers`.
+fn rewrite_piece(w: &Work, ctx: &Context, buffers: &Buffers, c: usize) -> Piece {
+    let r = w.chunks[c].clone();
+    let bytes = w.source.bytes(&r) as usize;
+    let mut buf = buffers.take(bytes + bytes / 4);
+    let mut h = RowHashes::new();
+    let n = apply::rewrite_chunk(
+        &w.plan,
+        ctx,
+        &w.source.chunk(r),
+        w.first_rows[c],
+        &mut buf,
+        &mut h,
+    )?;
+    Ok((buf, h, n as u64))
+}
+
+/// Output buffers, handed back once written: fresh ones would be fresh
+/// pages, faulted in by the kernel again for every chunk.
+#[derive(Default)]
+struct Buffers(Mutex<Vec<Vec<u8>>>);
+
+impl Buffers {
+    /// An empty buffer with room for `bytes`.
+    fn take(&self, bytes: usize) -> Vec<u8> {
+        let mut buf = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_default();
+        buf.clear();
+        buf.reserve(bytes);
+        buf
+    }
+
+    fn give(&self, buf: Vec<u8>) {
+        if let Ok(mut p) = self.0.lock() {
+            p.push(buf);
+        }
+    }
 }
 
 fn table_out<'a>(w: &'a Work) -> TableOut<'a> {

@@ -20,7 +20,7 @@ use crate::dump::split::{find_ci, Kind, Splitter};
 use crate::dump::sql::undo::{table_of, undo, Undo};
 use crate::dump::sql::TableName;
 use crate::error::{DataError, Error};
-use crate::input::encoding::{self, Plan};
+use crate::input::encoding;
 use crate::migrations::{stem, Format, Migration};
 
 /// What the baseline is called and for which tool.
@@ -48,7 +48,7 @@ pub fn mark_applied_name(opts: &Options) -> String {
 
 /// Turns the schema dump `data` (read from `file`) into a baseline.
 pub fn convert(file: &str, data: &[u8], opts: &Options) -> Result<Baseline, Error> {
-    let utf8 = to_utf8(file, data)?;
+    let (utf8, _) = encoding::utf8_text(data).map_err(|e| Error::data(file, data, e))?;
     let text = std::str::from_utf8(&utf8).map_err(|e| {
         Error::data(
             file,
@@ -72,20 +72,6 @@ pub fn convert(file: &str, data: &[u8], opts: &Options) -> Result<Baseline, Erro
         )));
     }
     Ok(b.finish(file, opts))
-}
-
-fn to_utf8(file: &str, data: &[u8]) -> Result<Vec<u8>, Error> {
-    match encoding::plan(data) {
-        Plan::AsIs => Ok(data.to_vec()),
-        Plan::Transcode(from) => encoding::to_utf8(data, from).map_err(|at| {
-            Error::data(
-                file,
-                data,
-                DataError::new(format!("not {from} text")).at(at),
-            )
-        }),
-        Plan::Refuse(message, at) => Err(Error::data(file, data, DataError::new(message).at(at))),
-    }
 }
 
 #[derive(Default)]

@@ -25,7 +25,8 @@ fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
     out
 }
 
-fn hex(bytes: &[u8; 32]) -> String {
+/// Lower-case hex of a sha256.
+pub fn hex(bytes: &[u8; 32]) -> String {
     String::from_utf8_lossy(&hex32(bytes)).into_owned()
 }
 

@@ -23,19 +23,20 @@ all: build
 # postgresql server + client: the tests start their own throw-away cluster.
 deps:
 	@missing=""; \
-	if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then missing="$$missing libclang-dev clang"; fi; \
-	for b in initdb pg_ctl postgres; do command -v $$b >/dev/null 2>&1 || { missing="$$missing postgresql-$(PG_VERSION)"; break; }; done; \
-	for b in psql pg_dump; do command -v $$b >/dev/null 2>&1 || { missing="$$missing postgresql-client-$(PG_VERSION)"; break; }; done; \
+	scripts/check-deps.sh libclang >/dev/null 2>&1 || missing="$$missing libclang-dev clang"; \
+	for b in initdb pg_ctl postgres; do "$$b" --version >/dev/null 2>&1 || { missing="$$missing postgresql-$(PG_VERSION)"; break; }; done; \
+	for b in psql pg_dump pg_restore; do "$$b" --version >/dev/null 2>&1 || { missing="$$missing postgresql-client-$(PG_VERSION)"; break; }; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "make deps: installing$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing || exit 1; \
 	  else \
 	    echo "make deps: missing system packages. Run:"; \
 	    echo "  sudo apt-get install -y$$missing"; \
 	    exit 1; \
 	  fi; \
-	fi
+	fi; \
+	PG_VERSION=$(PG_VERSION) scripts/check-deps.sh all
 
 build: deps
 	$(CARGO) build

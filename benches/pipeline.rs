@@ -29,6 +29,7 @@ fn options() -> Options {
         force: true,
         quiet: true,
         allow_drop: Vec::new(),
+        allow_empty: Vec::new(),
         mapping: Description::life_os(),
         reference: dumpshift::dump::Catalog::from_sql(dumpshift::mapping::LIFE_OS_V1_SCHEMA)
             .expect("parses"),

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::error::Error;
 use crate::mapping::load::Mapping;
 use crate::mapping::storage_path;
+use crate::mapping::Description;
 use crate::migrate::{self, Extras, Options, Summary};
 use crate::migrations::Format;
 use crate::report;
@@ -306,6 +307,12 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "TABLE.COLUMN")]
     pub allow_drop: Vec<String>,
 
+    /// Accept a mapped table the dump holds no data for (SCHEMA.TABLE or
+    /// TABLE; repeat for several): its v2 table stays empty, and the
+    /// summary and the report say so.
+    #[arg(long, value_name = "TABLE")]
+    pub allow_empty: Vec<String>,
+
     /// Which database of a pg_dumpall file to migrate (needed when several
     /// hold Life OS data).
     #[arg(long, value_name = "NAME")]
@@ -376,6 +383,7 @@ impl MigrateArgs {
             Some(path) => Mapping::from_file(path)?,
             None => Mapping::built_in(),
         };
+        let allow_empty = self.allow_empty_tables(&mapping.description)?;
         Ok(Options {
             input: self.dump.clone().unwrap_or_default(),
             output: self.output.clone().unwrap_or_default(),
@@ -383,12 +391,42 @@ impl MigrateArgs {
             force: self.force,
             quiet: self.quiet,
             allow_drop: self.allow_drop.clone(),
+            allow_empty,
             mapping: mapping.description,
             reference: mapping.reference,
             target: mapping.target,
             database: self.database.clone(),
             extras: self.extras()?,
         })
+    }
+
+    /// `--allow-empty` names as mapped source tables; a name that is not
+    /// one is a usage error, so a typo never passes silently.
+    fn allow_empty_tables(&self, mapping: &Description) -> Result<Vec<String>, Error> {
+        let schema = &mapping.source_schema;
+        self.allow_empty
+            .iter()
+            .map(|a| {
+                let table = match a.split_once('.') {
+                    Some((s, t)) if s == schema => t,
+                    Some(_) => "",
+                    None => a.as_str(),
+                };
+                match mapping.table(table) {
+                    Some(_) => Ok(table.to_string()),
+                    None => Err(Error::Usage(format!(
+                        "--allow-empty {a}: not a table of the {} mapping (its tables: {})",
+                        mapping.name,
+                        mapping
+                            .tables
+                            .iter()
+                            .map(|t| format!("{schema}.{}", t.source))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))),
+                }
+            })
+            .collect()
     }
 
     fn extras(&self) -> Result<Extras, Error> {

@@ -15,8 +15,11 @@ use crate::migrate::Options;
 pub struct Summary {
     /// Mapped tables, in load order.
     pub tables: Vec<TableSummary>,
-    /// Tables of the dump the mapping does not cover.
+    /// Tables of the dump the mapping does not cover, and statements on them.
     pub ignored: Vec<Ignored>,
+    /// Mapped tables the dump holds no data for, accepted with
+    /// `--allow-empty`: their v2 tables stay empty.
+    pub allowed_empty: Vec<String>,
     /// Present when `--files-dir` was given.
     pub files: Option<FilesSummary>,
     pub warnings: Vec<String>,
@@ -70,7 +73,8 @@ pub enum Origin {
 #[derive(Debug, Serialize)]
 pub struct Ignored {
     pub table: String,
-    /// How much data it holds, e.g. `3 rows` or `2 INSERT statements`.
+    /// How much data it holds, e.g. `3 rows` or `2 INSERT statements`, or
+    /// the statements psql would run on it (`1 UPDATE statement`).
     pub data: String,
 }
 
@@ -279,6 +283,11 @@ pub fn render_text(output: &str, s: &Summary) -> String {
         out.push_str(&format!(
             "  ignored: {} ({}; not part of the mapping)\n",
             i.table, i.data
+        ));
+    }
+    for t in &s.allowed_empty {
+        out.push_str(&format!(
+            "  empty: {t} (no data in the dump; accepted with --allow-empty)\n"
         ));
     }
     for w in &s.warnings {

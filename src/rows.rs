@@ -19,6 +19,9 @@ pub enum Source<'a> {
         data: &'a [u8],
         statements: Vec<Range<usize>>,
         columns: Vec<String>,
+        /// For statements without a column list: which value positions are
+        /// generated columns, where pg_dump writes `DEFAULT` (empty: none).
+        generated: Vec<bool>,
         std_strings: bool,
     },
 }
@@ -115,10 +118,12 @@ impl Chunk<'_, '_> {
                 data,
                 statements,
                 columns,
+                generated,
                 std_strings,
             } => {
                 let mut reader = InsertReader {
                     columns,
+                    generated,
                     std_strings: *std_strings,
                     ..InsertReader::default()
                 };
@@ -137,6 +142,7 @@ impl Chunk<'_, '_> {
 #[derive(Default)]
 struct InsertReader<'c> {
     columns: &'c [String],
+    generated: &'c [bool],
     std_strings: bool,
     headers: HeaderCache,
     buf: Vec<u8>,
@@ -173,7 +179,12 @@ impl InsertReader<'_> {
                 self.order.push(p);
             }
         }
-        let mut tuples = Tuples::new(stmt, values_at, self.std_strings);
+        let generated = if header.columns.is_none() {
+            self.generated
+        } else {
+            &[]
+        };
+        let mut tuples = Tuples::new(stmt, values_at, self.std_strings).generated(generated);
         let mut spare: Vec<&[u8]> = Vec::new();
         while let Some(t) = tuples
             .next_tuple(&mut self.buf, &mut self.ranges)

@@ -4,12 +4,16 @@
 //! The result, `DumpIndex`, holds only byte ranges and names; rows stay in the
 //! mapped input until the rewrite reads them.
 
+pub mod classify;
+pub mod meta;
 pub mod split;
 pub mod sql;
 
 use std::ops::Range;
 
 use crate::error::DataError;
+use classify::Effect;
+use meta::MetaEffect;
 use split::{Kind, Splitter};
 use sql::Ddl;
 pub use sql::{Check, ColumnDef, ForeignKey, TableName};
@@ -86,6 +90,22 @@ pub struct DumpIndex {
     /// `\connect NAME` meta-commands (pg_dumpall files): each database's name
     /// and where its section starts.
     pub databases: Vec<(String, usize)>,
+    /// Every statement that is not harmless, in order (see `classify`).
+    pub notes: Vec<Note>,
+    /// pg_dump's table of contents comments `-- Data for Name: T; Type:
+    /// TABLE DATA; Schema: S`: the tables whose data the dump meant to hold,
+    /// and where each comment is.
+    pub data_entries: Vec<(TableName, usize)>,
+}
+
+/// A statement whose effect the migration must weigh against the mapping.
+#[derive(Clone, Debug)]
+pub struct Note {
+    /// Byte offset of the statement.
+    pub at: usize,
+    /// Its first words, for messages.
+    pub words: String,
+    pub effect: Effect,
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -105,6 +125,7 @@ pub fn index_range(data: &[u8], range: Range<usize>) -> Result<DumpIndex, DataEr
     while let Some(stmt) = splitter.next() {
         let stmt = stmt?;
         idx.statements += 1;
+        note_toc(&mut idx, data, stmt.lead..stmt.start);
         match stmt.kind {
             Kind::Copy { header, payload } => {
                 let sql = utf8(data, header.clone())?;
@@ -133,14 +154,46 @@ pub fn index_range(data: &[u8], range: Range<usize>) -> Result<DumpIndex, DataEr
                 )?
             }
             Kind::Sql { word } => note_sql(&mut idx, data, stmt.start..stmt.end, &data[word])?,
-            Kind::Meta => {
-                if let Some(db) = connect_target(&data[stmt.start..stmt.end]) {
-                    idx.databases.push((db, stmt.start));
-                }
-            }
+            Kind::Meta => note_meta(&mut idx, data, stmt.start..stmt.end),
         }
     }
+    note_toc(&mut idx, data, splitter.position()..range.end);
     Ok(idx)
+}
+
+fn note_meta(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
+    match meta::classify(&data[r.clone()]) {
+        MetaEffect::Harmless => {}
+        MetaEffect::Connect(db) => idx.databases.push((db, r.start)),
+        MetaEffect::Refused { command, why } => idx.notes.push(Note {
+            at: r.start,
+            words: command,
+            effect: Effect::Refused(why),
+        }),
+    }
+}
+
+/// Records the `-- Data for Name: ...; Type: TABLE DATA; ...` comments in
+/// the trivia `r` between two statements.
+fn note_toc(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
+    const TAG: &[u8] = b"-- Data for Name: ";
+    let lead = &data[r.clone()];
+    let mut from = 0;
+    while let Some(n) = memchr::memmem::find(&lead[from..], TAG) {
+        let at = from + n;
+        let line_end = memchr::memchr(b'\n', &lead[at..]).map_or(lead.len(), |e| at + e);
+        from = line_end;
+        let line = String::from_utf8_lossy(&lead[at + TAG.len()..line_end]);
+        let fields: Vec<&str> = line.trim_end_matches('\r').split("; ").collect();
+        let field = |key: &str| fields.iter().find_map(|f| f.strip_prefix(key));
+        if let (Some(name), Some("TABLE DATA"), Some(schema)) =
+            (fields.first(), field("Type: "), field("Schema: "))
+        {
+            let schema = if schema == "-" { "public" } else { schema };
+            idx.data_entries
+                .push((TableName::new(schema, name), r.start + at));
+        }
+    }
 }
 
 fn note_sql(
@@ -151,15 +204,35 @@ fn note_sql(
 ) -> Result<(), DataError> {
     let text = &data[r.clone()];
     if word.eq_ignore_ascii_case(b"create") || word.eq_ignore_ascii_case(b"alter") {
-        if !second_word_is_table(text) {
-            return Ok(());
+        if second_word_is_table(text) {
+            let sql = utf8(data, r.clone())?;
+            let ddl = sql::parse_ddl(sql)
+                .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
+            note_ddl(&mut idx.catalog, ddl);
         }
-        let sql = utf8(data, r.clone())?;
-        let ddl = sql::parse_ddl(sql)
-            .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
-        note_ddl(&mut idx.catalog, ddl);
     }
+    note_effect(idx, data, r);
     Ok(())
+}
+
+/// Classifies a statement and keeps it if it is not harmless.
+fn note_effect(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
+    let text = &data[r.clone()];
+    let effect = match std::str::from_utf8(text) {
+        Err(_) => Effect::Refused("the statement is not valid UTF-8".into()),
+        Ok(sql) => classify::classify(sql).unwrap_or_else(|e| {
+            Effect::Refused(format!(
+                "it is not SQL PostgreSQL can parse ({e}); psql may still run it (a `:variable` or a \\ meta-command inside it), so what it does is unknown"
+            ))
+        }),
+    };
+    if effect != Effect::Harmless {
+        idx.notes.push(Note {
+            at: r.start,
+            words: classify::first_words(text),
+            effect,
+        });
+    }
 }
 
 fn note_ddl(catalog: &mut Catalog, ddl: Ddl) {
@@ -193,10 +266,26 @@ fn note_insert(
     r: Range<usize>,
     std_strings: bool,
 ) -> Result<(), DataError> {
-    let h = headers.parse(&data[r.clone()]).map_err(|e| {
-        let at = r.start + e.byte.unwrap_or(0);
-        e.at(at)
-    })?;
+    let h = match headers.parse(&data[r.clone()]) {
+        Ok(h) => h,
+        Err(e) => {
+            // Not a plain VALUES list: INSERT ... SELECT, DEFAULT VALUES.
+            // Weighed like any other statement when it parses as SQL.
+            let parsed = std::str::from_utf8(&data[r.clone()])
+                .ok()
+                .and_then(|sql| classify::classify(sql).ok());
+            if let Some(effect @ Effect::Writes { .. }) = parsed {
+                idx.notes.push(Note {
+                    at: r.start,
+                    words: classify::first_words(&data[r.clone()]),
+                    effect,
+                });
+                return Ok(());
+            }
+            let at = r.start + e.byte.unwrap_or(0);
+            return Err(e.at(at));
+        }
+    };
     match idx.inserts.last_mut() {
         Some(b) if b.table == h.table => b.statements.push(r),
         _ => idx.inserts.push(InsertBlock {
@@ -207,34 +296,6 @@ fn note_insert(
         }),
     }
     Ok(())
-}
-
-/// The database a `\connect` meta-command switches to, as pg_dumpall writes
-/// it: `\connect NAME`, `\connect "odd name"` or
-/// `\connect -reuse-previous=on "dbname='NAME'"`.
-fn connect_target(meta: &[u8]) -> Option<String> {
-    let text = std::str::from_utf8(meta).ok()?;
-    let rest = text
-        .strip_prefix("\\connect ")
-        .or_else(|| text.strip_prefix("\\c "))?
-        .trim();
-    // Options such as -reuse-previous=on come first.
-    let arg = rest
-        .strip_prefix('-')
-        .map_or(rest, |r| r.split_once(' ').map_or("", |(_, a)| a.trim()));
-    if let Some(quoted) = arg.strip_prefix('"').and_then(|a| a.strip_suffix('"')) {
-        let unq = quoted.replace("\"\"", "\"");
-        return Some(
-            match unq
-                .strip_prefix("dbname='")
-                .and_then(|v| v.strip_suffix('\''))
-            {
-                Some(v) => v.replace("''", "'"),
-                None => unq,
-            },
-        );
-    }
-    (!arg.is_empty()).then(|| arg.to_string())
 }
 
 /// `CREATE TABLE`, `CREATE UNLOGGED TABLE`, `ALTER TABLE`: the statements whose
@@ -254,26 +315,4 @@ fn second_word_is_table(text: &[u8]) -> bool {
 fn utf8(data: &[u8], r: Range<usize>) -> Result<&str, DataError> {
     let at = r.start;
     std::str::from_utf8(&data[r]).map_err(|_| DataError::new("statement is not valid UTF-8").at(at))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn connect_targets_as_pg_dumpall_writes_them() {
-        assert_eq!(
-            connect_target(b"\\connect lifeos_v1").as_deref(),
-            Some("lifeos_v1")
-        );
-        assert_eq!(
-            connect_target(b"\\connect \"My DB\"").as_deref(),
-            Some("My DB")
-        );
-        assert_eq!(
-            connect_target(b"\\connect -reuse-previous=on \"dbname='it''s'\"").as_deref(),
-            Some("it's")
-        );
-        assert_eq!(connect_target(b"\\restrict abc"), None);
-    }
 }

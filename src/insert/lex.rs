@@ -26,6 +26,9 @@ pub struct Tuples<'a> {
     /// `standard_conforming_strings`: when off, `'...'` takes backslash
     /// escapes like `E'...'`.
     std_strings: bool,
+    /// Value positions of generated columns, where `DEFAULT` stands and is
+    /// skipped (pg_dump `--inserts` writes it there).
+    generated: &'a [bool],
     state: State,
 }
 
@@ -42,8 +45,15 @@ impl<'a> Tuples<'a> {
             stmt,
             pos: values_at.min(stmt.len()),
             std_strings,
+            generated: &[],
             state: State::First,
         }
+    }
+
+    /// Marks the value positions of generated columns: `DEFAULT` there is
+    /// read as no value, anything else is refused as psql's server would.
+    pub fn generated(self, generated: &'a [bool]) -> Self {
+        Tuples { generated, ..self }
     }
 
     /// Lexes the next tuple: clears `buf` and `ranges`, appends each value's
@@ -88,11 +98,18 @@ impl<'a> Tuples<'a> {
         ranges: &mut Vec<Range<usize>>,
     ) -> Result<usize, DataError> {
         let s = self.stmt;
+        let mut position = 0;
         loop {
             let at = skip_trivia(s, i)?;
-            let start = buf.len();
-            let end = self.value(at, buf)?;
-            ranges.push(start..buf.len());
+            let end = if self.generated.get(position) == Some(&true) {
+                generated_default(s, at)?
+            } else {
+                let start = buf.len();
+                let end = self.value(at, buf)?;
+                ranges.push(start..buf.len());
+                end
+            };
+            position += 1;
             let j = skip_trivia(s, end)?;
             match s.get(j) {
                 Some(b',') => i = j + 1,
@@ -177,6 +194,20 @@ impl<'a> Tuples<'a> {
         self.state = State::Done;
         Ok(())
     }
+}
+
+/// A generated column's place: pg_dump writes `DEFAULT`; a value there
+/// is refused by PostgreSQL ("cannot insert a non-DEFAULT value into
+/// column"), so it is refused here too.
+fn generated_default(s: &[u8], at: usize) -> Result<usize, DataError> {
+    let end = skip_ident(s, at);
+    if s[at..end].eq_ignore_ascii_case(b"default") {
+        return Ok(end);
+    }
+    Err(DataError::new(
+        "a generated column takes DEFAULT, not a value: PostgreSQL refuses to insert one",
+    )
+    .at(at))
 }
 
 /// `NULL`, `true`, `false`; any other word is an expression COPY cannot hold.

@@ -8,7 +8,9 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 mod check;
+mod coverage;
 mod output;
+mod statements;
 
 pub use output::Out;
 
@@ -39,6 +41,9 @@ pub struct Options {
     pub quiet: bool,
     /// `table.column` pairs the user agreed to drop.
     pub allow_drop: Vec<String>,
+    /// Mapped source tables (names without schema) the user agreed may
+    /// have no data in the dump.
+    pub allow_empty: Vec<String>,
     pub mapping: Description,
     /// The source schema's DDL, for foreign keys when a dump has none
     /// (data-only dumps).
@@ -283,31 +288,31 @@ fn select<'a>(
     let mut errors = Vec::new();
     let mut works = Vec::new();
     let mut failed = Vec::new();
+    let mut missing = Vec::new();
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
         match source(data, idx, &name) {
-            Ok(Some((columns, at, src))) => {
-                let allow: Vec<String> = opts
-                    .allow_drop
-                    .iter()
-                    .filter_map(|d| d.strip_prefix(&format!("{}.", desc.source)))
-                    .map(str::to_string)
-                    .collect();
-                match plan::compile(desc, &columns, &allow) {
-                    Ok(plan) => works.push(work(plan, name, src)),
-                    Err(errs) => {
-                        failed.push(desc.source.clone());
-                        errors.extend(errs.into_iter().map(|e| plan_error(e, &name, at)))
-                    }
-                }
-            }
-            Ok(None) => summary.warnings.push(format!(
-                "{name} is not in the dump: v2 {} stays empty",
-                desc.target
-            )),
+            Ok(Some(found)) => compile(opts, desc, name, found, &mut works, &mut failed, &mut errors),
+            Ok(None) => missing.push((name, desc.target.clone())),
             Err(e) => errors.push(e.table(name.to_string())),
         }
     }
+    let absent = coverage::judge(idx, &missing, &opts.allow_empty, summary, &mut errors);
+    for ((name, _), absent) in missing.into_iter().zip(absent) {
+        if let (coverage::Absent::Empty(at), Some(desc)) = (absent, opts.mapping.table(&name.name)) {
+            let found = empty_source(data, idx, opts, &name, at);
+            compile(opts, desc, name, found, &mut works, &mut failed, &mut errors);
+        }
+    }
+    works.sort_by_key(|w| {
+        opts.mapping
+            .tables
+            .iter()
+            .position(|t| t.source == w.plan.source)
+    });
+    let (refused, ignored) = statements::account(idx, &statements_scope(opts, idx));
+    errors.extend(refused);
+    summary.ignored.extend(ignored);
     if works.is_empty() && errors.is_empty() {
         errors.push(DataError::new(format!(
             "no table of the {} mapping was found in the dump (looked for {schema}.{}): refusing to write an empty load",
@@ -329,6 +334,76 @@ fn select<'a>(
         Ok(works)
     } else {
         Err(errors)
+    }
+}
+
+/// Compiles one mapped table's plan against the columns its data has.
+fn compile<'a>(
+    opts: &Options,
+    desc: &crate::mapping::TableDesc,
+    name: TableName,
+    (columns, at, src): (Vec<String>, usize, Source<'a>),
+    works: &mut Vec<Work<'a>>,
+    failed: &mut Vec<String>,
+    errors: &mut Vec<DataError>,
+) {
+    let allow: Vec<String> = opts
+        .allow_drop
+        .iter()
+        .filter_map(|d| d.strip_prefix(&format!("{}.", desc.source)))
+        .map(str::to_string)
+        .collect();
+    match plan::compile(desc, &columns, &allow) {
+        Ok(plan) => works.push(work(plan, name, src)),
+        Err(errs) => {
+            failed.push(desc.source.clone());
+            errors.extend(errs.into_iter().map(|e| plan_error(e, &name, at)))
+        }
+    }
+}
+
+/// An empty table (pg_dump's table of contents names its data, none
+/// follows): no rows, the columns its CREATE TABLE gives.
+fn empty_source<'a>(
+    data: &'a [u8],
+    idx: &DumpIndex,
+    opts: &Options,
+    name: &TableName,
+    at: usize,
+) -> (Vec<String>, usize, Source<'a>) {
+    let def = idx.catalog.get(name).or_else(|| opts.reference.get(name));
+    let columns = def.map_or_else(Vec::new, |d| {
+        d.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect()
+    });
+    let source = Source::Insert {
+        data,
+        statements: Vec::new(),
+        columns: columns.clone(),
+        generated: Vec::new(),
+        std_strings: true,
+    };
+    (columns, at, source)
+}
+
+/// What the statement accounting needs of the mapping: the source schema,
+/// which tables are mapped, and the tables mapped tables reference.
+fn statements_scope<'a>(opts: &'a Options, idx: &DumpIndex) -> statements::Scope<'a> {
+    let schema = opts.mapping.source_schema.as_str();
+    let mut references = Vec::new();
+    for t in &opts.mapping.tables {
+        let name = TableName::new(schema, &t.source);
+        let def = idx.catalog.get(&name).or_else(|| opts.reference.get(&name));
+        for fk in def.iter().flat_map(|d| &d.foreign_keys) {
+            let onto_mapped = fk.ref_table.schema == schema && opts.mapping.table(&fk.ref_table.name).is_some();
+            if !onto_mapped {
+                references.push((name.clone(), fk.ref_table.clone()));
+            }
+        }
+    }
+    statements::Scope {
+        schema,
+        mapping: &opts.mapping,
+        references,
     }
 }
 
@@ -366,9 +441,16 @@ fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found
         return Ok(None);
     };
     let at = first.statements[0].start;
+    let mut generated = Vec::new();
     let columns = match (&first.columns, idx.catalog.get(name)) {
         (Some(cols), _) => cols.clone(),
-        (None, Some(def)) => def.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect(),
+        (None, Some(def)) => {
+            // `--inserts` writes DEFAULT in a generated column's place.
+            if def.columns.iter().any(|c| c.generated) {
+                generated = def.columns.iter().map(|c| c.generated).collect();
+            }
+            def.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect()
+        }
         (None, None) => {
             return Err(DataError::new(
                 "INSERT statements without column names, and no CREATE TABLE in the dump to tell the column order: \
@@ -388,6 +470,7 @@ fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found
             data,
             statements,
             columns,
+            generated,
             std_strings: first.std_strings,
         },
     )))

@@ -1,0 +1,263 @@
+//! Every statement psql would run, weighed against the mapping: a statement
+//! that changes the rows or columns of a mapped table is refused (dumpshift
+//! reads the dump's data, it does not run SQL), one on a table outside the
+//! mapping is ignored and listed, a harmless one is skipped.
+//!
+//! Some effects depend on order: a trigger or rule fires only on writes
+//! after it, `DROP TABLE` before the table's `CREATE TABLE` is
+//! `pg_dump --clean`, `ADD COLUMN` before the data is how a schema script
+//! builds a table, and `BEGIN` needs its `COMMIT`.
+
+use crate::dump::classify::{Effect, Rel, Verb};
+use crate::dump::{DumpIndex, Note, TableName};
+use crate::error::DataError;
+use crate::report::Ignored;
+
+/// What the mapping covers, for judging statements.
+pub struct Scope<'a> {
+    pub schema: &'a str,
+    pub mapping: &'a crate::mapping::Description,
+    /// Foreign keys of mapped tables onto other tables: (mapped, referenced).
+    pub references: Vec<(TableName, TableName)>,
+}
+
+impl Scope<'_> {
+    /// A mapped table `rel` may name; an unqualified name counts, since
+    /// `search_path` may resolve it to the source schema.
+    fn mapped(&self, rel: &Rel) -> Option<TableName> {
+        let schema_ok = rel.schema.as_deref().is_none_or(|s| s == self.schema);
+        (schema_ok && self.is_mapped(&rel.name)).then(|| TableName::new(self.schema, &rel.name))
+    }
+}
+
+impl Scope<'_> {
+    fn is_mapped(&self, table: &str) -> bool {
+        self.mapping.table(table).is_some()
+    }
+}
+
+fn names(rel: &Rel, t: &TableName) -> bool {
+    rel.name == t.name && rel.schema.as_deref().is_none_or(|s| s == t.schema)
+}
+
+/// Where each table's data (COPY or INSERT) starts and ends in the dump.
+fn data_spans(idx: &DumpIndex) -> Vec<(TableName, usize, usize)> {
+    let copies = idx
+        .copies
+        .iter()
+        .map(|c| (c.table.clone(), c.header_at, c.payload.end));
+    let inserts = idx.inserts.iter().map(|b| {
+        let first = b.statements.first().map_or(0, |s| s.start);
+        let last = b.statements.last().map_or(0, |s| s.start);
+        (b.table.clone(), first, last)
+    });
+    copies.chain(inserts).collect()
+}
+
+/// Judges every noted statement; returns the refusals and, for the
+/// statements on tables outside the mapping, what is ignored.
+pub fn account(idx: &DumpIndex, scope: &Scope) -> (Vec<DataError>, Vec<Ignored>) {
+    let mut j = Judge {
+        idx,
+        scope,
+        spans: data_spans(idx),
+        errors: Vec::new(),
+        ignored: Vec::new(),
+        open_begin: None,
+    };
+    for note in &idx.notes {
+        j.note(note);
+    }
+    if let Some(at) = j.open_begin {
+        j.errors.push(DataError::new(
+            "`BEGIN` has no COMMIT after it: psql ends the session without committing, so the statements after it are rolled back, while dumpshift would keep them",
+        ).at(at));
+    }
+    (j.errors, j.ignored)
+}
+
+struct Judge<'a> {
+    idx: &'a DumpIndex,
+    scope: &'a Scope<'a>,
+    spans: Vec<(TableName, usize, usize)>,
+    errors: Vec<DataError>,
+    ignored: Vec<Ignored>,
+    open_begin: Option<usize>,
+}
+
+impl Judge<'_> {
+    fn refuse(&mut self, n: &Note, why: String, table: Option<&TableName>) {
+        let mut e = DataError::new(format!("`{}`: {why}", n.words)).at(n.at);
+        if let Some(t) = table {
+            e = e.table(t.to_string());
+        }
+        self.errors.push(e);
+    }
+
+    fn note(&mut self, n: &Note) {
+        match &n.effect {
+            Effect::Harmless => {}
+            Effect::Refused(why) => self.refuse(n, why.clone(), None),
+            Effect::Begin => {
+                self.open_begin.get_or_insert(n.at);
+            }
+            Effect::Commit => self.open_begin = None,
+            Effect::Writes {
+                tables,
+                verb,
+                cascade,
+            } => self.writes(n, tables, *verb, *cascade),
+            Effect::Reshapes {
+                table,
+                why,
+                before_data,
+            } => self.reshapes(n, table, why, *before_data),
+            Effect::Creates { table, feeds } => self.creates(n, table, feeds),
+            Effect::Hook { table, what } => self.hook(n, table, what),
+            Effect::Drops {
+                tables,
+                schemas,
+                risky_cascade,
+            } => self.drops(n, tables, schemas, *risky_cascade),
+        }
+    }
+
+    fn writes(&mut self, n: &Note, tables: &[Rel], verb: Verb, cascade: bool) {
+        for rel in tables {
+            if let Some(t) = self.scope.mapped(rel) {
+                let why = format!(
+                    "{} of mapped table {t}: psql would apply it when restoring the dump, dumpshift reads only the dump's data. Make the change in the v1 database and dump it again, or remove the statement",
+                    verb.describe()
+                );
+                return self.refuse(n, why, Some(&t));
+            }
+            let referenced = self
+                .scope
+                .references
+                .iter()
+                .find(|(_, onto)| names(rel, onto))
+                .map(|(from, _)| from.clone());
+            if let Some(from) = referenced {
+                let why = format!(
+                    "{} of {rel}, which rows of mapped table {from} reference: a cascading foreign key would change them",
+                    verb.describe()
+                );
+                return self.refuse(n, why, Some(&from));
+            }
+        }
+        if cascade {
+            return self.refuse(
+                n,
+                "TRUNCATE ... CASCADE also empties every table whose foreign keys point at these, mapped ones included".into(),
+                None,
+            );
+        }
+        for rel in tables {
+            let what = format!("{} statement", verb.keyword());
+            match self
+                .ignored
+                .iter_mut()
+                .find(|i| i.table == rel.to_string() && i.data.ends_with(&what))
+            {
+                Some(i) => i.data = format!("{} statements", i.data.trim_end_matches(" statement")),
+                None => self.ignored.push(Ignored {
+                    table: rel.to_string(),
+                    data: what,
+                }),
+            }
+        }
+    }
+
+    fn reshapes(&mut self, n: &Note, table: &Rel, why: &str, before_data: bool) {
+        let Some(t) = self.scope.mapped(table) else {
+            return;
+        };
+        let data_before = self.spans.iter().any(|(d, start, _)| *d == t && *start < n.at);
+        if before_data && !data_before {
+            return;
+        }
+        let why = format!(
+            "{why}, in mapped table {t}{}: dumpshift reads the columns of the dump's data and its CREATE TABLE, not what later statements make of them",
+            if data_before { " after its data" } else { "" }
+        );
+        self.refuse(n, why, Some(&t));
+    }
+
+    fn creates(&mut self, n: &Note, table: &Rel, feeds: &[Rel]) {
+        if let Some(parent) = feeds.iter().find_map(|f| self.scope.mapped(f)) {
+            let why = format!("the new table's rows would also be rows of mapped table {parent}");
+            return self.refuse(n, why, Some(&parent));
+        }
+        let Some(t) = self.scope.mapped(table) else {
+            return;
+        };
+        let earlier = self.idx.notes.iter().take_while(|o| o.at < n.at);
+        let mut created = false;
+        for o in earlier {
+            match &o.effect {
+                Effect::Creates { table: r, .. } if names(r, &t) => created = true,
+                Effect::Drops { tables, .. } if tables.iter().any(|r| names(r, &t)) => {
+                    created = false
+                }
+                _ => {}
+            }
+        }
+        if created {
+            let why = format!("a second CREATE TABLE of mapped table {t}: psql would fail on it or, after a DROP, make another table than the one dumpshift reads");
+            self.refuse(n, why, Some(&t));
+        }
+    }
+
+    fn hook(&mut self, n: &Note, table: &Rel, what: &str) {
+        let later_data = self
+            .spans
+            .iter()
+            .any(|(d, _, end)| names(table, d) && *end > n.at);
+        let later_write = self.idx.notes.iter().any(|o| {
+            o.at > n.at
+                && matches!(&o.effect, Effect::Writes { tables, .. } if tables.iter().any(|r| r == table || r.name == table.name))
+        });
+        if later_data || later_write {
+            let why = format!(
+                "{what} on {table} comes before rows are written to it, so it would fire when psql restores them (pg_dump creates triggers and rules after the data), while dumpshift copies the rows as the dump holds them"
+            );
+            self.refuse(n, why, None);
+        }
+    }
+
+    fn drops(&mut self, n: &Note, tables: &[Rel], schemas: &[String], risky_cascade: bool) {
+        let made_before = |t: &TableName| {
+            self.spans.iter().any(|(d, s, _)| d == t && *s < n.at)
+                || self.idx.notes.iter().any(|o| {
+                    o.at < n.at && matches!(&o.effect, Effect::Creates { table, .. } if names(table, t))
+                })
+        };
+        let any_mapped_made = || {
+            self.idx.catalog.tables.iter().any(|(t, _)| {
+                t.schema == self.scope.schema && self.scope.is_mapped(&t.name) && made_before(t)
+            })
+        };
+        for rel in tables {
+            if let Some(t) = self.scope.mapped(rel) {
+                if made_before(&t) {
+                    let why = format!("it drops mapped table {t} after the dump created it (pg_dump --clean drops before creating)");
+                    return self.refuse(n, why, Some(&t));
+                }
+            }
+        }
+        if schemas.iter().any(|s| s == self.scope.schema) && any_mapped_made() {
+            let why = format!(
+                "it drops or renames schema {}, which holds the mapped tables",
+                self.scope.schema
+            );
+            return self.refuse(n, why, None);
+        }
+        if risky_cascade && any_mapped_made() {
+            self.refuse(
+                n,
+                "DROP ... CASCADE of a type, domain, function, extension or schema also drops the columns of mapped tables that use it".into(),
+                None,
+            );
+        }
+    }
+}

@@ -163,7 +163,9 @@ pub fn classify(sql: &str) -> Result<Effect, String> {
     let mut stmts = parsed.protobuf.stmts.into_iter();
     let node = stmts.next().and_then(|s| s.stmt).and_then(|n| n.node);
     if stmts.next().is_some() {
-        return Ok(Effect::Refused("more than one statement in one piece".into()));
+        return Ok(Effect::Refused(
+            "more than one statement in one piece".into(),
+        ));
     }
     Ok(match node {
         None => Effect::Harmless,

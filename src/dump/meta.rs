@@ -320,7 +320,11 @@ mod tests {
                 "{line}"
             );
         }
-        for line in ["\\set ON_ERROR_STOP on", "\\set ECHO all", "\\echo 'a \\i b'"] {
+        for line in [
+            "\\set ON_ERROR_STOP on",
+            "\\set ECHO all",
+            "\\echo 'a \\i b'",
+        ] {
             assert_eq!(classify(line.as_bytes()), MetaEffect::Harmless, "{line}");
         }
     }

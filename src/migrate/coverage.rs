@@ -33,14 +33,16 @@ pub fn judge(
     let created_at = |t: &TableName| {
         idx.notes.iter().find_map(|n| match &n.effect {
             Effect::Creates { table, .. }
-                if table.name == t.name && table.schema.as_deref().is_none_or(|s| s == t.schema) =>
+                if table.name == t.name
+                    && table.schema.as_deref().is_none_or(|s| s == t.schema) =>
             {
                 Some(n.at)
             }
             _ => None,
         })
     };
-    let schema_only = idx.copies.is_empty() && idx.inserts.is_empty() && idx.data_entries.is_empty();
+    let schema_only =
+        idx.copies.is_empty() && idx.inserts.is_empty() && idx.data_entries.is_empty();
     let created: Vec<&TableName> = missing
         .iter()
         .map(|(t, _)| t)

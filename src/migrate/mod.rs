@@ -292,16 +292,33 @@ fn select<'a>(
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
         match source(data, idx, &name) {
-            Ok(Some(found)) => compile(opts, desc, name, found, &mut works, &mut failed, &mut errors),
+            Ok(Some(found)) => compile(
+                opts,
+                desc,
+                name,
+                found,
+                &mut works,
+                &mut failed,
+                &mut errors,
+            ),
             Ok(None) => missing.push((name, desc.target.clone())),
             Err(e) => errors.push(e.table(name.to_string())),
         }
     }
     let absent = coverage::judge(idx, &missing, &opts.allow_empty, summary, &mut errors);
     for ((name, _), absent) in missing.into_iter().zip(absent) {
-        if let (coverage::Absent::Empty(at), Some(desc)) = (absent, opts.mapping.table(&name.name)) {
+        if let (coverage::Absent::Empty(at), Some(desc)) = (absent, opts.mapping.table(&name.name))
+        {
             let found = empty_source(data, idx, opts, &name, at);
-            compile(opts, desc, name, found, &mut works, &mut failed, &mut errors);
+            compile(
+                opts,
+                desc,
+                name,
+                found,
+                &mut works,
+                &mut failed,
+                &mut errors,
+            );
         }
     }
     works.sort_by_key(|w| {
@@ -373,7 +390,11 @@ fn empty_source<'a>(
 ) -> (Vec<String>, usize, Source<'a>) {
     let def = idx.catalog.get(name).or_else(|| opts.reference.get(name));
     let columns = def.map_or_else(Vec::new, |d| {
-        d.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect()
+        d.columns
+            .iter()
+            .filter(|c| !c.generated)
+            .map(|c| c.name.clone())
+            .collect()
     });
     let source = Source::Insert {
         data,
@@ -394,7 +415,8 @@ fn statements_scope<'a>(opts: &'a Options, idx: &DumpIndex) -> statements::Scope
         let name = TableName::new(schema, &t.source);
         let def = idx.catalog.get(&name).or_else(|| opts.reference.get(&name));
         for fk in def.iter().flat_map(|d| &d.foreign_keys) {
-            let onto_mapped = fk.ref_table.schema == schema && opts.mapping.table(&fk.ref_table.name).is_some();
+            let onto_mapped =
+                fk.ref_table.schema == schema && opts.mapping.table(&fk.ref_table.name).is_some();
             if !onto_mapped {
                 references.push((name.clone(), fk.ref_table.clone()));
             }

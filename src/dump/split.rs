@@ -175,7 +175,10 @@ static CLASS: [u8; 256] = {
             IDENT_START
         } else if b.is_ascii_digit() {
             DIGIT
-        } else if matches!(b, b'\'' | b'"' | b'$' | b'-' | b'/' | b'(' | b')' | b';') {
+        } else if matches!(
+            b,
+            b'\'' | b'"' | b'$' | b'-' | b'/' | b'(' | b')' | b';' | b'\\'
+        ) {
             SPECIAL
         } else {
             PLAIN
@@ -277,6 +280,7 @@ fn scan_sql(data: &[u8], start: usize, std_strings: bool) -> Result<Scan, DataEr
                     parens = parens.saturating_sub(1);
                     i += 1;
                 }
+                b'\\' => return Err(meta_in_statement(data, i)),
                 b';' if parens == 0 && words.begin_depth == 0 => {
                     return Ok(Scan {
                         end: i + 1,
@@ -289,6 +293,21 @@ fn scan_sql(data: &[u8], start: usize, std_strings: bool) -> Result<Scan, DataEr
         }
     }
     Err(DataError::new("statement has no terminating `;` (the dump is truncated)").at(start))
+}
+
+/// A backslash outside any literal, comment or body: psql reads it as a
+/// meta-command in the middle of the statement (`\\g` runs the statement
+/// so far, `\\i` reads a file...), which no SQL statement can hold.
+fn meta_in_statement(data: &[u8], at: usize) -> DataError {
+    let end = data[at + 1..]
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .map_or(data.len(), |n| at + 1 + n.max(1));
+    let command = String::from_utf8_lossy(&data[at..end.min(data.len())]);
+    DataError::new(format!(
+        "`{command}` inside an SQL statement: psql would run it as a meta-command there, in the middle of the statement, which dumpshift does not do"
+    ))
+    .at(at)
 }
 
 fn skip_ident(data: &[u8], mut i: usize) -> usize {

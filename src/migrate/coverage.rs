@@ -20,12 +20,14 @@ pub enum Absent {
     Handled,
 }
 
-/// Judges the mapped tables in `missing` (names and v2 targets). Refusals go
+/// Judges the mapped tables in `missing` (names and v2 targets), out of
+/// `mapped_count` mapped tables. Refusals go
 /// to `errors`; accepted ones to `summary`. Returns, per table, whether it is
 /// an empty table to migrate as such.
 pub fn judge(
     idx: &DumpIndex,
     missing: &[(TableName, String)],
+    mapped_count: usize,
     allow_empty: &[String],
     summary: &mut Summary,
     errors: &mut Vec<DataError>,
@@ -48,6 +50,15 @@ pub fn judge(
         .map(|(t, _)| t)
         .filter(|t| idx.catalog.get(t).is_some())
         .collect();
+    let entries = |t: &TableName| idx.data_entries.iter().any(|(d, _)| d == t);
+    if missing.len() == mapped_count
+        && created.is_empty()
+        && !missing.iter().any(|(t, _)| entries(t))
+    {
+        // Nothing of the mapping at all: not a dump of this schema, which
+        // the caller says as such.
+        return missing.iter().map(|_| Absent::Handled).collect();
+    }
     if schema_only && !created.is_empty() {
         let mut e = DataError::new(format!(
             "the dump holds no data, only the schema ({} mapped tables are created, none is filled): it was made with pg_dump --schema-only, or by supabase db dump without --data-only. \

@@ -305,7 +305,14 @@ fn select<'a>(
             Err(e) => errors.push(e.table(name.to_string())),
         }
     }
-    let absent = coverage::judge(idx, &missing, &opts.allow_empty, summary, &mut errors);
+    let absent = coverage::judge(
+        idx,
+        &missing,
+        opts.mapping.tables.len(),
+        &opts.allow_empty,
+        summary,
+        &mut errors,
+    );
     for ((name, _), absent) in missing.into_iter().zip(absent) {
         if let (coverage::Absent::Empty(at), Some(desc)) = (absent, opts.mapping.table(&name.name))
         {

@@ -62,7 +62,7 @@ pub fn account(idx: &DumpIndex, scope: &Scope) -> (Vec<DataError>, Vec<Ignored>)
         scope,
         spans: data_spans(idx),
         errors: Vec::new(),
-        ignored: Vec::new(),
+        counts: Vec::new(),
         open_begin: None,
     };
     for note in &idx.notes {
@@ -73,7 +73,19 @@ pub fn account(idx: &DumpIndex, scope: &Scope) -> (Vec<DataError>, Vec<Ignored>)
             "`BEGIN` has no COMMIT after it: psql ends the session without committing, so the statements after it are rolled back, while dumpshift would keep them",
         ).at(at));
     }
-    (j.errors, j.ignored)
+    let ignored = j
+        .counts
+        .iter()
+        .map(|(table, verb, n)| Ignored {
+            table: table.clone(),
+            data: format!(
+                "{n} {} statement{}",
+                verb.keyword(),
+                if *n == 1 { "" } else { "s" }
+            ),
+        })
+        .collect();
+    (j.errors, ignored)
 }
 
 struct Judge<'a> {
@@ -81,7 +93,8 @@ struct Judge<'a> {
     scope: &'a Scope<'a>,
     spans: Vec<(TableName, usize, usize)>,
     errors: Vec<DataError>,
-    ignored: Vec<Ignored>,
+    /// Statements on tables outside the mapping: table, kind, how many.
+    counts: Vec<(String, Verb, usize)>,
     open_begin: Option<usize>,
 }
 
@@ -160,17 +173,14 @@ impl Judge<'_> {
             );
         }
         for rel in tables {
-            let what = format!("{} statement", verb.keyword());
+            let table = rel.to_string();
             match self
-                .ignored
+                .counts
                 .iter_mut()
-                .find(|i| i.table == rel.to_string() && i.data.ends_with(&what))
+                .find(|(t, v, _)| *t == table && *v == verb)
             {
-                Some(i) => i.data = format!("{} statements", i.data.trim_end_matches(" statement")),
-                None => self.ignored.push(Ignored {
-                    table: rel.to_string(),
-                    data: what,
-                }),
+                Some((_, _, n)) => *n += 1,
+                None => self.counts.push((table, verb, 1)),
             }
         }
     }

@@ -135,3 +135,56 @@ pub fn catalog_snapshot(cluster: &Cluster, db: &str) -> String {
          ORDER BY 1",
     )
 }
+
+/// The PostgreSQL client program `name` (pg_dump, pg_dumpall) beside the
+/// cluster's psql, so client and server agree.
+fn client_program(cluster: &Cluster, name: &str) -> PathBuf {
+    let psql = PathBuf::from(cluster.psql("postgres").get_program());
+    let beside = psql.with_file_name(name);
+    if beside.is_file() {
+        return beside;
+    }
+    PathBuf::from(name)
+}
+
+/// Runs the real `pg_dump` of `db` with `args` into `out`, panicking if
+/// it fails: inputs for the tests made by pg_dump itself at test time.
+pub fn pg_dump_to(cluster: &Cluster, db: &str, args: &[&str], out: &Path) {
+    let result = Command::new(client_program(cluster, "pg_dump"))
+        .arg("-h")
+        .arg(cluster.socket_dir())
+        .args(["-U", "postgres", "-f"])
+        .arg(out)
+        .args(args)
+        .arg(db)
+        .env_remove("PGOPTIONS")
+        .env("PGCLIENTENCODING", "UTF8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run pg_dump");
+    assert_success(&result, &format!("pg_dump {args:?} {db}"));
+}
+
+/// Runs the real `pg_dumpall` of the whole `cluster` into `out`.
+pub fn pg_dumpall_to(cluster: &Cluster, args: &[&str], out: &Path) {
+    let result = Command::new(client_program(cluster, "pg_dumpall"))
+        .arg("-h")
+        .arg(cluster.socket_dir())
+        .args(["-U", "postgres", "-f"])
+        .arg(out)
+        .args(args)
+        .env_remove("PGOPTIONS")
+        .env("PGCLIENTENCODING", "UTF8")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run pg_dumpall");
+    assert_success(&result, &format!("pg_dumpall {args:?}"));
+}
+
+/// A fresh database holding the v1 example data (`fixtures/example`), in
+/// schema `public`, as pg_dump made it: the source for test-time dumps.
+pub fn v1_example_db(cluster: &Cluster, prefix: &str) -> String {
+    let db = cluster.fresh_db(prefix);
+    cluster.exec_file(&db, &fixture("example/life_os_v1_backup.sql"));
+    db
+}

@@ -203,13 +203,12 @@ fn note_sql(
     word: &[u8],
 ) -> Result<(), DataError> {
     let text = &data[r.clone()];
-    if word.eq_ignore_ascii_case(b"create") || word.eq_ignore_ascii_case(b"alter") {
-        if second_word_is_table(text) {
-            let sql = utf8(data, r.clone())?;
-            let ddl = sql::parse_ddl(sql)
-                .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
-            note_ddl(&mut idx.catalog, ddl);
-        }
+    let ddl_word = word.eq_ignore_ascii_case(b"create") || word.eq_ignore_ascii_case(b"alter");
+    if ddl_word && second_word_is_table(text) {
+        let sql = utf8(data, r.clone())?;
+        let ddl = sql::parse_ddl(sql)
+            .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
+        note_ddl(&mut idx.catalog, ddl);
     }
     note_effect(idx, data, r);
     Ok(())

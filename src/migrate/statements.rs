@@ -305,7 +305,7 @@ mod tests {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 files_under(&path, out);
-            } else if !path.extension().is_some_and(|e| e == "md") {
+            } else if path.extension().is_none_or(|e| e != "md") {
                 out.push(path);
             }
         }

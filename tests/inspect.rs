@@ -193,7 +193,8 @@ fn drift_in_a_changed_database_is_named_as_the_migration_refuses_it() {
         "{text}"
     );
 
-    // The migration refuses the same two columns and no other.
+    // The migration refuses the same two columns and no other, and, as
+    // the drift says, the mapped table the dump lacks.
     let out = dumpshift([
         dump.to_str().unwrap(),
         "-o",
@@ -203,8 +204,13 @@ fn drift_in_a_changed_database_is_named_as_the_migration_refuses_it() {
     let msg = String::from_utf8_lossy(&out.stderr);
     assert!(msg.contains("public.domains column color"), "{msg}");
     assert!(msg.contains("public.tasks column secret"), "{msg}");
-    let columns = msg.lines().filter(|l| l.contains(": public.")).count();
+    let columns = msg.lines().filter(|l| l.contains(" column ")).count();
     assert_eq!(columns, 2, "{msg}");
+    assert!(
+        msg.contains("no data for mapped table public.reminders"),
+        "{msg}"
+    );
+    assert_eq!(msg.lines().filter(|l| l.contains(": public.")).count(), 3);
 }
 
 #[test]

@@ -242,6 +242,10 @@ fn executes(node: &NodeEnum) -> Option<Effect> {
             f.join(".")
         )));
     }
+    if let NodeEnum::PrepareStmt(_) = node {
+        // PREPARE runs nothing; EXECUTE, refused, would.
+        return Some(Effect::Harmless);
+    }
     let (mut tables, verb, cascade) = match node {
         NodeEnum::TruncateStmt(t) => (
             t.relations.iter().filter_map(range_var).collect(),
@@ -259,39 +263,30 @@ fn executes(node: &NodeEnum) -> Option<Effect> {
         _ => (Vec::new(), found.verb.unwrap_or(Verb::Update), false),
     };
     tables.extend(found.writes);
-    if let NodeEnum::PrepareStmt(_) = node {
-        // PREPARE runs nothing; EXECUTE, refused, would.
-        return Some(Effect::Harmless);
-    }
-    if let NodeEnum::CreateTableAsStmt(c) = node {
-        if let Some(into) = c.into.as_ref().and_then(|i| i.rel.as_ref()) {
-            if tables.is_empty() {
-                return Some(Effect::Creates {
-                    table: rel(into),
-                    feeds: Vec::new(),
-                });
-            }
-        }
-    }
-    if let NodeEnum::SelectStmt(s) = node {
-        if let Some(into) = s.into_clause.as_ref().and_then(|i| i.rel.as_ref()) {
-            if tables.is_empty() {
-                return Some(Effect::Creates {
-                    table: rel(into),
-                    feeds: Vec::new(),
-                });
-            }
-        }
-    }
-    Some(if tables.is_empty() {
-        Effect::Harmless
-    } else {
-        Effect::Writes {
+    if !tables.is_empty() {
+        return Some(Effect::Writes {
             tables,
             verb,
             cascade,
-        }
+        });
+    }
+    Some(match created_by_query(node) {
+        Some(table) => Effect::Creates {
+            table,
+            feeds: Vec::new(),
+        },
+        None => Effect::Harmless,
     })
+}
+
+/// The table `CREATE TABLE ... AS` or `SELECT ... INTO` creates.
+fn created_by_query(node: &NodeEnum) -> Option<Rel> {
+    let into = match node {
+        NodeEnum::CreateTableAsStmt(c) => c.into.as_deref(),
+        NodeEnum::SelectStmt(s) => s.into_clause.as_deref(),
+        _ => None,
+    };
+    into.and_then(|i| i.rel.as_ref()).map(rel)
 }
 
 fn explain_analyze(e: &protobuf::ExplainStmt) -> bool {

@@ -263,3 +263,25 @@ fn every_committed_dump_still_converts() {
         assert!(Path::new(&out).is_file());
     }
 }
+
+#[test]
+fn statements_after_a_connect_to_another_database_leave_the_dumped_one_alone() {
+    let cluster = Cluster::shared();
+    let other = cluster.fresh_db("stmts_connect_other");
+    cluster.exec_file(&other, &fixture(BASE));
+    let case = Case::appended(&format!(
+        "\\connect {other}\nUPDATE public.tasks SET status = 'done';\nDELETE FROM public.reminders;"
+    ));
+    accepted_and_loaded(&case, "stmts_connect");
+    assert_eq!(
+        cluster.query(&other, "SELECT count(*) FROM public.reminders"),
+        "0",
+        "psql ran the statements in the other database"
+    );
+
+    // Before the `\connect`, the same statements change the dumped rows.
+    let case = Case::appended(&format!(
+        "UPDATE public.tasks SET status = 'done';\n\\connect {other}"
+    ));
+    case.refused(base_lines() + 1, &["mapped table public.tasks"]);
+}

@@ -621,6 +621,9 @@ fn v2_catalog(target: &[migrations::Migration]) -> Catalog {
         .expect("the target migrations parse (checked when the mapping is loaded)")
 }
 
+/// How the summary names the part of a file before its first `\connect`.
+const BEFORE_CONNECT: &str = "(the database psql starts on, before the first \\connect)";
+
 /// For a `pg_dumpall` file (several `\connect` sections), picks the database
 /// to read and indexes only its section: the one named, or the only one that
 /// holds mapped data. An ambiguous choice is refused, listing the candidates.
@@ -638,7 +641,7 @@ fn choose_database(
             ))),
         };
     }
-    let sections: Vec<(String, std::ops::Range<usize>)> = idx
+    let mut sections: Vec<(String, std::ops::Range<usize>)> = idx
         .databases
         .iter()
         .enumerate()
@@ -658,6 +661,19 @@ fn choose_database(
                 .iter()
                 .any(|b| mapped(&b.table) && r.contains(&b.statements[0].start))
     };
+    // Rows before the first `\connect` go to the database psql was started
+    // on (a plain dump with a `\connect` added): a candidate too.
+    let before = 0..idx.databases[0].1;
+    if has_data(&before) {
+        sections.insert(0, (BEFORE_CONNECT.to_string(), before));
+    }
+    let creates = |r: &std::ops::Range<usize>| {
+        idx.notes.iter().any(|n| {
+            r.contains(&n.at)
+                && matches!(&n.effect, dump::classify::Effect::Creates { table, .. }
+                    if mapped(&TableName::new(table.schema.as_deref().unwrap_or("public"), &table.name)))
+        })
+    };
     let names = |pred: &dyn Fn(&std::ops::Range<usize>) -> bool| {
         sections
             .iter()
@@ -675,8 +691,13 @@ fn choose_database(
         })?,
         None => {
             let with: Vec<_> = sections.iter().filter(|s| has_data(&s.1)).collect();
-            match with.as_slice() {
-                [one] => *one,
+            let created: Vec<_> = sections.iter().filter(|s| creates(&s.1)).collect();
+            match (with.as_slice(), created.as_slice()) {
+                ([one], _) | ([], [one]) => *one,
+                ([], _) => return Err(DataError::new(format!(
+                    "no database of this pg_dumpall file holds data of a mapped table (it holds {})",
+                    names(&|_| true)
+                ))),
                 _ => return Err(DataError::new(format!(
                     "this pg_dumpall file holds data of mapped tables in several databases ({}): pick one with --database NAME",
                     names(&has_data)

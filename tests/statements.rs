@@ -285,3 +285,40 @@ fn statements_after_a_connect_to_another_database_leave_the_dumped_one_alone() {
     ));
     case.refused(base_lines() + 1, &["mapped table public.tasks"]);
 }
+
+#[test]
+fn pg_dump_options_that_add_statements_are_accepted() {
+    let cluster = Cluster::shared();
+    let db = common::v1_example_db(cluster, "stmts_options");
+    cluster.exec(&db, "SELECT lo_from_bytea(0, 'a large object')");
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump.sql");
+    let out = dir.path().join("v2_load.sql");
+    for opts in [
+        &["--clean", "--if-exists", "--blobs"][..],
+        &["--clean", "--blobs", "--inserts"],
+        &["--create", "--clean"],
+        &["--data-only", "--disable-triggers"],
+        &["--inserts", "--on-conflict-do-nothing"],
+        &["--column-inserts", "--rows-per-insert=3"],
+        &["--no-owner", "--no-privileges", "--quote-all-identifiers"],
+    ] {
+        common::pg_dump_to(cluster, &db, opts, &dump);
+        let o = dumpshift([
+            dump.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--force".as_ref(),
+        ]);
+        assert!(
+            o.status.success(),
+            "{opts:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if opts[0] == "--clean" && opts[2] == "--blobs" {
+            let v1 = common::v1_database(cluster, "stmts_options_load", &[dump.clone()]);
+            cluster.exec_file(&v1, &out);
+            check_v2(cluster, &v1, None);
+        }
+    }
+}

@@ -111,7 +111,8 @@ impl Verb {
 /// Functions a top-level `SELECT` (or a statement on a table outside the
 /// mapping) may call: what pg_dump and Supabase write (`set_config`,
 /// `setval`, large objects, pg_dump 18's statistics) and built-ins that
-/// change no table. Any other function may write to any table.
+/// change no table (large objects are no table's rows; pg_dump --clean
+/// unlinks them). Any other function may write to any table.
 const SAFE_FUNCTIONS: &[&str] = &[
     "set_config",
     "setval",
@@ -121,6 +122,9 @@ const SAFE_FUNCTIONS: &[&str] = &[
     "lo_open",
     "lowrite",
     "lo_close",
+    "lo_unlink",
+    "lo_from_bytea",
+    "lo_put",
     "pg_restore_relation_stats",
     "pg_restore_attribute_stats",
     "pg_clear_relation_stats",

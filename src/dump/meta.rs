@@ -162,7 +162,12 @@ fn judge(name: &str, args: &[String]) -> MetaEffect {
                 None => MetaEffect::Harmless,
             }
         }
-        "restrict" | "unrestrict" | "encoding" | "echo" | "qecho" | "warn" | "pset" | "a"
+        "encoding" => match args.first().map(|a| a.to_ascii_uppercase()).as_deref() {
+            // pg_dumpall writes `\encoding SQL_ASCII` before a `\connect`.
+            None | Some("SQL_ASCII" | "UTF8" | "UTF-8") => return MetaEffect::Harmless,
+            Some(_) => "it changes the encoding psql sends the bytes after it in, which dumpshift reads as UTF-8",
+        },
+        "restrict" | "unrestrict" | "echo" | "qecho" | "warn" | "pset" | "a"
         | "t" | "x" | "timing" | "conninfo" | "r" | "reset" => return MetaEffect::Harmless,
         "set" => match set_variable(args) {
             None => return MetaEffect::Harmless,
@@ -312,6 +317,7 @@ mod tests {
             "\\echo hi \\i evil.sql",
             "\\connect `whoami`",
             "\\q",
+            "\\encoding LATIN1",
             "\\frobnicate",
             "\\echo hi \\\\ DELETE FROM public.tasks;",
         ] {

@@ -322,3 +322,16 @@ fn pg_dump_options_that_add_statements_are_accepted() {
         }
     }
 }
+
+#[test]
+fn a_function_called_in_the_rows_of_a_table_outside_the_mapping_is_refused() {
+    let case = Case::appended(
+        "CREATE TABLE public.scratch (a integer, b timestamptz);\n\
+         INSERT INTO public.scratch VALUES (1, now());\n\
+         INSERT INTO public.scratch VALUES (2, now()), (public.cleanup(), NULL);",
+    );
+    case.refused(
+        base_lines() + 3,
+        &["a row of public.scratch: it calls public.cleanup()"],
+    );
+}

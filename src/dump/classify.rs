@@ -300,7 +300,8 @@ fn explain_analyze(e: &protobuf::ExplainStmt) -> bool {
     })
 }
 
-fn safe_function(name: &[String]) -> bool {
+/// Whether the function `name` (schema-qualified or not) changes no table.
+pub fn safe_function(name: &[String]) -> bool {
     match name {
         [f] => SAFE_FUNCTIONS.contains(&f.as_str()),
         [schema, f] => schema == "pg_catalog" && SAFE_FUNCTIONS.contains(&f.as_str()),

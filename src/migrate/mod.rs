@@ -334,8 +334,10 @@ fn select<'a>(
             .iter()
             .position(|t| t.source == w.plan.source)
     });
-    let (refused, ignored) = statements::account(idx, &statements_scope(opts, idx));
+    let scope = statements_scope(opts, idx);
+    let (refused, ignored) = statements::account(idx, &scope);
     errors.extend(refused);
+    errors.extend(statements::calls_in_unmapped_inserts(data, idx, &scope));
     summary.ignored.extend(ignored);
     if works.is_empty() && errors.is_empty() {
         errors.push(DataError::new(format!(

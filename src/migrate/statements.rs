@@ -292,6 +292,51 @@ impl Judge<'_> {
     }
 }
 
+/// INSERT rows of tables outside the mapping are not migrated, but a
+/// function called in them runs when psql restores them and may change any
+/// table. Their VALUES lists are lexed; a statement the lexer cannot read
+/// (a call, or another expression) is parsed, and refused if it calls a
+/// function that is not a harmless built-in.
+pub fn calls_in_unmapped_inserts(data: &[u8], idx: &DumpIndex, scope: &Scope) -> Vec<DataError> {
+    let mut errors = Vec::new();
+    let mut headers = crate::insert::HeaderCache::default();
+    let (mut buf, mut ranges) = (Vec::new(), Vec::new());
+    for b in &idx.inserts {
+        let rel = Rel {
+            schema: Some(b.table.schema.clone()),
+            name: b.table.name.clone(),
+        };
+        if scope.mapped(&rel).is_some() {
+            continue;
+        }
+        for r in &b.statements {
+            let stmt = &data[r.clone()];
+            let Ok(h) = headers.parse(stmt) else { continue };
+            let mut tuples = crate::insert::Tuples::new(stmt, h.values_at, b.std_strings);
+            let lexed = loop {
+                match tuples.next_tuple(&mut buf, &mut ranges) {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break true,
+                    Err(_) => break false,
+                }
+            };
+            let parsed = (!lexed)
+                .then(|| std::str::from_utf8(stmt).ok())
+                .flatten()
+                .and_then(|sql| crate::dump::classify::classify(sql).ok());
+            if let Some(Effect::Refused(why)) = parsed {
+                let words = crate::dump::classify::first_words(stmt);
+                errors.push(
+                    DataError::new(format!("`{words}`: a row of {}: {why}", b.table))
+                        .at(r.start)
+                        .table(b.table.to_string()),
+                );
+            }
+        }
+    }
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

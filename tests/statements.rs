@@ -316,7 +316,8 @@ fn pg_dump_options_that_add_statements_are_accepted() {
             String::from_utf8_lossy(&o.stderr)
         );
         if opts[0] == "--clean" && opts[2] == "--blobs" {
-            let v1 = common::v1_database(cluster, "stmts_options_load", &[dump.clone()]);
+            let v1 =
+                common::v1_database(cluster, "stmts_options_load", std::slice::from_ref(&dump));
             cluster.exec_file(&v1, &out);
             check_v2(cluster, &v1, None);
         }

@@ -178,6 +178,10 @@ fn note_meta(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
 fn note_toc(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
     const TAG: &[u8] = b"-- Data for Name: ";
     let lead = &data[r.clone()];
+    if lead.len() < TAG.len() {
+        // Between INSERTs of one table: a newline. Kept off the hot path.
+        return;
+    }
     let mut from = 0;
     while let Some(n) = memchr::memmem::find(&lead[from..], TAG) {
         let at = from + n;

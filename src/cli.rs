@@ -472,8 +472,8 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
 }
 
 fn print_summary(s: &Summary, opts: &Options) {
-    eprint!(
-        "{}",
-        report::render_text(&opts.output.display().to_string(), s)
-    );
+    crate::stdio::say(&report::render_text(
+        &opts.output.display().to_string(),
+        s,
+    ));
 }

@@ -122,7 +122,7 @@ impl Drop for Entry {
 /// file was cut short while it was read. Returns a guard that forgets it.
 pub fn watch_map(start: usize, len: usize, file: &Path) -> MapWatch {
     let msg = format!(
-        "dumpshift: {}: the input changed while it was read (another process cut it short); nothing was written\n",
+        "dumpshift: {}: the input changed while it was read (another process cut it short); dumpshift stopped and removed its temporary files\n",
         file.display()
     );
     let bytes = msg.as_bytes();

@@ -19,3 +19,24 @@ macro_rules! sayln {
         $crate::stdio::say(&format!("{}\n", format_args!($($arg)*)))
     };
 }
+
+/// Refuses to write data to a stdout that was closed when dumpshift
+/// started (`>&-`). The Rust runtime then opens /dev/null read-write in its
+/// place, so the data would vanish with exit 0; a shell's `> /dev/null`
+/// opens it write-only, and stays allowed.
+pub fn require_stdout() -> Result<(), crate::error::Error> {
+    let is_null = std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == *"/dev/null");
+    let read_write = std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+        info.lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            .is_some_and(|flags| flags & 3 == 2)
+    });
+    if is_null && read_write {
+        return Err(crate::error::Error::Refused(
+            "stdout is closed, so `-` has nowhere to write; give a file name or open stdout"
+                .into(),
+        ));
+    }
+    Ok(())
+}

@@ -20,6 +20,7 @@ use crate::migrations::{self, lint, render, Migration};
 
 /// Writes `text` to stdout, the one place these commands put data.
 fn print(text: &[u8]) -> Result<(), Error> {
+    crate::stdio::require_stdout()?;
     let mut out = io::stdout().lock();
     out.write_all(text)
         .and_then(|()| out.flush())

@@ -191,6 +191,7 @@ impl Sink {
     pub fn create(out: &Path, force: bool) -> Result<Sink, Error> {
         let (path, keep) = match classify(out, force)? {
             Dest::Stdout => {
+                crate::stdio::require_stdout()?;
                 return Ok(Sink::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())));
             }
             Dest::Stream(path) => {

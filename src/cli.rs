@@ -456,17 +456,21 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
                 args.threads.unwrap_or(0)
             ))
         })?;
-    let summary = pool.install(|| migrate::run(&opts))?;
-    if !args.quiet {
-        print_summary(&summary, &opts);
-    }
-    if let Some(path) = &args.report {
-        let json = report::RunReport::new(&opts, &summary).to_json();
+    let write_report = |summary: &Summary| -> Result<Option<atomic::Sink>, Error> {
+        let Some(path) = &args.report else {
+            return Ok(None);
+        };
+        let json = report::RunReport::new(&opts, summary).to_json();
         let mut sink = atomic::Sink::create(path, opts.force)?;
         sink.writer()
             .write_all(json.as_bytes())
+            .and_then(|()| sink.writer().flush())
             .map_err(|e| Error::io(path, "write", e))?;
-        sink.commit()?;
+        Ok(Some(sink))
+    };
+    let summary = pool.install(|| migrate::run_with(&opts, write_report))?;
+    if !args.quiet {
+        print_summary(&summary, &opts);
     }
     Ok(())
 }

@@ -476,8 +476,5 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
 }
 
 fn print_summary(s: &Summary, opts: &Options) {
-    crate::stdio::say(&report::render_text(
-        &opts.output.display().to_string(),
-        s,
-    ));
+    crate::stdio::say(&report::render_text(&opts.output.display().to_string(), s));
 }

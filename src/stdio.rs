@@ -34,8 +34,7 @@ pub fn require_stdout() -> Result<(), crate::error::Error> {
     });
     if is_null && read_write {
         return Err(crate::error::Error::Refused(
-            "stdout is closed, so `-` has nowhere to write; give a file name or open stdout"
-                .into(),
+            "stdout is closed, so `-` has nowhere to write; give a file name or open stdout".into(),
         ));
     }
     Ok(())

@@ -84,7 +84,10 @@ fn copy_one(src: &Path, dest: &Path, force: bool) -> Result<(u64, [u8; 32], bool
             let tmp =
                 temp::create_in(&folder).map_err(|e| Error::io(&folder, "create files in", e))?;
             if let Some(mode) = keep {
-                let _ = tmp.as_file().file().set_permissions(Permissions::from_mode(mode));
+                let _ = tmp
+                    .as_file()
+                    .file()
+                    .set_permissions(Permissions::from_mode(mode));
             }
             let size = {
                 let mut out = io::BufWriter::with_capacity(1 << 16, tmp.as_file().file());
@@ -109,7 +112,8 @@ fn copy_one(src: &Path, dest: &Path, force: bool) -> Result<(u64, [u8; 32], bool
                 .write(true)
                 .open(&path)
                 .map_err(|e| Error::io(&path, "open", e))?;
-            stream(&mut input, &mut hasher, Some(&mut out)).map_err(|e| Error::io(&path, "write", e))?
+            stream(&mut input, &mut hasher, Some(&mut out))
+                .map_err(|e| Error::io(&path, "write", e))?
         }
         Dest::Stdout => return Err(Error::Usage(format!("{}: not a file name", dest.display()))),
     };

@@ -37,7 +37,8 @@ pub const HEAD: usize = 512;
 pub fn sniff(head: &[u8]) -> Option<Unread> {
     if head.len() >= 262 && &head[257..262] == b"ustar" {
         Some(Unread::Tar)
-    } else if head.starts_with(b"PGDMP") && head.get(10) == Some(&5) {
+    } else if head.starts_with(b"PGDMP") && matches!(head.get(10), Some(3 | 5)) {
+        // pg_dump 15 writes 3 (the tar layout's) into a directory's toc.dat.
         Some(Unread::DirectoryToc)
     } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
         Some(Unread::Xz)
@@ -68,7 +69,10 @@ fn sh(s: &str) -> String {
 /// `name` without `suffix`, or `name` + `ext` when it does not end so.
 fn renamed(name: &str, suffixes: &[&str], ext: &str) -> String {
     for s in suffixes {
-        if let Some(stem) = name.strip_suffix(s).filter(|t| !t.is_empty() && !t.ends_with('/')) {
+        if let Some(stem) = name
+            .strip_suffix(s)
+            .filter(|t| !t.is_empty() && !t.ends_with('/'))
+        {
             return stem.to_string();
         }
     }
@@ -90,14 +94,19 @@ pub fn refusal(form: Unread, path: &Path) -> Error {
     let name = path.display().to_string();
     let stdin = name == "-";
     let q = sh(&name);
-    let tail = "; dumpshift reads plain SQL dumps (gzip or zstd compressed too) and pg_dump -Fc archives";
+    let tail =
+        "; dumpshift reads plain SQL dumps (gzip or zstd compressed too) and pg_dump -Fc archives";
     let text = match form {
         Unread::Tar => {
             let out = format!("{}.sql", renamed(&name, &[".tar"], ""));
             let cmd = if stdin {
                 "pg_restore -f v1_plain.sql (it reads stdin), then dumpshift v1_plain.sql".into()
             } else {
-                format!("pg_restore -f {} {q}, then dumpshift {}", sh(&out), sh(&out))
+                format!(
+                    "pg_restore -f {} {q}, then dumpshift {}",
+                    sh(&out),
+                    sh(&out)
+                )
             };
             format!("{name} is a tar archive, as pg_dump -Ft writes{tail}; turn it into a plain dump with: {cmd}")
         }
@@ -157,7 +166,11 @@ pub fn refusal(form: Unread, path: &Path) -> Error {
             let how = if stdin {
                 format!("... | {cmd} | pg_restore -f v1_plain.sql, then dumpshift v1_plain.sql")
             } else {
-                format!("{cmd} {q} | pg_restore -f {}, then dumpshift {}", sh(&out), sh(&out))
+                format!(
+                    "{cmd} {q} | pg_restore -f {}, then dumpshift {}",
+                    sh(&out),
+                    sh(&out)
+                )
             };
             format!(
                 "{name} is a pg_dump -Ft (tar) archive compressed with {}{tail}; turn it into a plain dump with: {how}",

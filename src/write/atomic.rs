@@ -47,7 +47,12 @@ pub fn classify(out: &Path, force: bool) -> Result<Dest, Error> {
     let refuse = |what: String| Err(Error::Refused(format!("{}: {what}", out.display())));
     let meta = match out.symlink_metadata() {
         Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
             writable_folder(out)?;
             return Ok(Dest::File {
                 path: out.to_path_buf(),
@@ -192,7 +197,10 @@ impl Sink {
         let (path, keep) = match classify(out, force)? {
             Dest::Stdout => {
                 crate::stdio::require_stdout()?;
-                return Ok(Sink::Stdout(BufWriter::with_capacity(1 << 20, io::stdout())));
+                return Ok(Sink::Stdout(BufWriter::with_capacity(
+                    1 << 20,
+                    io::stdout(),
+                )));
             }
             Dest::Stream(path) => {
                 let file = OpenOptions::new()

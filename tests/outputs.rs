@@ -367,8 +367,8 @@ fn signals_remove_every_temporary_file_and_exit_128_plus_the_signal() {
 /// Starts a run of the copy `d/v1.sql` of the plain fixture into the FIFO
 /// `d/load.fifo`, opens the FIFO (which returns once every row was checked
 /// and the writing starts), lets `change` rewrite the input, reads the rest
-/// and returns how the run ended.
-fn change_while_read(d: &Path, change: impl FnOnce(&Path)) -> Output {
+/// and returns how the run ended and what the FIFO got.
+fn change_while_read(d: &Path, change: impl FnOnce(&Path)) -> (Output, Vec<u8>) {
     let input = d.join("v1.sql");
     fs::copy(fixture(PLAIN), &input).unwrap();
     mkfifo(&d.join("load.fifo"));
@@ -377,15 +377,15 @@ fn change_while_read(d: &Path, change: impl FnOnce(&Path)) -> Output {
     let mut first = [0u8; 1];
     fifo.read_exact(&mut first).unwrap();
     change(&input);
-    let mut rest = Vec::new();
+    let mut rest = first.to_vec();
     fifo.read_to_end(&mut rest).unwrap();
-    child.wait_with_output().unwrap()
+    (child.wait_with_output().unwrap(), rest)
 }
 
 #[test]
 fn an_input_cut_short_while_it_is_read_is_refused_without_a_crash() {
     let dir = tempfile::tempdir().unwrap();
-    let out = change_while_read(dir.path(), |input| {
+    let (out, _) = change_while_read(dir.path(), |input| {
         let f = fs::OpenOptions::new().write(true).open(input).unwrap();
         f.set_len(4096).unwrap();
     });
@@ -402,7 +402,7 @@ fn an_input_cut_short_while_it_is_read_is_refused_without_a_crash() {
 #[test]
 fn an_input_rewritten_in_place_while_it_is_read_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let out = change_while_read(dir.path(), |input| {
+    let (out, streamed) = change_while_read(dir.path(), |input| {
         let mut f = fs::OpenOptions::new().write(true).open(input).unwrap();
         std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(100)).unwrap();
         f.write_all(b"--").unwrap();
@@ -412,6 +412,10 @@ fn an_input_rewritten_in_place_while_it_is_read_is_refused() {
         1,
         "v1.sql: the input changed while it was read (its modification time changed",
     );
+    // The load was streamed whole but for its end: psql never commits it.
+    assert!(streamed.len() > reference().len() / 2);
+    assert!(reference().ends_with(b"\nCOMMIT;\n"));
+    assert!(!streamed.ends_with(b"COMMIT;\n"), "the FIFO got no COMMIT");
     assert_eq!(names(dir.path()), ["load.fifo", "v1.sql"]);
 }
 

@@ -111,7 +111,7 @@ impl Origin {
             format!("{} bytes when opened, {} now", self.len, now.len())
         };
         Err(Error::Refused(format!(
-            "{}: the input changed while it was read ({how}); nothing was written. Run again once nothing writes it (e.g. after the nightly pg_dump finished).",
+            "{}: the input changed while it was read ({how}); no output was put in place (a stream got no COMMIT). Run again once nothing writes it (e.g. after the nightly pg_dump finished).",
             self.path.display()
         )))
     }
@@ -333,4 +333,56 @@ fn restore(archive_bytes: &[u8], name: &str) -> Result<Input, Error> {
         compression: info.compression.name().to_string(),
     };
     Ok(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Seek, SeekFrom};
+
+    use super::*;
+
+    fn opened(text: &[u8]) -> (tempfile::TempDir, PathBuf, Input) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.sql");
+        std::fs::write(&path, text).unwrap();
+        let input = Input::open(&path).unwrap();
+        (dir, path, input)
+    }
+
+    #[test]
+    fn an_input_rewritten_in_place_with_the_same_size_is_seen_as_changed() {
+        let (_dir, path, input) = opened(b"-- one\nSELECT 1;\n");
+        input.unchanged().unwrap();
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(SeekFrom::Start(3)).unwrap();
+        f.write_all(b"two").unwrap();
+        // A different modification time, whatever the clock's granularity.
+        f.set_modified(SystemTime::UNIX_EPOCH).unwrap();
+        let e = input.unchanged().unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "v1.sql: the input changed while it was read (its modification time changed"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_input_that_grew_or_was_replaced_by_rename_is_judged_by_what_was_read() {
+        let (_dir, path, input) = opened(b"-- one\nSELECT 1;\n");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"SELECT 2;\n").unwrap();
+        let e = input.unchanged().unwrap_err().to_string();
+        assert!(e.contains("17 bytes when opened, 27 now"), "{e}");
+        // A new file renamed over the path leaves the one read untouched.
+        let (dir2, path2, input2) = opened(b"-- one\n");
+        let new = dir2.path().join("new.sql");
+        std::fs::write(&new, b"-- other\n").unwrap();
+        std::fs::rename(&new, &path2).unwrap();
+        input2.unchanged().unwrap();
+        assert_eq!(input2.bytes(), b"-- one\n");
+    }
 }

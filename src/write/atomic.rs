@@ -174,13 +174,66 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// A stream that holds back its last bytes until `finish`: a load file
+/// ends with COMMIT, so a run that fails or is stopped after streaming most
+/// of it to stdout, a FIFO or a device leaves psql a transaction that never
+/// commits, which it rolls back.
+pub struct HoldBack<W: Write> {
+    inner: W,
+    held: Vec<u8>,
+}
+
+/// How many last bytes `HoldBack` keeps: more than `COMMIT;\n`.
+const HELD: usize = 64;
+
+impl<W: Write> HoldBack<W> {
+    pub fn new(inner: W) -> Self {
+        HoldBack {
+            inner,
+            held: Vec::with_capacity(HELD * 2),
+        }
+    }
+
+    /// Writes the held bytes and flushes: the run succeeded.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.inner.write_all(&self.held)?;
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Write for HoldBack<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf).map(|()| buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let total = self.held.len() + buf.len();
+        if total <= HELD {
+            self.held.extend_from_slice(buf);
+            return Ok(());
+        }
+        let out = total - HELD;
+        let from_held = out.min(self.held.len());
+        self.inner.write_all(&self.held[..from_held])?;
+        self.held.drain(..from_held);
+        let from_buf = out - from_held;
+        self.inner.write_all(&buf[..from_buf])?;
+        self.held.extend_from_slice(&buf[from_buf..]);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// An output being written.
 pub enum Sink {
-    Stdout(BufWriter<io::Stdout>),
+    Stdout(HoldBack<BufWriter<io::Stdout>>),
     /// A FIFO or a device: what was written before a failure stays written,
-    /// as for stdout.
+    /// as for stdout, except the held-back end.
     Stream {
-        writer: BufWriter<File>,
+        writer: HoldBack<BufWriter<File>>,
         dest: PathBuf,
     },
     File {
@@ -197,10 +250,8 @@ impl Sink {
         let (path, keep) = match classify(out, force)? {
             Dest::Stdout => {
                 crate::stdio::require_stdout()?;
-                return Ok(Sink::Stdout(BufWriter::with_capacity(
-                    1 << 20,
-                    io::stdout(),
-                )));
+                let out = BufWriter::with_capacity(1 << 20, io::stdout());
+                return Ok(Sink::Stdout(HoldBack::new(out)));
             }
             Dest::Stream(path) => {
                 let file = OpenOptions::new()
@@ -208,7 +259,7 @@ impl Sink {
                     .open(&path)
                     .map_err(|e| Error::io(&path, "open", e))?;
                 return Ok(Sink::Stream {
-                    writer: BufWriter::with_capacity(1 << 20, file),
+                    writer: HoldBack::new(BufWriter::with_capacity(1 << 20, file)),
                     dest: path,
                 });
             }
@@ -251,9 +302,9 @@ impl Sink {
     /// Flushes, syncs and moves the file into place.
     pub fn commit(self) -> Result<(), Error> {
         match self {
-            Sink::Stdout(mut w) => w.flush().map_err(|e| Error::io("-", "write", e)),
-            Sink::Stream { mut writer, dest } => {
-                writer.flush().map_err(|e| Error::io(&dest, "write", e))
+            Sink::Stdout(w) => w.finish().map_err(|e| Error::io("-", "write", e)),
+            Sink::Stream { writer, dest } => {
+                writer.finish().map_err(|e| Error::io(&dest, "write", e))
             }
             Sink::File {
                 writer,
@@ -312,6 +363,25 @@ mod tests {
         s.writer().write_all(b"partial").unwrap();
         drop(s);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_stream_gets_its_last_bytes_only_when_finished() {
+        let text: Vec<u8> = (0..1000u32).flat_map(|i| i.to_le_bytes()).collect();
+        for piece in [1, 7, 64, 65, 333, 4000] {
+            let mut out = Vec::new();
+            let mut w = HoldBack::new(&mut out);
+            for part in text.chunks(piece) {
+                w.write_all(part).unwrap();
+            }
+            w.flush().unwrap();
+            drop(w);
+            assert_eq!(out, &text[..text.len() - HELD], "pieces of {piece}");
+            let mut w = HoldBack::new(&mut out);
+            w.write_all(b"COMMIT;\n").unwrap();
+            w.finish().unwrap();
+            assert!(out.ends_with(b"COMMIT;\n"));
+        }
     }
 
     #[test]

@@ -32,7 +32,12 @@ Exit codes:
   0  the load file was written
   1  the dump was refused (invalid data, drift, truncation) or a file could not
      be read or written; nothing was written at OUT
-  2  the command line was wrong, or the --mapping file is not a valid mapping";
+  2  the command line was wrong, or the --mapping file is not a valid mapping
+  129, 130, 143  stopped by SIGHUP, SIGINT or SIGTERM; temporary files removed
+
+OUT may be a file (replaced atomically; --force to replace an existing one,
+a symbolic link to one is followed), `-`, a FIFO or a device (written
+straight into). A directory or a block device is never written.";
 
 /// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
 ///

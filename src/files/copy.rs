@@ -108,10 +108,7 @@ fn copy_one(src: &Path, dest: &Path, force: bool) -> Result<(u64, [u8; 32], bool
             size
         }
         Dest::Stream(path) => {
-            let mut out = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .map_err(|e| Error::io(&path, "open", e))?;
+            let mut out = atomic::open_stream(&path)?;
             stream(&mut input, &mut hasher, Some(&mut out))
                 .map_err(|e| Error::io(&path, "write", e))?
         }

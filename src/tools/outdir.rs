@@ -69,12 +69,11 @@ pub fn write_all(
     for (tmp, path, text) in staged {
         let placed = match tmp {
             Some(tmp) => atomic::place(tmp, &path, force).map(|()| path),
-            None => std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .and_then(|mut f| f.write_all(text.as_bytes()))
-                .map(|()| path.clone())
-                .map_err(|e| Error::io(&path, "write", e)),
+            None => atomic::open_stream(&path).and_then(|mut f| {
+                f.write_all(text.as_bytes())
+                    .map(|()| path.clone())
+                    .map_err(|e| Error::io(&path, "write", e))
+            }),
         };
         match placed {
             Ok(path) => written.push(path),

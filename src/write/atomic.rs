@@ -254,10 +254,7 @@ impl Sink {
                 return Ok(Sink::Stdout(HoldBack::new(out)));
             }
             Dest::Stream(path) => {
-                let file = OpenOptions::new()
-                    .write(true)
-                    .open(&path)
-                    .map_err(|e| Error::io(&path, "open", e))?;
+                let file = open_stream(&path)?;
                 return Ok(Sink::Stream {
                     writer: HoldBack::new(BufWriter::with_capacity(1 << 20, file)),
                     dest: path,
@@ -329,6 +326,27 @@ impl Sink {
             }
         }
     }
+}
+
+/// Opens a FIFO or a character device for writing, without creating or
+/// truncating anything, and checks that it still is one: a regular file
+/// put there since `classify` must not be overwritten in place.
+pub fn open_stream(path: &Path) -> Result<File, Error> {
+    let file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, "open", e))?;
+    let kind = file
+        .metadata()
+        .map_err(|e| Error::io(path, "stat", e))?
+        .file_type();
+    if !(kind.is_fifo() || kind.is_char_device()) {
+        return Err(Error::Refused(format!(
+            "{}: is no longer a FIFO or a device (replaced while dumpshift ran); nothing was written to it",
+            path.display()
+        )));
+    }
+    Ok(file)
 }
 
 /// Renames a finished temporary file to `dest`; without `force` only if

@@ -521,8 +521,26 @@ fn command_in(message: &str, marker: &str) -> String {
     rest[..rest.find(", then dumpshift ").expect("a then")].to_string()
 }
 
+/// Fails, saying what to install, when a compressor the test runs is missing.
+fn need(tools: &[(&str, &str)]) {
+    for (tool, package) in tools {
+        let found = Command::new(tool).arg("--version").output().is_ok();
+        assert!(
+            found,
+            "{tool} is missing: apt-get install {package} (or make deps)"
+        );
+    }
+}
+
 #[test]
 fn forms_dumpshift_does_not_read_are_named_with_the_command_that_converts_them() {
+    need(&[
+        ("gzip", "gzip"),
+        ("zstd", "zstd"),
+        ("xz", "xz-utils"),
+        ("bzip2", "bzip2"),
+        ("lz4", "lz4"),
+    ]);
     let cluster = Cluster::shared();
     let db = cluster.fresh_db("outputs_forms");
     cluster.exec_file(&db, &fixture(PLAIN));

@@ -80,32 +80,7 @@ fn copy_one(src: &Path, dest: &Path, force: bool) -> Result<(u64, [u8; 32], bool
     let mut hasher = Sha256::new();
     let size = match target {
         Dest::File { path, keep } => {
-            let folder = atomic::folder_of(&path);
-            let tmp =
-                temp::create_in(&folder).map_err(|e| Error::io(&folder, "create files in", e))?;
-            if let Some(mode) = keep {
-                let _ = tmp
-                    .as_file()
-                    .file()
-                    .set_permissions(Permissions::from_mode(mode));
-            }
-            let size = {
-                let mut out = io::BufWriter::with_capacity(1 << 16, tmp.as_file().file());
-                let n = stream(&mut input, &mut hasher, Some(&mut out))
-                    .map_err(|e| Error::io(src, "copy", e))?;
-                out.flush().map_err(|e| Error::io(&path, "write", e))?;
-                n
-            };
-            tmp.as_file()
-                .file()
-                .sync_all()
-                .map_err(|e| Error::io(&path, "sync", e))?;
-            atomic::place(tmp, &path, force)?;
-            if let Ok(d) = File::open(&folder) {
-                // Makes the rename durable; some filesystems refuse to sync a directory.
-                let _ = d.sync_all();
-            }
-            size
+            copy_atomically(&mut input, &mut hasher, src, &path, keep, force)?
         }
         Dest::Stream(path) => {
             let mut out = atomic::open_stream(&path)?;
@@ -116,6 +91,42 @@ fn copy_one(src: &Path, dest: &Path, force: bool) -> Result<(u64, [u8; 32], bool
     };
     made.keep();
     Ok((size, hasher.finalize().into(), true))
+}
+
+/// Copies `input` into a temporary file beside `path` (with the mode
+/// `keep` of the file it replaces), syncs it and renames it into place.
+fn copy_atomically(
+    input: &mut File,
+    hasher: &mut Sha256,
+    src: &Path,
+    path: &Path,
+    keep: Option<u32>,
+    force: bool,
+) -> Result<u64, Error> {
+    let folder = atomic::folder_of(path);
+    let tmp = temp::create_in(&folder).map_err(|e| Error::io(&folder, "create files in", e))?;
+    if let Some(mode) = keep {
+        let _ = tmp
+            .as_file()
+            .file()
+            .set_permissions(Permissions::from_mode(mode));
+    }
+    let size = {
+        let mut out = io::BufWriter::with_capacity(1 << 16, tmp.as_file().file());
+        let n = stream(input, hasher, Some(&mut out)).map_err(|e| Error::io(src, "copy", e))?;
+        out.flush().map_err(|e| Error::io(path, "write", e))?;
+        n
+    };
+    tmp.as_file()
+        .file()
+        .sync_all()
+        .map_err(|e| Error::io(path, "sync", e))?;
+    atomic::place(tmp, path, force)?;
+    if let Ok(d) = File::open(&folder) {
+        // Makes the rename durable; some filesystems refuse to sync a directory.
+        let _ = d.sync_all();
+    }
+    Ok(size)
 }
 
 fn hash_file(path: &Path) -> Result<(u64, [u8; 32]), Error> {

@@ -89,96 +89,102 @@ fn decompressor(codec: &str) -> (&'static str, &'static [&'static str]) {
     }
 }
 
+/// What dumpshift reads, said after the form it does not.
+const READS: &str =
+    "; dumpshift reads plain SQL dumps (gzip or zstd compressed too) and pg_dump -Fc archives";
+
 /// The refusal for `form`, naming the input `path` (`-` for stdin).
 pub fn refusal(form: Unread, path: &Path) -> Error {
     let name = path.display().to_string();
-    let stdin = name == "-";
-    let q = sh(&name);
-    let tail =
-        "; dumpshift reads plain SQL dumps (gzip or zstd compressed too) and pg_dump -Fc archives";
-    let text = match form {
-        Unread::Tar => {
-            let out = format!("{}.sql", renamed(&name, &[".tar"], ""));
-            let cmd = if stdin {
-                "pg_restore -f v1_plain.sql (it reads stdin), then dumpshift v1_plain.sql".into()
-            } else {
-                format!(
-                    "pg_restore -f {} {q}, then dumpshift {}",
-                    sh(&out),
-                    sh(&out)
-                )
-            };
-            format!("{name} is a tar archive, as pg_dump -Ft writes{tail}; turn it into a plain dump with: {cmd}")
-        }
-        Unread::Directory | Unread::DirectoryToc => {
-            let dir = if form == Unread::DirectoryToc {
-                path.parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .map_or(".".to_string(), |p| p.display().to_string())
-            } else {
-                name.trim_end_matches('/').to_string()
-            };
-            let out = format!("{dir}.sql");
-            let what = if form == Unread::DirectoryToc {
-                "the toc.dat of a pg_dump -Fd (directory) archive"
-            } else {
-                "a pg_dump -Fd (directory) archive"
-            };
-            format!(
-                "{name} is {what}{tail}; turn it into a plain dump with: pg_restore -f {} {}, then dumpshift {}",
-                sh(&out),
-                sh(&dir),
-                sh(&out)
-            )
-        }
-        Unread::Xz | Unread::Bzip2 | Unread::Lz4 => {
-            let codec = match form {
-                Unread::Xz => "xz",
-                Unread::Bzip2 => "bzip2",
-                _ => "lz4",
-            };
-            let (cmd, suffixes) = decompressor(codec);
-            let how = if stdin {
-                format!("pipe it through `{cmd}` into dumpshift - instead")
-            } else {
-                let out = renamed(&name, suffixes, ".sql");
-                format!("{cmd} {q} > {}, then dumpshift {}", sh(&out), sh(&out))
-            };
-            format!("{name} is {codec}-compressed{tail}; decompress it first: {how}")
-        }
-        Unread::CompressedArchive(codec) => {
-            let (cmd, suffixes) = decompressor(codec.name());
-            let how = if stdin {
-                format!("pipe it through `{cmd}` into a file, then run dumpshift on that file")
-            } else {
-                let out = renamed(&name, suffixes, ".dump");
-                format!("{cmd} {q} > {}, then dumpshift {}", sh(&out), sh(&out))
-            };
-            format!(
-                "{name} is a pg_dump -Fc archive compressed whole with {}; dumpshift reads -Fc archives only uncompressed (their own compression is fine), as pg_restore does; decompress it first: {how}",
-                codec.name()
-            )
-        }
-        Unread::CompressedTar(codec) => {
-            let (cmd, suffixes) = decompressor(codec.name());
-            let out = renamed(&name, suffixes, "");
-            let out = format!("{}.sql", renamed(&out, &[".tar"], ""));
-            let how = if stdin {
-                format!("... | {cmd} | pg_restore -f v1_plain.sql, then dumpshift v1_plain.sql")
-            } else {
-                format!(
-                    "{cmd} {q} | pg_restore -f {}, then dumpshift {}",
-                    sh(&out),
-                    sh(&out)
-                )
-            };
-            format!(
-                "{name} is a pg_dump -Ft (tar) archive compressed with {}{tail}; turn it into a plain dump with: {how}",
-                codec.name()
-            )
-        }
+    Error::Refused(match form {
+        Unread::Tar => tar(&name),
+        Unread::Directory | Unread::DirectoryToc => directory(form, path),
+        Unread::Xz => compressed(&name, "xz"),
+        Unread::Bzip2 => compressed(&name, "bzip2"),
+        Unread::Lz4 => compressed(&name, "lz4"),
+        Unread::CompressedArchive(codec) => compressed_archive(&name, codec),
+        Unread::CompressedTar(codec) => compressed_tar(&name, codec),
+    })
+}
+
+/// `pg_restore -f OUT.sql INPUT, then dumpshift OUT.sql`.
+fn restore_then(out: &str, input: &str) -> String {
+    format!(
+        "pg_restore -f {} {input}, then dumpshift {}",
+        sh(out),
+        sh(out)
+    )
+}
+
+fn tar(name: &str) -> String {
+    let cmd = if name == "-" {
+        "pg_restore -f v1_plain.sql (it reads stdin), then dumpshift v1_plain.sql".into()
+    } else {
+        restore_then(&format!("{}.sql", renamed(name, &[".tar"], "")), &sh(name))
     };
-    Error::Refused(text)
+    format!("{name} is a tar archive, as pg_dump -Ft writes{READS}; turn it into a plain dump with: {cmd}")
+}
+
+fn directory(form: Unread, path: &Path) -> String {
+    let name = path.display().to_string();
+    let (dir, what) = if form == Unread::DirectoryToc {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or(".".to_string(), |p| p.display().to_string());
+        (dir, "the toc.dat of a pg_dump -Fd (directory) archive")
+    } else {
+        let dir = name.trim_end_matches('/').to_string();
+        (dir, "a pg_dump -Fd (directory) archive")
+    };
+    let cmd = restore_then(&format!("{dir}.sql"), &sh(&dir));
+    format!("{name} is {what}{READS}; turn it into a plain dump with: {cmd}")
+}
+
+fn compressed(name: &str, codec: &str) -> String {
+    let (cmd, suffixes) = decompressor(codec);
+    let how = if name == "-" {
+        format!("pipe it through `{cmd}` into dumpshift - instead")
+    } else {
+        let out = sh(&renamed(name, suffixes, ".sql"));
+        format!("{cmd} {} > {out}, then dumpshift {out}", sh(name))
+    };
+    format!("{name} is {codec}-compressed{READS}; decompress it first: {how}")
+}
+
+fn compressed_archive(name: &str, codec: Codec) -> String {
+    let (cmd, suffixes) = decompressor(codec.name());
+    let how = if name == "-" {
+        format!("pipe it through `{cmd}` into a file, then run dumpshift on that file")
+    } else {
+        let out = sh(&renamed(name, suffixes, ".dump"));
+        format!("{cmd} {} > {out}, then dumpshift {out}", sh(name))
+    };
+    format!(
+        "{name} is a pg_dump -Fc archive compressed whole with {}; dumpshift reads -Fc archives only uncompressed (their own compression is fine), as pg_restore does; decompress it first: {how}",
+        codec.name()
+    )
+}
+
+fn compressed_tar(name: &str, codec: Codec) -> String {
+    let (cmd, suffixes) = decompressor(codec.name());
+    let how = if name == "-" {
+        format!("... | {cmd} | pg_restore -f v1_plain.sql, then dumpshift v1_plain.sql")
+    } else {
+        let out = format!(
+            "{}.sql",
+            renamed(&renamed(name, suffixes, ""), &[".tar"], "")
+        );
+        let out = sh(&out);
+        format!(
+            "{cmd} {} | pg_restore -f {out}, then dumpshift {out}",
+            sh(name)
+        )
+    };
+    format!(
+        "{name} is a pg_dump -Ft (tar) archive compressed with {}{READS}; turn it into a plain dump with: {how}",
+        codec.name()
+    )
 }
 
 /// Why a decompression stopped early: the decompressed start is a form

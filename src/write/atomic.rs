@@ -62,26 +62,7 @@ pub fn classify(out: &Path, force: bool) -> Result<Dest, Error> {
         Err(e) => return Err(Error::io(out, "look at", e)),
     };
     let (meta, path) = if meta.file_type().is_symlink() {
-        let target = std::fs::read_link(out).unwrap_or_default();
-        match std::fs::metadata(out) {
-            Ok(m) if m.is_dir() => {
-                return refuse(format!(
-                    "is a symbolic link to a directory ({}); name a file",
-                    target.display()
-                ))
-            }
-            Ok(m) => {
-                let real = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
-                (m, real)
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return refuse(format!(
-                    "is a symbolic link to {}, which does not exist; remove the link or name another file",
-                    target.display()
-                ))
-            }
-            Err(e) => return Err(Error::io(out, "follow the symbolic link", e)),
-        }
+        follow(out)?
     } else {
         (meta, out.to_path_buf())
     };
@@ -112,6 +93,25 @@ pub fn classify(out: &Path, force: bool) -> Result<Dest, Error> {
         path,
         keep: Some(meta.permissions().mode() & 0o777),
     })
+}
+
+/// A symbolic link's target: its metadata and real path, or a refusal
+/// for a dangling link and a link to a directory.
+fn follow(out: &Path) -> Result<(std::fs::Metadata, PathBuf), Error> {
+    let refuse = |what: String| Err(Error::Refused(format!("{}: {what}", out.display())));
+    let target = std::fs::read_link(out).unwrap_or_default();
+    match std::fs::metadata(out) {
+        Ok(m) if m.is_dir() => refuse(format!(
+            "is a symbolic link to a directory ({}); name a file",
+            target.display()
+        )),
+        Ok(m) => Ok((m, out.canonicalize().unwrap_or_else(|_| out.to_path_buf()))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => refuse(format!(
+            "is a symbolic link to {}, which does not exist; remove the link or name another file",
+            target.display()
+        )),
+        Err(e) => Err(Error::io(out, "follow the symbolic link", e)),
+    }
 }
 
 /// The folder a file at `path` goes into.

@@ -122,6 +122,19 @@ fn devices_are_written_straight_into_and_never_replaced() {
         .unwrap()
         .file_type()
         .is_char_device());
+    // A report that cannot be written leaves no load file either.
+    let o = run_in(
+        dir.path(),
+        &[
+            fixture(PLAIN).as_path(),
+            Path::new("-o"),
+            Path::new("v2_load.sql"),
+            Path::new("--report"),
+            Path::new("/dev/full"),
+            Path::new("-q"),
+        ],
+    );
+    assert_refused(&o, 1, "cannot write /dev/full: No space left on device");
     let o = run_in(
         dir.path(),
         &[

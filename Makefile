@@ -21,11 +21,13 @@ all: build
 
 # libclang: pg_query's build generates bindings with it.
 # postgresql server + client: the tests start their own throw-away cluster.
+# gzip, zstd, xz, bzip2, lz4: the tests make the compressed forms with them.
 deps:
 	@missing=""; \
 	scripts/check-deps.sh libclang >/dev/null 2>&1 || missing="$$missing libclang-dev clang"; \
 	for b in initdb pg_ctl postgres; do "$$b" --version >/dev/null 2>&1 || { missing="$$missing postgresql-$(PG_VERSION)"; break; }; done; \
 	for b in psql pg_dump pg_restore; do "$$b" --version >/dev/null 2>&1 || { missing="$$missing postgresql-client-$(PG_VERSION)"; break; }; done; \
+	for p in gzip:gzip zstd:zstd xz:xz-utils bzip2:bzip2 lz4:lz4; do command -v "$${p%%:*}" >/dev/null 2>&1 || missing="$$missing $${p#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "make deps: installing$$missing"; \

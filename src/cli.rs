@@ -33,7 +33,12 @@ Exit codes:
   0  the load file was written
   1  the dump was refused (invalid data, drift, truncation) or a file could not
      be read or written; nothing was written at OUT
-  2  the command line was wrong, or the --mapping file is not a valid mapping";
+  2  the command line was wrong, or the --mapping file is not a valid mapping
+  129, 130, 143  stopped by SIGHUP, SIGINT or SIGTERM; temporary files removed
+
+OUT may be a file (replaced atomically; --force to replace an existing one,
+a symbolic link to one is followed), `-`, a FIFO or a device (written
+straight into). A directory or a block device is never written.";
 
 /// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
 ///
@@ -494,24 +499,25 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
                 args.threads.unwrap_or(0)
             ))
         })?;
-    let summary = pool.install(|| migrate::run(&opts))?;
-    if !args.quiet {
-        print_summary(&summary, &opts);
-    }
-    if let Some(path) = &args.report {
-        let json = report::RunReport::new(&opts, &summary).to_json();
+    let write_report = |summary: &Summary| -> Result<Option<atomic::Sink>, Error> {
+        let Some(path) = &args.report else {
+            return Ok(None);
+        };
+        let json = report::RunReport::new(&opts, summary).to_json();
         let mut sink = atomic::Sink::create(path, opts.force)?;
         sink.writer()
             .write_all(json.as_bytes())
+            .and_then(|()| sink.writer().flush())
             .map_err(|e| Error::io(path, "write", e))?;
-        sink.commit()?;
+        Ok(Some(sink))
+    };
+    let summary = pool.install(|| migrate::run_with(&opts, write_report))?;
+    if !args.quiet {
+        print_summary(&summary, &opts);
     }
     Ok(())
 }
 
 fn print_summary(s: &Summary, opts: &Options) {
-    eprint!(
-        "{}",
-        report::render_text(&opts.output.display().to_string(), s)
-    );
+    crate::stdio::say(&report::render_text(&opts.output.display().to_string(), s));
 }

@@ -9,6 +9,7 @@
 //! Around the run: `files` checks and copies the staged Storage objects,
 //! `report` is the summary (text and JSON), `progress` the bar on stderr.
 
+pub mod cleanup;
 pub mod cli;
 pub mod copy;
 pub mod dump;
@@ -24,6 +25,7 @@ pub mod migrations;
 pub mod progress;
 pub mod report;
 pub mod rows;
+pub mod stdio;
 pub mod tools;
 pub mod validate;
 pub mod write;

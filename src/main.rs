@@ -3,9 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use dumpshift::{cli, exit};
+use dumpshift::{cleanup, cli, exit, stdio};
 
 fn main() -> ExitCode {
+    cleanup::install();
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,
         Err(e) => {
@@ -20,7 +21,7 @@ fn main() -> ExitCode {
     match cli::run(&args) {
         Ok(()) => ExitCode::from(exit::SUCCESS),
         Err(e) => {
-            eprintln!("dumpshift: {e}");
+            stdio::say(&format!("dumpshift: {e}\n"));
             ExitCode::from(exit::code_for(&e))
         }
     }

@@ -309,6 +309,66 @@ fn a_failed_copy_leaves_no_load_file() {
     assert_eq!(std::fs::read(&taken).unwrap(), b"someone else's file");
 }
 
+/// Every file and folder `--copy-files-to` creates gets the mode the umask
+/// gives (0640 and 0750 under 027), as `cp` would make them; a folder
+/// where an object goes is never replaced, even with --force.
+#[test]
+fn copied_objects_get_the_umask_mode_and_a_folder_in_their_place_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let staged = tmp.path().join("staged");
+    let store = tmp.path().join("store");
+    let rows = stage(&staged);
+    let load = tmp.path().join("v2_load.sql");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 027 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_dumpshift"))
+        .arg(fixture(EXAMPLE))
+        .arg("-o")
+        .arg(&load)
+        .args(["-q", "--files-dir"])
+        .arg(&staged)
+        .arg("--copy-files-to")
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_success(&o, "migrate with --copy-files-to under umask 027");
+    assert_eq!(mode(&store), 0o750);
+    for r in &rows {
+        let object = store.join(&r.key);
+        assert_eq!(mode(&object), 0o640, "{}", r.key);
+        assert_eq!(mode(object.parent().unwrap()), 0o750, "{}", r.key);
+    }
+
+    let other = tmp.path().join("other");
+    let taken = other.join(&rows[0].key);
+    std::fs::create_dir_all(&taken).unwrap();
+    let again = tmp.path().join("again.sql");
+    let o = run(&[
+        &fixture(EXAMPLE),
+        &"-o",
+        &again,
+        &"-q",
+        &"--force",
+        &"--files-dir",
+        &staged,
+        &"--copy-files-to",
+        &other,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+    assert!(taken.is_dir() && names_in(&taken).is_empty());
+    assert!(!again.exists());
+    assert!(
+        !names_in(taken.parent().unwrap())
+            .iter()
+            .any(|n| n.starts_with(".dumpshift-")),
+        "no temporary file is left"
+    );
+}
+
 #[test]
 fn copy_files_to_needs_files_dir() {
     let tmp = tempfile::tempdir().unwrap();

@@ -8,16 +8,18 @@
 //! copy nothing. A destination holding other content is refused unless
 //! `--force` allows replacing it.
 
-use std::fs::File;
+use std::fs::{File, Permissions};
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use super::Objects;
 use crate::error::Error;
 use crate::report::CopiedObject;
-use crate::write::digest;
+use crate::write::atomic::{self, Dest};
+use crate::write::{digest, temp};
 
 /// Copies every object of `set` from `from` to `to`; returns one entry per
 /// object, in row order, with its sha256 and whether it was copied.
@@ -53,11 +55,14 @@ pub fn copy_all(
 }
 
 /// Copies `src` to `dest` unless `dest` already holds the same bytes.
-/// Returns the size, the sha256, and whether a copy was made.
+/// Returns the size, the sha256, and whether a copy was made. `dest`
+/// follows the rules of `write::atomic`: a link to a regular file is
+/// followed, a FIFO or a character device is written straight into,
+/// anything else that is not a regular file is refused even with `force`.
 fn copy_one(src: &Path, dest: &Path, force: bool) -> Result<(u64, [u8; 32], bool), Error> {
-    if let Ok(meta) = dest.symlink_metadata() {
+    if let Some(meta) = std::fs::metadata(dest).ok().filter(|m| m.is_file()) {
         let (size, sha) = hash_file(src)?;
-        if meta.is_file() && meta.len() == size && hash_file(dest)?.1 == sha {
+        if meta.len() == size && hash_file(dest)?.1 == sha {
             return Ok((size, sha, false));
         }
         if !force {
@@ -68,38 +73,60 @@ fn copy_one(src: &Path, dest: &Path, force: bool) -> Result<(u64, [u8; 32], bool
             )));
         }
     }
-    let dir = dest
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the directory", e))?;
+    let dir = atomic::folder_of(dest);
+    let made = temp::create_dirs(&dir).map_err(|e| Error::io(&dir, "create the directory", e))?;
+    let target = atomic::classify(dest, force)?;
     let mut input = File::open(src).map_err(|e| Error::io(src, "open", e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".dumpshift-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(&dir, "create a temporary file in", e))?;
     let mut hasher = Sha256::new();
+    let size = match target {
+        Dest::File { path, keep } => {
+            copy_atomically(&mut input, &mut hasher, src, &path, keep, force)?
+        }
+        Dest::Stream(path) => {
+            let mut out = atomic::open_stream(&path)?;
+            stream(&mut input, &mut hasher, Some(&mut out))
+                .map_err(|e| Error::io(&path, "write", e))?
+        }
+        Dest::Stdout => return Err(Error::Usage(format!("{}: not a file name", dest.display()))),
+    };
+    made.keep();
+    Ok((size, hasher.finalize().into(), true))
+}
+
+/// Copies `input` into a temporary file beside `path` (with the mode
+/// `keep` of the file it replaces), syncs it and renames it into place.
+fn copy_atomically(
+    input: &mut File,
+    hasher: &mut Sha256,
+    src: &Path,
+    path: &Path,
+    keep: Option<u32>,
+    force: bool,
+) -> Result<u64, Error> {
+    let folder = atomic::folder_of(path);
+    let tmp = temp::create_in(&folder).map_err(|e| Error::io(&folder, "create files in", e))?;
+    if let Some(mode) = keep {
+        let _ = tmp
+            .as_file()
+            .file()
+            .set_permissions(Permissions::from_mode(mode));
+    }
     let size = {
-        let mut out = io::BufWriter::with_capacity(1 << 16, tmp.as_file());
-        let n = stream(&mut input, &mut hasher, Some(&mut out))
-            .map_err(|e| Error::io(src, "copy", e))?;
-        out.flush().map_err(|e| Error::io(dest, "write", e))?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, tmp.as_file().file());
+        let n = stream(input, hasher, Some(&mut out)).map_err(|e| Error::io(src, "copy", e))?;
+        out.flush().map_err(|e| Error::io(path, "write", e))?;
         n
     };
     tmp.as_file()
+        .file()
         .sync_all()
-        .map_err(|e| Error::io(dest, "sync", e))?;
-    let placed = if force {
-        tmp.persist(dest)
-    } else {
-        tmp.persist_noclobber(dest)
-    };
-    placed.map_err(|e| Error::io(dest, "move the copied file to", e.error))?;
-    if let Ok(d) = File::open(&dir) {
+        .map_err(|e| Error::io(path, "sync", e))?;
+    atomic::place(tmp, path, force)?;
+    if let Ok(d) = File::open(&folder) {
         // Makes the rename durable; some filesystems refuse to sync a directory.
         let _ = d.sync_all();
     }
-    Ok((size, hasher.finalize().into(), true))
+    Ok(size)
 }
 
 fn hash_file(path: &Path) -> Result<(u64, [u8; 32]), Error> {

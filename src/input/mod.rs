@@ -9,15 +9,19 @@
 pub mod archive;
 pub mod compressed;
 pub mod encoding;
+pub mod unread;
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use memmap2::Mmap;
 
+use crate::cleanup;
 use crate::error::Error;
 use compressed::{Codec, InflateError};
+use unread::Unread;
 
 /// How the dump was stored on disk, for `inspect` and the summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,41 +65,117 @@ pub fn sniff(head: &[u8]) -> Magic {
 pub struct Input {
     bytes: Bytes,
     form: Form,
+    /// The mapped file as it was when opened, to tell that it changed.
+    origin: Option<Origin>,
 }
 
 enum Bytes {
-    Mapped(Mmap),
+    /// The watch goes first: it is forgotten before the map is unmapped.
+    Mapped {
+        _watch: Option<cleanup::MapWatch>,
+        map: Mmap,
+    },
     Owned(Vec<u8>),
+}
+
+/// A file's size and modification time, as tar and rsync compare them to
+/// tell that a file changed while they read it.
+struct Origin {
+    file: File,
+    path: PathBuf,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Origin {
+    fn new(file: &File, path: &Path, meta: &std::fs::Metadata) -> Result<Origin, Error> {
+        Ok(Origin {
+            file: file.try_clone().map_err(|e| Error::io(path, "open", e))?,
+            path: path.to_path_buf(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+
+    fn unchanged(&self) -> Result<(), Error> {
+        let now = self
+            .file
+            .metadata()
+            .map_err(|e| Error::io(&self.path, "stat", e))?;
+        if now.len() == self.len && now.modified().ok() == self.modified {
+            return Ok(());
+        }
+        let how = if now.len() == self.len {
+            format!("its modification time changed, size {} bytes", self.len)
+        } else {
+            format!("{} bytes when opened, {} now", self.len, now.len())
+        };
+        Err(Error::Refused(format!(
+            "{}: the input changed while it was read ({how}); no output was put in place (a stream got no COMMIT). Run again once nothing writes it (e.g. after the nightly pg_dump finished).",
+            self.path.display()
+        )))
+    }
 }
 
 impl Input {
     /// Opens `path`, or stdin when `path` is `-`.
     pub fn open(path: &Path) -> Result<Input, Error> {
-        let name = path.display().to_string();
         if path.as_os_str() == "-" {
-            return from_stream(&mut std::io::stdin().lock(), &name);
+            return from_stream(&mut std::io::stdin().lock(), path);
         }
         let file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
         let meta = file.metadata().map_err(|e| Error::io(path, "stat", e))?;
+        if meta.is_dir() {
+            return Err(directory(path));
+        }
         if !meta.is_file() {
             // Pipes and devices cannot be mapped; read them like stdin.
-            return from_stream(&mut &file, &name);
+            return from_stream(&mut &file, path);
         }
         if meta.len() == 0 {
             return Ok(Input::plain(Bytes::Owned(Vec::new())));
         }
+        let origin = Origin::new(&file, path, &meta)?;
         let map = map_file(&file).map_err(|e| Error::io(path, "memory-map", e))?;
-        match sniff(&map) {
-            Magic::Plain => Ok(Input::plain(Bytes::Mapped(map))),
-            Magic::Compressed(codec) => inflate(codec, &mut &map[..], &name),
-            Magic::Custom => restore(&map, &name),
+        let watch = cleanup::watch_map(map.as_ptr() as usize, map.len(), path);
+        if let Some(form) = unread::sniff(&map[..map.len().min(unread::HEAD)]) {
+            return Err(unread::refusal(form, path));
         }
+        let name = path.display().to_string();
+        match sniff(&map) {
+            Magic::Plain => {
+                let mut input = Input::plain(Bytes::Mapped {
+                    _watch: Some(watch),
+                    map,
+                });
+                input.origin = Some(origin);
+                Ok(input)
+            }
+            Magic::Compressed(codec) => {
+                let input = inflate(codec, &mut &map[..], path)?;
+                origin.unchanged()?;
+                Ok(input)
+            }
+            Magic::Custom => {
+                let input = restore(&map, &name)?;
+                origin.unchanged()?;
+                Ok(input)
+            }
+        }
+    }
+
+    /// Refuses an input file that changed since it was opened (size or
+    /// modification time): the bytes read may mix two versions. Called
+    /// once everything was read, before anything is put in place.
+    pub fn unchanged(&self) -> Result<(), Error> {
+        self.origin.as_ref().map_or(Ok(()), Origin::unchanged)
     }
 
     fn plain(bytes: Bytes) -> Input {
         Input {
             bytes,
             form: Form::Plain,
+            origin: None,
         }
     }
 
@@ -116,7 +196,7 @@ impl Input {
 
     pub fn bytes(&self) -> &[u8] {
         match &self.bytes {
-            Bytes::Mapped(m) => m,
+            Bytes::Mapped { map, .. } => map,
             Bytes::Owned(v) => v,
         }
     }
@@ -126,18 +206,35 @@ fn map_file(file: &File) -> std::io::Result<Mmap> {
     // SAFETY: the map is read-only and private to this process. dumpshift
     // never writes the input (the output path is checked against it), and
     // the temporary files it maps are unnamed and its own, so the only way
-    // the bytes change under us is another process truncating or rewriting
-    // the dump while we run; that is documented as unsupported, like for grep
-    // or cp. Every read of the map goes through bounds-checked slices.
+    // the bytes change under us is another process rewriting the dump while
+    // we run. A rewrite in place is caught after the read by comparing size
+    // and modification time (`Input::unchanged`); a file cut short makes
+    // reads past its new end raise SIGBUS, which `cleanup` turns into an
+    // exit 1 naming the file, with every temporary file removed. Every read
+    // of the map goes through bounds-checked slices.
     let map = unsafe { Mmap::map(file) }?;
     #[cfg(unix)]
     let _ = map.advise(memmap2::Advice::Sequential);
     Ok(map)
 }
 
+/// A directory: a `pg_dump -Fd` archive (it holds toc.dat) or a mistake.
+fn directory(path: &Path) -> Error {
+    if path.join("toc.dat").is_file() {
+        unread::refusal(Unread::Directory, path)
+    } else {
+        Error::Refused(format!(
+            "{} is a directory, not a dump file",
+            path.display()
+        ))
+    }
+}
+
 /// Reads a stream: sniffs its first bytes, then reads the rest by its form.
-fn from_stream(r: &mut dyn Read, name: &str) -> Result<Input, Error> {
-    let mut head = [0u8; 5];
+fn from_stream(r: &mut dyn Read, path: &Path) -> Result<Input, Error> {
+    let name = path.display().to_string();
+    let name = name.as_str();
+    let mut head = [0u8; unread::HEAD];
     let mut got = 0;
     while got < head.len() {
         match r.read(&mut head[got..]) {
@@ -146,6 +243,9 @@ fn from_stream(r: &mut dyn Read, name: &str) -> Result<Input, Error> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(Error::io(name, "read", e)),
         }
+    }
+    if let Some(form) = unread::sniff(&head[..got]) {
+        return Err(unread::refusal(form, path));
     }
     let mut whole = (&head[..got]).chain(r);
     match sniff(&head[..got]) {
@@ -156,7 +256,7 @@ fn from_stream(r: &mut dyn Read, name: &str) -> Result<Input, Error> {
                 .map_err(|e| Error::io(name, "read", e))?;
             Ok(Input::plain(Bytes::Owned(buf)))
         }
-        Magic::Compressed(codec) => inflate(codec, &mut whole, name),
+        Magic::Compressed(codec) => inflate(codec, &mut whole, path),
         Magic::Custom => {
             // Data blocks are found by offset; a stream cannot seek, so the
             // (compressed) archive is kept in a temporary file first.
@@ -185,23 +285,27 @@ fn temp_output(fill: impl FnOnce(&mut dyn Write) -> Result<(), Error>) -> Result
         return Ok(Input::plain(Bytes::Owned(Vec::new())));
     }
     let map = map_file(&file).map_err(|e| tmp_err("memory-map", e))?;
-    Ok(Input::plain(Bytes::Mapped(map)))
+    Ok(Input::plain(Bytes::Mapped { _watch: None, map }))
 }
 
 fn write_error(e: std::io::Error) -> Error {
     Error::io(std::env::temp_dir().join("(temporary file)"), "write", e)
 }
 
-fn inflate(codec: Codec, input: &mut dyn Read, name: &str) -> Result<Input, Error> {
+fn inflate(codec: Codec, input: &mut dyn Read, path: &Path) -> Result<Input, Error> {
+    let name = path.display();
     let mut input = temp_output(|out| {
-        compressed::inflate(codec, input, out)
+        compressed::inflate(codec, input, &mut unread::HeadCheck::new(out, codec))
             .map(|_| ())
             .map_err(|e| match e {
                 InflateError::Corrupt { byte, message } => {
                     Error::Refused(format!("{name} (compressed byte {byte}): {message}"))
                 }
-                InflateError::Read(e) => Error::io(name, "read", e),
-                InflateError::Write(e) => write_error(e),
+                InflateError::Read(e) => Error::io(path, "read", e),
+                InflateError::Write(e) => match unread::found_in(&e) {
+                    Some(form) => unread::refusal(form, path),
+                    None => write_error(e),
+                },
             })
     })?;
     input.form = match codec {
@@ -229,4 +333,56 @@ fn restore(archive_bytes: &[u8], name: &str) -> Result<Input, Error> {
         compression: info.compression.name().to_string(),
     };
     Ok(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Seek, SeekFrom};
+
+    use super::*;
+
+    fn opened(text: &[u8]) -> (tempfile::TempDir, PathBuf, Input) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.sql");
+        std::fs::write(&path, text).unwrap();
+        let input = Input::open(&path).unwrap();
+        (dir, path, input)
+    }
+
+    #[test]
+    fn an_input_rewritten_in_place_with_the_same_size_is_seen_as_changed() {
+        let (_dir, path, input) = opened(b"-- one\nSELECT 1;\n");
+        input.unchanged().unwrap();
+        let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        f.seek(SeekFrom::Start(3)).unwrap();
+        f.write_all(b"two").unwrap();
+        // A different modification time, whatever the clock's granularity.
+        f.set_modified(SystemTime::UNIX_EPOCH).unwrap();
+        let e = input.unchanged().unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "v1.sql: the input changed while it was read (its modification time changed"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_input_that_grew_or_was_replaced_by_rename_is_judged_by_what_was_read() {
+        let (_dir, path, input) = opened(b"-- one\nSELECT 1;\n");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"SELECT 2;\n").unwrap();
+        let e = input.unchanged().unwrap_err().to_string();
+        assert!(e.contains("17 bytes when opened, 27 now"), "{e}");
+        // A new file renamed over the path leaves the one read untouched.
+        let (dir2, path2, input2) = opened(b"-- one\n");
+        let new = dir2.path().join("new.sql");
+        std::fs::write(&new, b"-- other\n").unwrap();
+        std::fs::rename(&new, &path2).unwrap();
+        input2.unchanged().unwrap();
+        assert_eq!(input2.bytes(), b"-- one\n");
+    }
 }

@@ -92,6 +92,7 @@ pub fn run(args: &InspectArgs) -> Result<(), Error> {
     let input = Input::open(&args.dump)?;
     let file = args.dump.display().to_string();
     let report = inspect(&file, &input, &mapping.description)?;
+    input.unchanged()?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &report)

@@ -99,7 +99,25 @@ struct Fk {
 }
 
 pub fn run(opts: &Options) -> Result<Summary, Error> {
+    run_with(opts, |_| Ok(None))
+}
+
+/// `run`, with `report` called on the summary once the load is written but
+/// before it is put in place; the sink it returns (the `--report` file) is
+/// put in place right after the load, so a report that cannot be written
+/// leaves no load file either.
+pub fn run_with(
+    opts: &Options,
+    report: impl FnOnce(&Summary) -> Result<Option<atomic::Sink>, Error>,
+) -> Result<Summary, Error> {
     atomic::check_destination(&opts.output, &opts.input, opts.force)?;
+    // A file's temporary twin is made before the work, so an unwritable
+    // folder fails at once and a signal during the read has it to remove; a
+    // FIFO or a device is opened only once the load is ready.
+    let early = match atomic::classify(&opts.output, opts.force)? {
+        atomic::Dest::Stream(_) => None,
+        _ => Some(atomic::Sink::create(&opts.output, opts.force)?),
+    };
     let input = Input::open(&opts.input)?;
     let file = input.describe(&opts.input);
     let raw = input.bytes();
@@ -109,11 +127,22 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
     // Objects are copied before the load is written: a load file appears
     // only once every file it points to is in place.
     prepared.copy_files()?;
-    let mut sink = atomic::Sink::create(&opts.output, opts.force)?.durable(!opts.extras.no_sync);
+    let sink = match early {
+        Some(sink) => sink,
+        None => atomic::Sink::create(&opts.output, opts.force)?,
+    };
+    let mut sink = sink.durable(!opts.extras.no_sync);
     let mut summary = prepared.write(sink.writer())?;
-    sink.commit()?;
+    // The rows were read from the map until now: a dump rewritten in the
+    // meantime is refused before the load file is put in place.
+    input.unchanged()?;
     if let Some(from) = transcoded_from {
         summary.warnings.push(format!("the dump was transcoded from {from} to UTF-8 (byte offsets in messages count UTF-8 bytes)"));
+    }
+    let report = report(&summary)?;
+    sink.commit()?;
+    if let Some(report) = report {
+        report.commit()?;
     }
     Ok(summary)
 }

@@ -20,6 +20,7 @@ use crate::migrations::{self, lint, render, Migration};
 
 /// Writes `text` to stdout, the one place these commands put data.
 fn print(text: &[u8]) -> Result<(), Error> {
+    crate::stdio::require_stdout()?;
     let mut out = io::stdout().lock();
     out.write_all(text)
         .and_then(|()| out.flush())
@@ -51,7 +52,7 @@ pub fn migrations_write(args: &MigrationsWriteArgs) -> Result<(), Error> {
     let all = migrations::embedded();
     let files = render(args.format, &all);
     let written = outdir::write_all(&args.dir, &files, args.force)?;
-    eprintln!(
+    crate::sayln!(
         "dumpshift: wrote {} migrations ({} files, {}) into {}",
         all.len(),
         written.len(),
@@ -77,7 +78,7 @@ pub fn migrations_check(args: &MigrationsCheckArgs) -> Result<(), Error> {
     }
     print(report.as_bytes())?;
     if lint.findings.is_empty() {
-        eprintln!(
+        crate::sayln!(
             "dumpshift: {}: {} migrations ({}), no findings",
             args.dir.display(),
             lint.migrations,
@@ -108,18 +109,19 @@ pub fn baseline(args: &BaselineArgs) -> Result<(), Error> {
         format: args.format,
     };
     let b = baseline::convert(&file, input.bytes(), &opts)?;
+    input.unchanged()?;
     let mut files = render(args.format, std::slice::from_ref(&b.migration));
     files.push((baseline::mark_applied_name(&opts), b.mark_applied));
     let written = outdir::write_all(&args.output, &files, args.force)?;
     for path in &written {
-        eprintln!("dumpshift: wrote {}", path.display());
+        crate::sayln!("dumpshift: wrote {}", path.display());
     }
-    eprintln!(
+    crate::sayln!(
         "dumpshift: the down section drops {} objects the up section creates",
         b.drops
     );
     for note in &b.notes {
-        eprintln!("  note: {note}");
+        crate::sayln!("  note: {note}");
     }
     Ok(())
 }

@@ -76,7 +76,7 @@ fn commit(root: &Path) -> String {
             .current_dir(root)
             .env_remove("GIT_DIR")
             .env_remove("GIT_WORK_TREE")
-            // `git status` would otherwise refresh the index, which is watched.
+            // A build reads the repository and never writes it: no index refresh.
             .env("GIT_OPTIONAL_LOCKS", "0")
             .output()
             .ok()?;
@@ -94,12 +94,9 @@ fn commit(root: &Path) -> String {
     else {
         return "unknown".to_string();
     };
-    // A new commit moves HEAD or the branch it names; staging moves the index.
-    let mut watched = vec![
-        "HEAD".to_string(),
-        "index".to_string(),
-        "packed-refs".to_string(),
-    ];
+    // A new commit moves HEAD or the branch it names. Not the index: `git
+    // status` rewrites it, and staging changes no file the binary is made of.
+    let mut watched = vec!["HEAD".to_string(), "packed-refs".to_string()];
     watched.extend(git(&["symbolic-ref", "-q", "HEAD"]));
     for name in &watched {
         if let Some(path) = git(&["rev-parse", "--git-path", name]) {

@@ -76,9 +76,16 @@ struct Dist {
 }
 
 /// `scripts/dist.sh OUT`, run with what `make` would pass stripped, so a
-/// `make test` does not hand its jobserver to the nested build.
-fn dist_into(out: &Path) {
+/// `make test` does not hand its jobserver to the nested build. `odd` runs
+/// it under umask 077, another time zone and locale: none may show in the
+/// bytes.
+fn dist_into(out: &Path, odd: bool) {
     let mut cmd = Command::new("bash");
+    if odd {
+        cmd.args(["-c", "umask 077 && exec bash \"$0\" \"$1\""])
+            .env("TZ", "Pacific/Chatham")
+            .env("LC_ALL", "C.UTF-8");
+    }
     cmd.arg(root().join("scripts/dist.sh")).arg(out);
     for var in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "SOURCE_DATE_EPOCH"] {
         cmd.env_remove(var);
@@ -94,8 +101,8 @@ fn dist() -> &'static Dist {
     DIST.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
         let (a, b) = (tmp.path().join("a"), tmp.path().join("b/dist"));
-        dist_into(&a);
-        dist_into(&b);
+        dist_into(&a, false);
+        dist_into(&b, true);
         Dist { _tmp: tmp, a, b }
     })
 }
@@ -160,7 +167,7 @@ fn files_under(dir: &Path) -> BTreeSet<PathBuf> {
 }
 
 #[test]
-fn two_dist_runs_give_the_same_bytes_and_sums_that_check() {
+fn two_dist_runs_in_different_environments_give_the_same_bytes_and_sums_that_check() {
     let d = dist();
     let top = |dir: &Path| -> BTreeSet<PathBuf> {
         let names = std::fs::read_dir(dir)
@@ -500,4 +507,19 @@ fn binaries_needing_more_than_the_c_library_are_refused_by_name() {
     assert!(text(&o.stdout).trim().starts_with("2."));
 
     assert!(refusal(&root().join("README.md")).contains("not an x86_64 ELF file"));
+}
+
+#[test]
+fn a_source_date_epoch_that_is_not_whole_seconds_is_refused_before_building() {
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new("bash")
+        .arg(root().join("scripts/dist.sh"))
+        .arg(out.path().join("dist"))
+        .env("SOURCE_DATE_EPOCH", "2026-03-01")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("SOURCE_DATE_EPOCH must be whole seconds"));
+    assert!(!out.path().join("dist").exists(), "nothing written");
 }

@@ -3,10 +3,11 @@
 //! migrates the example dump with nothing from the build environment.
 //!
 //! The tests run `scripts/dist.sh`, the script behind `make dist`, twice,
-//! once for the whole file. Its release build is cargo's own: the first run
-//! after a change pays for it (about three minutes on two cores with the
-//! dependencies built, as in CI), and the second finds `target/release`
-//! fresh, so it measures the packaging alone.
+//! once for the whole file. Its release build is cargo's own, in
+//! `target/release`: the first run pays for it when it is stale (after a
+//! commit, the crate alone; in a fresh clone, as in CI, every dependency:
+//! 6 CPU-minutes), and the second finds it fresh, so it is the packaging
+//! alone, seconds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

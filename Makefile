@@ -3,6 +3,11 @@
 #   make demo    build, migrate the committed example dump into v2_load.sql
 #   make test    the whole test suite, against a throw-away PostgreSQL
 #   make ci      cargo fmt --check, clippy -D warnings, then the test suite
+#   make dist    dist/dumpshift-VERSION-x86_64-linux.tar.gz and SHA256SUMS for
+#                hosts without a compiler or network: the stripped release
+#                binary (checked to need only the C library), README, licences,
+#                completions, man pages; dumpshift.debug in a -debug tarball.
+#                Same commit and checkout path => same bytes (scripts/dist.sh)
 #
 # System packages are this file's job: `deps` installs what is missing with
 # apt-get when run as root, or stops and prints the exact command.
@@ -15,7 +20,7 @@ export PATH := $(PATH):$(PG_BIN)
 
 EXAMPLE := fixtures/example/life_os_v1_backup.sql
 
-.PHONY: all deps build release demo test ci fmt clippy fixtures bench bigdump benchmarks clean
+.PHONY: all deps build release dist demo test ci fmt clippy fixtures bench bigdump benchmarks clean
 
 all: build
 
@@ -45,6 +50,9 @@ build: deps
 
 release: deps
 	$(CARGO) build --release
+
+dist: deps
+	scripts/dist.sh dist
 
 demo: release
 	./target/release/dumpshift $(EXAMPLE) -o v2_load.sql --force

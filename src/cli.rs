@@ -40,6 +40,18 @@ OUT may be a file (replaced atomically; --force to replace an existing one,
 a symbolic link to one is followed), `-`, a FIFO or a device (written
 straight into). A directory or a block device is never written.";
 
+/// `dumpshift --version`: the version, the commit built from (`unknown`
+/// outside a git checkout, `-dirty` after uncommitted changes to the
+/// sources), and the v2 schema version the load files record. One
+/// `key: value` per line after the first, so a bug report says what ran.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncommit: ",
+    env!("DUMPSHIFT_COMMIT"),
+    "\nv2 schema: ",
+    env!("DUMPSHIFT_SCHEMA_VERSION"),
+);
+
 /// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
 ///
 /// Without a command, dumpshift migrates DUMP into the load file OUT. The
@@ -49,6 +61,7 @@ straight into). A directory or a block device is never written.";
 #[command(
     name = "dumpshift",
     version,
+    long_version = LONG_VERSION,
     about,
     after_help = AFTER_HELP,
     args_conflicts_with_subcommands = true,
@@ -82,6 +95,10 @@ pub enum Command {
     Mapping(MappingCommand),
     /// Print a shell completion script (bash, zsh, fish).
     Completions(CompletionsArgs),
+    /// Write the man pages (dumpshift.1 and one per command) into DIR; for
+    /// packaging, hence hidden.
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
 const INSPECT_HELP: &str = "\
@@ -277,6 +294,12 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The folder to write the pages into; created if missing.
+    pub dir: PathBuf,
 }
 
 /// The shells dumpshift writes completion scripts for.
@@ -480,7 +503,35 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Baseline(a)) => crate::tools::baseline(a),
         Some(Command::Mapping(MappingCommand::Show)) => crate::mapping::load::show(),
         Some(Command::Completions(a)) => crate::tools::completions(a),
+        Some(Command::Man(a)) => write_man_pages(&a.dir),
     }
+}
+
+/// Renders the man pages from these very definitions, as `clap_mangen`'s
+/// `generate_to` does, but each page whole in memory before it is written,
+/// so a failure names the file. No date in the pages: the same build gives
+/// the same bytes.
+fn write_man_pages(dir: &Path) -> Result<(), Error> {
+    use clap::CommandFactory;
+    fn pages(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            pages(sub.clone(), out);
+        }
+        let man = clap_mangen::Man::new(cmd);
+        let mut page = Vec::new();
+        man.render(&mut page).expect("rendering into memory");
+        out.push((man.get_filename(), page));
+    }
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut out = Vec::new();
+    pages(cmd, &mut out);
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the directory", e))?;
+    for (name, page) in out {
+        let path = dir.join(name);
+        std::fs::write(&path, page).map_err(|e| Error::io(&path, "write", e))?;
+    }
+    Ok(())
 }
 
 /// Runs the migration; the summary goes to stderr unless `--quiet`, and to
@@ -520,4 +571,20 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
 
 fn print_summary(s: &Summary, opts: &Options) {
     crate::stdio::say(&report::render_text(&opts.output.display().to_string(), s));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_names_the_schema_the_embedded_migrations_reach() {
+        let line = LONG_VERSION
+            .lines()
+            .find_map(|l| l.strip_prefix("v2 schema: "));
+        assert_eq!(
+            line.and_then(|v| v.parse::<i64>().ok()),
+            Some(crate::migrations::latest_version())
+        );
+    }
 }

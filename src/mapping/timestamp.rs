@@ -26,8 +26,6 @@ pub const MIN_INSTANT: Instant = -211_813_488_000_000_000;
 /// 294277-01-01 00:00 UTC, just past PostgreSQL's last timestamp.
 pub const END_INSTANT: Instant = 9_223_371_331_200_000_000;
 
-const USECS_PER_DAY: i64 = 86_400_000_000;
-
 /// Days from 2000-01-01 to the given day of the proleptic Gregorian
 /// calendar; `year` is astronomical (1 BC is 0).
 pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
@@ -261,6 +259,8 @@ fn general(text: &[u8]) -> Option<Instant> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const USECS_PER_DAY: i64 = 86_400_000_000;
 
     fn t(s: &str) -> Instant {
         parse(s.as_bytes()).unwrap_or_else(|| panic!("{s} should parse"))

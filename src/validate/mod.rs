@@ -6,6 +6,7 @@
 //! that one report can list many problems.
 
 pub mod keys;
+pub mod unique;
 pub mod values;
 
 use crate::copy::codec;
@@ -32,6 +33,9 @@ pub struct ChunkFacts {
     pub ids: Vec<u128>,
     /// `(id, parent)` for rows whose self-referencing key is set.
     pub parents: Vec<(u128, u128)>,
+    /// Per unique key of `values.uniques`: `(hash, row)` with `row`
+    /// relative to the chunk's first row.
+    pub uniques: Vec<Vec<(u64, u32)>>,
     pub errors: Vec<DataError>,
     /// Problems beyond those kept in `errors`.
     pub more_errors: usize,
@@ -84,7 +88,10 @@ pub struct TableCheck<'a> {
 /// Validates the rows of one chunk and collects their keys.
 pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     let plan = tc.plan;
-    let mut facts = ChunkFacts::default();
+    let mut facts = ChunkFacts {
+        uniques: vec![Vec::new(); tc.values.uniques.len()],
+        ..ChunkFacts::default()
+    };
     let mut scopes = Scopes::default();
     let mut scratch = Vec::new();
     let mut uuids = vec![None; plan.width];
@@ -120,6 +127,12 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
                 e = e.row(id);
             }
             facts.fail(e.column(plan.input_columns[f].clone()));
+            return true;
+        }
+        for (u, hashes) in tc.values.uniques.iter().zip(&mut facts.uniques) {
+            if u.key(fields, &mut scratch) {
+                hashes.push((unique::UniqueCheck::hash(&scratch), row_no));
+            }
         }
         true
     });

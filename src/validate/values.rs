@@ -8,6 +8,7 @@ use crate::copy::codec;
 use crate::dump::{Check, TableDef};
 use crate::mapping::plan::{Op, Order, TablePlan};
 use crate::mapping::timestamp;
+use crate::validate::unique::{self, UniqueCheck};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Ty {
@@ -55,6 +56,8 @@ pub struct ValueChecks {
     fields: Vec<FieldCheck>,
     /// Pairs of fields that must differ (`CHECK (parent_id <> id)`).
     differ: Vec<(usize, usize, String)>,
+    /// The target's unique keys over these rows.
+    pub uniques: Vec<UniqueCheck>,
 }
 
 impl ValueChecks {
@@ -107,6 +110,7 @@ impl ValueChecks {
                 }
             }
         }
+        out.uniques = unique::compile(plan, v2);
         out
     }
 
@@ -187,7 +191,7 @@ fn check_value(
                 fc.column
             ))
         }
-        Ty::Bool if !matches!(raw, b"t" | b"f" | b"true" | b"false") => {
+        Ty::Bool if parse_bool(raw).is_none() => {
             return Err(format!("{:?} is not a boolean (v2 {})", show(), fc.column))
         }
         Ty::Int(..) => {
@@ -223,6 +227,21 @@ fn check_value(
         text_ok(raw, raw_utf8, scratch).map_err(|m| format!("{m} (v2 {})", fc.column))?;
     }
     Ok(())
+}
+
+/// A boolean as PostgreSQL's `boolin` reads it: `t`/`f`, `1`/`0`, any
+/// prefix of `true`, `false`, `yes`, `no`, and `on`, `of`/`off`, in any case,
+/// with blanks around.
+pub fn parse_bool(raw: &[u8]) -> Option<bool> {
+    let v = raw.trim_ascii().to_ascii_lowercase();
+    let prefix = |word: &[u8], min: usize| v.len() >= min && word.starts_with(&v);
+    if v == b"1" || prefix(b"true", 1) || prefix(b"yes", 1) || prefix(b"on", 2) {
+        Some(true)
+    } else if v == b"0" || prefix(b"false", 1) || prefix(b"no", 1) || prefix(b"off", 2) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// PostgreSQL rejects text with NUL or invalid UTF-8. When the raw bytes are
@@ -309,7 +328,14 @@ mod tests {
                 && !ok(&fc(Ty::Int(-32768, 32767)), b"40000")
         );
         assert!(!ok(&fc(Ty::Int(0, 9)), b"1.5"));
-        assert!(ok(&fc(Ty::Bool), b"t") && !ok(&fc(Ty::Bool), b"maybe"));
+        for good in [
+            "t", "TRUE", " yes ", "y", "on", "1", "f", "fal", "No", "off", "of", "0",
+        ] {
+            assert!(ok(&fc(Ty::Bool), good.as_bytes()), "{good}");
+        }
+        for bad in ["maybe", "o", "", "2", "truee", "onn", "10"] {
+            assert!(!ok(&fc(Ty::Bool), bad.as_bytes()), "{bad}");
+        }
         assert!(ok(&fc(Ty::Text), "héllo\\n".as_bytes()));
         assert!(
             !ok(&fc(Ty::Text), b"a\\0b")

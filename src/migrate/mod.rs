@@ -24,6 +24,7 @@ use crate::progress::Progress;
 pub use crate::report::Summary;
 use crate::report::{self, FilesSummary, Ignored, TableSummary};
 use crate::rows::Source;
+use crate::validate::drift;
 use crate::validate::values::ValueChecks;
 use crate::validate::{LookupIndex, MAX_ERRORS};
 use crate::write::atomic;
@@ -294,7 +295,16 @@ fn select<'a>(
                     .map(str::to_string)
                     .collect();
                 match plan::compile(desc, &columns, &allow) {
-                    Ok(plan) => works.push(work(plan, name, src)),
+                    Ok(plan) => {
+                        let (dump, want) = (idx.catalog.get(&name), opts.reference.get(&name));
+                        let drift = drift::refuse(&plan, dump, want, &name.to_string());
+                        if drift.is_empty() {
+                            works.push(work(plan, name, src))
+                        } else {
+                            failed.push(desc.source.clone());
+                            errors.extend(drift);
+                        }
+                    }
                     Err(errs) => {
                         failed.push(desc.source.clone());
                         errors.extend(errs.into_iter().map(|e| plan_error(e, &name, at)))

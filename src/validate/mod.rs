@@ -5,6 +5,7 @@
 //! table, the row's id, the column and the byte offset; the run goes on so
 //! that one report can list many problems.
 
+pub mod drift;
 pub mod keys;
 pub mod unique;
 pub mod values;

@@ -6,6 +6,7 @@
 //! that one report can list many problems.
 
 pub mod drift;
+pub mod input;
 pub mod keys;
 pub mod unique;
 pub mod values;
@@ -61,9 +62,9 @@ pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, NotUuid> {
     if codec::is_null(raw) {
         return Ok(None);
     }
-    uuid::Uuid::try_parse_ascii(raw)
-        .map(|u| Some(u.as_u128()))
-        .map_err(|_| NotUuid)
+    // Exactly the forms PostgreSQL's uuid_in takes (not the URN the uuid
+    // crate also reads).
+    input::uuid(raw).map(Some).ok_or(NotUuid)
 }
 
 /// The text to name a row by in messages: its raw id, shortened.

@@ -155,9 +155,9 @@ fn push_value(raw: &[u8], n: Norm, out: &mut Vec<u8>) -> bool {
     // A length prefix keeps ("ab", "c") apart from ("a", "bc").
     out.extend_from_slice(&[0; 4]);
     let ok = match n {
-        Norm::Uuid => uuid::Uuid::try_parse_ascii(raw)
-            .map(|u| out.extend_from_slice(&u.as_u128().to_le_bytes()))
-            .is_ok(),
+        Norm::Uuid => super::input::uuid(raw)
+            .map(|u| out.extend_from_slice(&u.to_le_bytes()))
+            .is_some(),
         Norm::Int => std::str::from_utf8(raw)
             .ok()
             .and_then(|s| s.trim().parse::<i64>().ok())

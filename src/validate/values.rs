@@ -1,13 +1,17 @@
 //! Values the v2 schema would reject at load time, caught offline instead of
 //! halfway through `psql`: types (uuid, date, timestamptz, integers, boolean,
-//! text that is valid UTF-8 without NUL), NOT NULL, and the CHECK forms
+//! numeric with its precision and scale, json and jsonb, arrays of these,
+//! varchar(n) and char(n) lengths, text that is valid UTF-8 without NUL),
+//! each refused exactly when PostgreSQL's input function refuses it;
+//! NOT NULL, and the CHECK forms
 //! `dump::Check` reads. Compiled once per table from the v2 DDL of the
 //! embedded migrations, against the fields the plan copies.
 
 use crate::copy::codec;
-use crate::dump::{Check, TableDef};
+use crate::dump::{Check, ColumnDef, TableDef};
 use crate::mapping::plan::{Op, Order, TablePlan};
 use crate::mapping::timestamp;
+use crate::validate::input;
 use crate::validate::unique::{self, UniqueCheck};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,14 +22,39 @@ enum Ty {
     Int(i64, i64),
     Bool,
     Text,
+    /// `varchar(n)`, `char(n)`: at most n characters.
+    Chars(usize),
+    /// `numeric`, with `(precision, scale)` when declared.
+    Numeric(Option<(i64, i64)>),
+    /// `json` (false) or `jsonb` (true).
+    Json(bool),
+    Array(Box<Ty>),
     Other,
     /// Validated elsewhere (UUID keys, the sequence's timestamp); only NOT
     /// NULL applies here.
     Checked,
 }
 
-fn ty(name: &str) -> Ty {
-    match name {
+fn ty(def: &ColumnDef) -> Ty {
+    if let Some(elem) = def.type_name.strip_suffix("[]") {
+        let inner = ColumnDef {
+            type_name: elem.to_string(),
+            ..def.clone()
+        };
+        return Ty::Array(Box::new(ty(&inner)));
+    }
+    let mods = &def.typmods;
+    match def.type_name.as_str() {
+        "varchar" | "bpchar" if !mods.is_empty() => {
+            Ty::Chars(usize::try_from(mods[0]).unwrap_or(usize::MAX))
+        }
+        "numeric" => Ty::Numeric(match mods[..] {
+            [p] => Some((p, 0)),
+            [p, s] => Some((p, s)),
+            _ => None,
+        }),
+        "json" => Ty::Json(false),
+        "jsonb" => Ty::Json(true),
         "uuid" => Ty::Uuid,
         "date" => Ty::Date,
         "timestamptz" => Ty::Timestamptz,
@@ -85,7 +114,7 @@ impl ValueChecks {
             let mut fc = FieldCheck {
                 field,
                 column: def.name.clone(),
-                ty: ty(&def.type_name),
+                ty: ty(def),
                 not_null: def.not_null,
                 allowed: None,
                 range: (i64::MIN, i64::MAX),
@@ -177,42 +206,33 @@ fn check_value(
     scratch: &mut Vec<u8>,
 ) -> Result<(), String> {
     let show = || String::from_utf8_lossy(&raw[..raw.len().min(60)]).into_owned();
-    match fc.ty {
-        Ty::Uuid if uuid::Uuid::try_parse_ascii(raw).is_err() => {
-            return Err(format!("{:?} is not a uuid (v2 {})", show(), fc.column))
-        }
-        Ty::Date if timestamp::parse_date(raw).is_none() => {
-            return Err(format!("{:?} is not a date (v2 {})", show(), fc.column))
-        }
-        Ty::Timestamptz if timestamp::parse(raw).is_none() => {
-            return Err(format!(
-                "{:?} is not a timestamptz (v2 {})",
-                show(),
-                fc.column
-            ))
-        }
-        Ty::Bool if parse_bool(raw).is_none() => {
-            return Err(format!("{:?} is not a boolean (v2 {})", show(), fc.column))
-        }
-        Ty::Int(..) => {
-            let n = std::str::from_utf8(raw)
-                .ok()
-                .and_then(|s| s.trim().parse::<i64>().ok());
-            match n {
-                Some(n) if n >= fc.range.0 && n <= fc.range.1 => {}
-                Some(_) => {
-                    return Err(format!(
-                        "{} is outside the range v2 {} allows ({}..={})",
-                        show(),
-                        fc.column,
-                        fc.range.0,
-                        fc.range.1
-                    ))
-                }
-                None => return Err(format!("{:?} is not an integer (v2 {})", show(), fc.column)),
+    let plain = matches!(fc.ty, Ty::Text | Ty::Other | Ty::Checked);
+    let decoded;
+    let v: &[u8] = if !plain && memchr::memchr(b'\\', raw).is_some() {
+        decoded = codec::decode(raw).unwrap_or_default();
+        &decoded
+    } else {
+        raw
+    };
+    match &fc.ty {
+        Ty::Int(..) => match int(v) {
+            Some(n) if n >= fc.range.0 && n <= fc.range.1 => {}
+            Some(_) => {
+                return Err(format!(
+                    "{} is outside the range v2 {} allows ({}..={})",
+                    show(),
+                    fc.column,
+                    fc.range.0,
+                    fc.range.1
+                ))
+            }
+            None => return Err(format!("{:?} is not an integer (v2 {})", show(), fc.column)),
+        },
+        t => {
+            if let Err(what) = accepts(t, v) {
+                return Err(format!("{:?} {what} (v2 {})", show(), fc.column));
             }
         }
-        _ => {}
     }
     if let Some(allowed) = &fc.allowed {
         if !allowed.iter().any(|a| a == raw) {
@@ -223,10 +243,63 @@ fn check_value(
             ));
         }
     }
-    if fc.ty == Ty::Text || fc.ty == Ty::Other {
+    let parsed = matches!(
+        fc.ty,
+        Ty::Uuid | Ty::Date | Ty::Timestamptz | Ty::Bool | Ty::Int(..) | Ty::Checked
+    );
+    if !parsed {
         text_ok(raw, raw_utf8, scratch).map_err(|m| format!("{m} (v2 {})", fc.column))?;
     }
     Ok(())
+}
+
+/// An integer as `int2in`/`int4in`/`int8in` read it: blanks around, a sign,
+/// decimal digits.
+fn int(v: &[u8]) -> Option<i64> {
+    let t = v.trim_ascii();
+    let digits = t
+        .strip_prefix(b"-")
+        .or_else(|| t.strip_prefix(b"+"))
+        .unwrap_or(t);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(t).ok()?.parse().ok()
+}
+
+/// Whether the type's input function takes the text `v` (COPY escapes
+/// decoded); the error completes "<value> ...".
+fn accepts(ty: &Ty, v: &[u8]) -> Result<(), String> {
+    let ok = match ty {
+        Ty::Uuid => input::uuid(v).is_some(),
+        Ty::Date => timestamp::parse_date(v).is_some(),
+        Ty::Timestamptz => timestamp::parse(v).is_some(),
+        Ty::Bool => parse_bool(v).is_some(),
+        Ty::Int(lo, hi) => int(v).is_some_and(|n| n >= *lo && n <= *hi),
+        Ty::Chars(n) => std::str::from_utf8(v).map_or(true, |s| input::fits_length(s, *n)),
+        Ty::Numeric(m) => {
+            return input::numeric(v, *m).map_err(|e| format!("is refused by numeric: {e}"))
+        }
+        Ty::Json(b) => input::json(v, *b),
+        Ty::Array(elem) => {
+            return input::array(v, &|e| accepts(elem, e).is_ok())
+                .map_err(|e| format!("is not a valid array: {e}"))
+        }
+        Ty::Text | Ty::Other | Ty::Checked => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match ty {
+        Ty::Uuid => "is not a uuid".into(),
+        Ty::Date => "is not a date".into(),
+        Ty::Timestamptz => "is not a timestamptz".into(),
+        Ty::Bool => "is not a boolean".into(),
+        Ty::Int(..) => "is not an integer in the type's range".into(),
+        Ty::Chars(n) => format!("is longer than {n} characters"),
+        Ty::Json(true) => "is not valid jsonb".into(),
+        _ => "is not valid json".into(),
+    })
 }
 
 /// A boolean as PostgreSQL's `boolin` reads it: `t`/`f`, `1`/`0`, any

@@ -253,6 +253,14 @@ fn check_value(
     Ok(())
 }
 
+/// Whether a column declared as `def` takes `text` (a value's text, COPY
+/// escapes decoded) when PostgreSQL reads it with the column's input
+/// function and modifiers: what the load's COPY does with it.
+pub fn input_accepts(def: &ColumnDef, text: &[u8]) -> bool {
+    let t = ty(def);
+    accepts(&t, text).is_ok() && (matches!(t, Ty::Int(..)) || std::str::from_utf8(text).is_ok())
+}
+
 /// An integer as `int2in`/`int4in`/`int8in` read it: blanks around, a sign,
 /// decimal digits.
 fn int(v: &[u8]) -> Option<i64> {

@@ -161,6 +161,13 @@ fn a_column_declared_with_another_type_is_refused_at_its_definition() {
         col + 4
     );
     assert!(e.contains(&want), "{want}\n{e}");
+    std::fs::write(dir.path().join("drift.sql"), &drifted).unwrap();
+    let o = dumpshift(["inspect".as_ref(), dir.path().join("drift.sql").as_os_str()]);
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        report.contains("public.tasks column tags: declared jsonb, where the mapping's source schema has text[]"),
+        "{report}"
+    );
 }
 
 #[test]

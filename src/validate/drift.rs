@@ -45,8 +45,13 @@ pub fn resolved(c: &ColumnDef) -> String {
 /// The columns the plan reads whose type in the dump's DDL (`dump`) is not
 /// the one in the mapping's source DDL (`expected`).
 pub fn drift(plan: &TablePlan, dump: &TableDef, expected: &TableDef) -> Vec<TypeDrift> {
+    columns(&plan.input_columns, dump, expected)
+}
+
+/// The drift of the columns named `names`.
+pub fn columns(names: &[String], dump: &TableDef, expected: &TableDef) -> Vec<TypeDrift> {
     let mut out = Vec::new();
-    for col in &plan.input_columns {
+    for col in names {
         let found = dump.columns.iter().find(|c| c.name == *col);
         let want = expected.columns.iter().find(|c| c.name == *col);
         let (Some(found), Some(want)) = (found, want) else {

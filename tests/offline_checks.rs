@@ -245,3 +245,67 @@ fn dates_at_postgresqls_edges_and_odd_spellings_migrate_as_psql_restores_them() 
     );
     assert_eq!(same, "6");
 }
+
+/// The pg_dump beside the cluster's psql, so client and server agree.
+fn pg_dump(cluster: &Cluster, db: &str, args: &[&str], to: &Path) {
+    let psql = std::path::PathBuf::from(cluster.psql("postgres").get_program());
+    let beside = psql.with_file_name("pg_dump");
+    let bin = if beside.is_file() {
+        beside
+    } else {
+        "pg_dump".into()
+    };
+    let out = std::process::Command::new(bin)
+        .arg("-h")
+        .arg(cluster.socket_dir())
+        .args(["-U", "postgres", "-d", db, "-f"])
+        .arg(to)
+        .args(args)
+        .env_remove("PGOPTIONS")
+        .output()
+        .expect("run pg_dump");
+    common::assert_success(&out, "pg_dump");
+}
+
+#[test]
+fn a_v1_without_the_v2_unique_constraint_dumped_by_pg_dump_is_refused_in_every_form() {
+    // v1 as a user may have it: the constraint dropped, duplicates written.
+    let cluster = Cluster::shared();
+    let db = cluster.fresh_db("no_unique");
+    cluster.exec_file(&db, &fixture("life_os_v1_plain.sql"));
+    cluster.exec(
+        &db,
+        "ALTER TABLE public.daily_focus DROP CONSTRAINT daily_focus_focus_date_slot_key;
+         UPDATE public.daily_focus SET slot = 1
+          WHERE id = (SELECT id FROM public.daily_focus WHERE slot = 2 ORDER BY id LIMIT 1);",
+    );
+    let wanted = cluster.query(
+        &db,
+        "SELECT d.id || '|' || d.focus_date || '|' || e.id FROM public.daily_focus d
+           JOIN public.daily_focus e ON e.focus_date = d.focus_date AND e.slot = 1 AND e.id <> d.id
+          WHERE d.slot = 1 LIMIT 1",
+    );
+    let pair: Vec<&str> = wanted.split('|').collect();
+    for (form, args) in [
+        ("copy", &[][..]),
+        ("inserts", &["--inserts"][..]),
+        ("data_only", &["--data-only", "--column-inserts"][..]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let dump = dir.path().join(format!("{form}.sql"));
+        pg_dump(cluster, &db, args, &dump);
+        let text = std::fs::read_to_string(&dump).unwrap();
+        std::fs::remove_file(&dump).unwrap();
+        let e = refuse(dir.path(), &format!("{form}.sql"), &text);
+        assert!(
+            e.contains("column focus_date, slot: duplicate key (focus_date, slot) = (")
+                && e.contains(&format!(
+                    ", 1): v2 daily_focus allows one row per (focus_date, slot)"
+                ))
+                && e.contains(pair[0])
+                && e.contains(pair[2])
+                && e.contains("(the other row: "),
+            "{form}: {e}"
+        );
+    }
+}

@@ -285,6 +285,7 @@ fn a_v1_without_the_v2_unique_constraint_dumped_by_pg_dump_is_refused_in_every_f
            JOIN public.daily_focus e ON e.focus_date = d.focus_date AND e.slot = 1 AND e.id <> d.id
           WHERE d.slot = 1 LIMIT 1",
     );
+    // The later row's id, its date, and the earlier row's id.
     let pair: Vec<&str> = wanted.split('|').collect();
     for (form, args) in [
         ("copy", &[][..]),
@@ -299,9 +300,7 @@ fn a_v1_without_the_v2_unique_constraint_dumped_by_pg_dump_is_refused_in_every_f
         let e = refuse(dir.path(), &format!("{form}.sql"), &text);
         assert!(
             e.contains("column focus_date, slot: duplicate key (focus_date, slot) = (")
-                && e.contains(&format!(
-                    ", 1): v2 daily_focus allows one row per (focus_date, slot)"
-                ))
+                && e.contains(", 1): v2 daily_focus allows one row per (focus_date, slot)")
                 && e.contains(pair[0])
                 && e.contains(pair[2])
                 && e.contains("(the other row: "),

@@ -231,6 +231,9 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
                     default: None,
                     at: usize::try_from(col.location).unwrap_or(0),
                 };
+                if def.type_name.contains("serial") {
+                    def.default = Some(ColumnDefault::Expr);
+                }
                 for con in &col.constraints {
                     let Some(N::Constraint(con)) = &con.node else {
                         continue;
@@ -249,6 +252,8 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
                         Ok(ConstrType::ConstrDefault) => {
                             def.default = Some(column_default(con));
                         }
+                        // Rows get the next number: never a constant.
+                        Ok(ConstrType::ConstrIdentity) => def.default = Some(ColumnDefault::Expr),
                         _ => foreign_keys
                             .extend(foreign_key(con, std::slice::from_ref(&col.colname))),
                     }

@@ -25,7 +25,7 @@ pub use crate::report::Summary;
 use crate::report::{self, FilesSummary, Ignored, TableSummary};
 use crate::rows::Source;
 use crate::validate::drift;
-use crate::validate::values::ValueChecks;
+use crate::validate::values::{self, ValueChecks};
 use crate::validate::{LookupIndex, MAX_ERRORS};
 use crate::write::atomic;
 
@@ -332,6 +332,9 @@ fn select<'a>(
     for w in &mut works {
         if let Some(def) = v2.get(&TableName::new("public", &w.plan.target)) {
             w.values = ValueChecks::compile(&w.plan, def);
+            for (column, m) in values::mapping_problems(&w.plan, def) {
+                errors.push(DataError::new(m).table(w.label.clone()).column(column));
+            }
             w.v2_columns = def.columns.iter().map(|c| c.name.clone()).collect();
         }
     }

@@ -111,24 +111,11 @@ impl ValueChecks {
             let Some(field) = field_of(&def.name) else {
                 continue;
             };
-            let mut fc = FieldCheck {
-                field,
-                column: def.name.clone(),
-                ty: ty(def),
-                not_null: def.not_null,
-                allowed: None,
-                range: (i64::MIN, i64::MAX),
-            };
-            if let Ty::Int(lo, hi) = fc.ty {
-                fc.range = (lo, hi);
-            }
+            let mut fc = field_check(def, field, &v2.checks);
             let keyed = fc.ty == Ty::Uuid && plan.uuid_fields.contains(&field);
             let orders = fc.ty == Ty::Timestamptz && order_by == Some(Order::Instant(field));
             if keyed || orders {
                 fc.ty = Ty::Checked;
-            }
-            for c in &v2.checks {
-                narrow(&mut fc, c);
             }
             out.fields.push(fc);
         }
@@ -169,6 +156,69 @@ impl ValueChecks {
         }
         Ok(())
     }
+}
+
+/// What the v2 column `def` demands of the value in `field`.
+fn field_check(def: &ColumnDef, field: usize, checks: &[Check]) -> FieldCheck {
+    let mut fc = FieldCheck {
+        field,
+        column: def.name.clone(),
+        ty: ty(def),
+        not_null: def.not_null,
+        allowed: None,
+        range: (i64::MIN, i64::MAX),
+    };
+    if let Ty::Int(lo, hi) = fc.ty {
+        fc.range = (lo, hi);
+    }
+    for c in checks {
+        narrow(&mut fc, c);
+    }
+    fc
+}
+
+/// What the mapping itself would make every row of the table fail on,
+/// as `(v2 column, message)`: a constant the column refuses (its type, NOT
+/// NULL, a CHECK), and a NOT NULL column without a default that the
+/// mapping writes nothing to.
+pub fn mapping_problems(plan: &TablePlan, v2: &TableDef) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for def in &v2.columns {
+        let op = plan
+            .columns
+            .iter()
+            .position(|c| *c == def.name)
+            .map(|k| &plan.ops[k]);
+        match op {
+            Some(Op::Const(v)) => {
+                let fc = field_check(def, 0, &v2.checks);
+                let refused = if codec::is_null(v) {
+                    fc.not_null
+                        .then(|| format!("NULL, but v2 {} is NOT NULL", def.name))
+                } else {
+                    check_value(&fc, v, false, &mut Vec::new()).err()
+                };
+                if let Some(m) = refused {
+                    out.push((
+                        def.name.clone(),
+                        format!(
+                            "the mapping writes this value in every row, and v2 refuses it: {m}"
+                        ),
+                    ));
+                }
+            }
+            None if def.not_null && def.default.is_none() && !def.generated => out.push((
+                def.name.clone(),
+                format!(
+                    "v2 {} is NOT NULL without a default, and the mapping writes nothing to it: \
+                     every row would be refused",
+                    def.name
+                ),
+            )),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn narrow(fc: &mut FieldCheck, c: &Check) {
@@ -446,5 +496,37 @@ mod tests {
             },
         );
         assert!(ok(&f, b"open") && !ok(&f, b"archived"));
+    }
+
+    #[test]
+    fn what_the_mapping_writes_in_every_row_is_checked_once() {
+        let v2 = crate::dump::Catalog::from_sql(
+            "CREATE TABLE t (id uuid PRIMARY KEY, title text NOT NULL, n int CHECK (n BETWEEN 1 AND 4), \
+             kind text NOT NULL CHECK (kind IN ('a', 'b')), must text NOT NULL, later text NOT NULL DEFAULT 'x', \
+             seq bigserial NOT NULL);",
+        )
+        .unwrap();
+        let v2 = v2.get(&crate::dump::TableName::new("public", "t")).unwrap();
+        let desc: crate::mapping::Description = toml::from_str(
+            "name = 'm'\n[[table]]\nsource = 't'\ntarget = 't'\ncolumns = [\
+             { name = 'id', copy = 'id' }, { name = 'title', null = true }, { name = 'n', value = '7' }, \
+             { name = 'kind', value = 'c' }]\n",
+        )
+        .unwrap();
+        let plan =
+            crate::mapping::plan::compile(&desc.tables[0], &["id".to_string()], &[]).unwrap();
+        let got: Vec<String> = mapping_problems(&plan, v2)
+            .into_iter()
+            .map(|(c, m)| format!("{c}: {m}"))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "title: the mapping writes this value in every row, and v2 refuses it: NULL, but v2 title is NOT NULL",
+                "n: the mapping writes this value in every row, and v2 refuses it: 7 is outside the range v2 n allows (1..=4)",
+                "kind: the mapping writes this value in every row, and v2 refuses it: \"c\" is not one of the values v2 kind allows",
+                "must: v2 must is NOT NULL without a default, and the mapping writes nothing to it: every row would be refused",
+            ]
+        );
     }
 }

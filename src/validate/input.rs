@@ -36,7 +36,12 @@ fn blank(b: u8) -> bool {
 
 /// An array literal (`{a,"b c",NULL}`, nested, with an optional
 /// `[1:2]=` dimension decoration); `element` judges each non-NULL element.
-pub fn array(text: &[u8], element: &dyn Fn(&[u8]) -> bool) -> Result<(), String> {
+/// `scratch` holds one element at a time (reused: no allocation per row).
+pub fn array(
+    text: &[u8],
+    element: &dyn Fn(&[u8]) -> bool,
+    scratch: &mut Vec<u8>,
+) -> Result<(), String> {
     let bad = || Err("malformed array literal".to_string());
     let mut i = 0;
     while i < text.len() && blank(text[i]) {
@@ -55,7 +60,16 @@ pub fn array(text: &[u8], element: &dyn Fn(&[u8]) -> bool) -> Result<(), String>
         return bad();
     }
     let mut shape = Shape::default();
-    i = level(text, i, 0, &mut shape, element)?;
+    i = level(
+        text,
+        i,
+        0,
+        &mut shape,
+        &mut Item {
+            element,
+            value: scratch,
+        },
+    )?;
     if text[i..].iter().any(|&b| !blank(b)) {
         return bad();
     }
@@ -127,7 +141,7 @@ fn level(
     mut i: usize,
     depth: usize,
     shape: &mut Shape,
-    element: &dyn Fn(&[u8]) -> bool,
+    item: &mut Item,
 ) -> Result<usize, String> {
     let bad = || "malformed array literal".to_string();
     if depth > 6 {
@@ -151,12 +165,12 @@ fn level(
     loop {
         skip(&mut i);
         if t.get(i) == Some(&b'{') {
-            i = level(t, i, depth + 1, shape, element)?;
+            i = level(t, i, depth + 1, shape, item)?;
         } else {
             if *shape.leaf.get_or_insert(depth) != depth {
                 return Err(bad());
             }
-            i = item(t, i, element).ok_or_else(bad)?;
+            i = item.read(t, i).ok_or_else(bad)?;
         }
         count += 1;
         skip(&mut i);
@@ -177,9 +191,26 @@ fn level(
     Ok(i + 1)
 }
 
-/// One element, quoted or not; returns where it ends.
-fn item(t: &[u8], mut i: usize, element: &dyn Fn(&[u8]) -> bool) -> Option<usize> {
-    let mut value = Vec::new();
+/// How elements are judged, and the buffer one is read into.
+struct Item<'a> {
+    element: &'a dyn Fn(&[u8]) -> bool,
+    value: &'a mut Vec<u8>,
+}
+
+impl Item<'_> {
+    /// One element, quoted or not; returns where it ends.
+    fn read(&mut self, t: &[u8], i: usize) -> Option<usize> {
+        self.value.clear();
+        read_item(t, i, self.element, self.value)
+    }
+}
+
+fn read_item(
+    t: &[u8],
+    mut i: usize,
+    element: &dyn Fn(&[u8]) -> bool,
+    value: &mut Vec<u8>,
+) -> Option<usize> {
     if t.get(i) == Some(&b'"') {
         i += 1;
         loop {
@@ -195,7 +226,7 @@ fn item(t: &[u8], mut i: usize, element: &dyn Fn(&[u8]) -> bool) -> Option<usize
                 }
             }
         }
-        return element(&value).then_some(i + 1);
+        return element(value).then_some(i + 1);
     }
     // Unquoted: up to a delimiter; blanks at the end do not count unless
     // escaped.
@@ -225,7 +256,7 @@ fn item(t: &[u8], mut i: usize, element: &dyn Fn(&[u8]) -> bool) -> Option<usize
         return None;
     }
     let null = !escaped && value.eq_ignore_ascii_case(b"null");
-    (null || element(&value)).then_some(i)
+    (null || element(value)).then_some(i)
 }
 
 /// JSON as PostgreSQL's parser reads it. `jsonb` adds its own refusals:
@@ -540,7 +571,7 @@ mod tests {
     use super::*;
 
     fn arr(s: &str) -> bool {
-        array(s.as_bytes(), &|_| true).is_ok()
+        array(s.as_bytes(), &|_| true, &mut Vec::new()).is_ok()
     }
 
     #[test]
@@ -587,8 +618,9 @@ mod tests {
         ] {
             assert!(!arr(bad), "{bad}");
         }
-        assert!(array(b"{1,x}", &|e| e.iter().all(u8::is_ascii_digit)).is_err());
-        assert!(array(b"{1,NULL}", &|e| e.iter().all(u8::is_ascii_digit)).is_ok());
+        let digits = |e: &[u8]| e.iter().all(u8::is_ascii_digit);
+        assert!(array(b"{1,x}", &digits, &mut Vec::new()).is_err());
+        assert!(array(b"{1,NULL}", &digits, &mut Vec::new()).is_ok());
     }
 
     #[test]

@@ -279,7 +279,7 @@ fn check_value(
             None => return Err(format!("{:?} is not an integer (v2 {})", show(), fc.column)),
         },
         t => {
-            if let Err(what) = accepts(t, v) {
+            if let Err(what) = accepts(t, v, scratch) {
                 return Err(format!("{:?} {what} (v2 {})", show(), fc.column));
             }
         }
@@ -308,7 +308,8 @@ fn check_value(
 /// function and modifiers: what the load's COPY does with it.
 pub fn input_accepts(def: &ColumnDef, text: &[u8]) -> bool {
     let t = ty(def);
-    accepts(&t, text).is_ok() && (matches!(t, Ty::Int(..)) || std::str::from_utf8(text).is_ok())
+    accepts(&t, text, &mut Vec::new()).is_ok()
+        && (matches!(t, Ty::Int(..)) || std::str::from_utf8(text).is_ok())
 }
 
 /// An integer as `int2in`/`int4in`/`int8in` read it: blanks around, a sign,
@@ -327,7 +328,7 @@ fn int(v: &[u8]) -> Option<i64> {
 
 /// Whether the type's input function takes the text `v` (COPY escapes
 /// decoded); the error completes "<value> ...".
-fn accepts(ty: &Ty, v: &[u8]) -> Result<(), String> {
+fn accepts(ty: &Ty, v: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
     let ok = match ty {
         Ty::Uuid => input::uuid(v).is_some(),
         Ty::Date => timestamp::parse_date(v).is_some(),
@@ -340,8 +341,9 @@ fn accepts(ty: &Ty, v: &[u8]) -> Result<(), String> {
         }
         Ty::Json(b) => input::json(v, *b),
         Ty::Array(elem) => {
-            return input::array(v, &|e| accepts(elem, e).is_ok())
-                .map_err(|e| format!("is not a valid array: {e}"))
+            let each = |e: &[u8]| accepts(elem, e, &mut Vec::new()).is_ok();
+            return input::array(v, &each, scratch)
+                .map_err(|e| format!("is not a valid array: {e}"));
         }
         Ty::Text | Ty::Other | Ty::Checked => true,
     };

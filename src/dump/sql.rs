@@ -97,6 +97,10 @@ pub enum Check {
     },
     /// `a <> b` between two columns.
     Differ { a: String, b: String },
+    /// `col <> 'text'`.
+    NotValue { column: String, value: String },
+    /// `a OP b` between two columns, OP one of `>= > <= <`.
+    Order { a: String, op: String, b: String },
 }
 
 /// What one DDL statement tells about the v1 catalog.
@@ -368,16 +372,22 @@ fn check(con: &protobuf::Constraint) -> Option<Check> {
             }),
             _ => None,
         },
-        protobuf::AExprKind::AexprOp if op == "<>" => Some(Check::Differ {
-            a: column,
-            b: column_ref(rexpr)?,
-        }),
-        protobuf::AExprKind::AexprOp if matches!(op.as_str(), ">=" | ">" | "<=" | "<") => {
-            Some(Check::Compare {
+        protobuf::AExprKind::AexprOp if op == "<>" => match column_ref(rexpr) {
+            Some(b) => Some(Check::Differ { a: column, b }),
+            None => Some(Check::NotValue {
                 column,
-                op,
-                value: int_const(rexpr)?,
-            })
+                value: text_const(rexpr)?,
+            }),
+        },
+        protobuf::AExprKind::AexprOp if matches!(op.as_str(), ">=" | ">" | "<=" | "<") => {
+            match column_ref(rexpr) {
+                Some(b) => Some(Check::Order { a: column, op, b }),
+                None => Some(Check::Compare {
+                    column,
+                    op,
+                    value: int_const(rexpr)?,
+                }),
+            }
         }
         _ => None,
     }
@@ -508,7 +518,7 @@ mod tests {
     fn checks_of_the_forms_dumpshift_evaluates() {
         let sql = "CREATE TABLE t (a text CHECK (a IN ('x', 'y')), b int CHECK (b BETWEEN 1 AND 4), c int CHECK (c >= 0), \
                    d text, p uuid, id uuid, CONSTRAINT d_check CHECK ((d = ANY (ARRAY['m'::text, 'n'::text]))), \
-                   CHECK (p <> id), CHECK (lower(d) <> 'z'));";
+                   CHECK (p <> id), CHECK (lower(d) <> 'z'), CHECK (d <> ''), CONSTRAINT o CHECK (c >= b));";
         let Ddl::CreateTable { checks, .. } = parse_ddl(sql).unwrap() else {
             panic!("not a table")
         };
@@ -536,6 +546,15 @@ mod tests {
                 Check::Differ {
                     a: "p".into(),
                     b: "id".into()
+                },
+                Check::NotValue {
+                    column: "d".into(),
+                    value: "".into()
+                },
+                Check::Order {
+                    a: "c".into(),
+                    op: ">=".into(),
+                    b: "b".into()
                 },
             ]
         );

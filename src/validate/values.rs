@@ -76,6 +76,8 @@ struct FieldCheck {
     not_null: bool,
     /// Allowed values (COPY-encoded), when a CHECK lists them.
     allowed: Option<Vec<Vec<u8>>>,
+    /// Values a CHECK (`col <> ''`) refuses, COPY-encoded.
+    refused: Vec<Vec<u8>>,
     range: (i64, i64),
 }
 
@@ -85,6 +87,9 @@ pub struct ValueChecks {
     fields: Vec<FieldCheck>,
     /// Pairs of fields that must differ (`CHECK (parent_id <> id)`).
     differ: Vec<(usize, usize, String)>,
+    /// Pairs of fields in order (`CHECK (ends_at >= starts_at)`), of one
+    /// type that orders: `(a, op, b, type, what)`.
+    order: Vec<(usize, String, usize, Ty, String)>,
     /// The target's unique keys over these rows.
     pub uniques: Vec<UniqueCheck>,
 }
@@ -119,11 +124,32 @@ impl ValueChecks {
             }
             out.fields.push(fc);
         }
+        let ty_of = |col: &str| v2.columns.iter().find(|c| c.name == col).map(ty);
         for c in &v2.checks {
-            if let Check::Differ { a, b } = c {
-                if let (Some(x), Some(y)) = (field_of(a), field_of(b)) {
-                    out.differ.push((x, y, format!("{a} <> {b}")));
+            match c {
+                Check::Differ { a, b } => {
+                    if let (Some(x), Some(y)) = (field_of(a), field_of(b)) {
+                        out.differ.push((x, y, format!("{a} <> {b}")));
+                    }
                 }
+                Check::Order { a, op, b } => {
+                    let (Some(x), Some(y)) = (field_of(a), field_of(b)) else {
+                        continue;
+                    };
+                    if let (Some(t), Some(u)) = (ty_of(a), ty_of(b)) {
+                        let same = matches!(
+                            (&t, &u),
+                            (Ty::Date, Ty::Date)
+                                | (Ty::Timestamptz, Ty::Timestamptz)
+                                | (Ty::Int(..), Ty::Int(..))
+                        );
+                        if same {
+                            out.order
+                                .push((x, op.clone(), y, t, format!("{a} {op} {b}")));
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         out.uniques = unique::compile(plan, v2);
@@ -150,11 +176,45 @@ impl ValueChecks {
             check_value(fc, raw, raw_utf8, scratch).map_err(|m| (fc.field, m))?;
         }
         for (a, b, what) in &self.differ {
-            if fields[*a] == fields[*b] && !codec::is_null(fields[*a]) {
+            let (x, y) = (fields[*a], fields[*b]);
+            if codec::is_null(x) || codec::is_null(y) {
+                continue;
+            }
+            // UUIDs are compared as values: case and hyphens do not count.
+            let same = x == y || input::uuid(x).is_some_and(|u| input::uuid(y) == Some(u));
+            if same {
+                return Err((*a, format!("violates v2 CHECK ({what})")));
+            }
+        }
+        for (a, op, b, t, what) in &self.order {
+            let (Some(x), Some(y)) = (ordered(t, fields[*a]), ordered(t, fields[*b])) else {
+                continue;
+            };
+            let holds = match op.as_str() {
+                ">=" => x >= y,
+                ">" => x > y,
+                "<=" => x <= y,
+                _ => x < y,
+            };
+            if !holds {
                 return Err((*a, format!("violates v2 CHECK ({what})")));
             }
         }
         Ok(())
+    }
+}
+
+/// A date, timestamptz or integer field as a number that orders like the
+/// value; `None` for NULL or a value the type checks refuse.
+fn ordered(t: &Ty, raw: &[u8]) -> Option<i64> {
+    if codec::is_null(raw) {
+        return None;
+    }
+    match t {
+        Ty::Date => timestamp::parse_date(raw),
+        Ty::Timestamptz => timestamp::parse(raw),
+        Ty::Int(..) => int(raw),
+        _ => None,
     }
 }
 
@@ -166,6 +226,7 @@ fn field_check(def: &ColumnDef, field: usize, checks: &[Check]) -> FieldCheck {
         ty: ty(def),
         not_null: def.not_null,
         allowed: None,
+        refused: Vec::new(),
         range: (i64::MIN, i64::MAX),
     };
     if let Ty::Int(lo, hi) = fc.ty {
@@ -235,6 +296,11 @@ fn narrow(fc: &mut FieldCheck, c: &Check) {
                     .collect(),
             );
         }
+        Check::NotValue { column, value } if *column == fc.column => {
+            let mut e = Vec::new();
+            codec::encode_into(value.as_bytes(), &mut e);
+            fc.refused.push(e);
+        }
         Check::Between { column, low, high } if *column == fc.column => {
             fc.range = (fc.range.0.max(*low), fc.range.1.min(*high))
         }
@@ -283,6 +349,13 @@ fn check_value(
                 return Err(format!("{:?} {what} (v2 {})", show(), fc.column));
             }
         }
+    }
+    if fc.refused.iter().any(|r| r == raw) {
+        return Err(format!(
+            "{:?} is a value a v2 CHECK on {} refuses",
+            show(),
+            fc.column
+        ));
     }
     if let Some(allowed) = &fc.allowed {
         if !allowed.iter().any(|a| a == raw) {
@@ -431,6 +504,7 @@ mod tests {
             ty,
             not_null: true,
             allowed: None,
+            refused: Vec::new(),
             range,
         }
     }
@@ -530,5 +604,43 @@ mod tests {
                 "must: v2 must is NOT NULL without a default, and the mapping writes nothing to it: every row would be refused",
             ]
         );
+    }
+
+    #[test]
+    fn checks_between_two_columns_and_against_a_text() {
+        let v2 = crate::dump::Catalog::from_sql(
+            "CREATE TABLE t (id uuid PRIMARY KEY, s timestamptz, e timestamptz, name text CHECK (name <> ''), \
+             CONSTRAINT o CHECK (e >= s));",
+        )
+        .unwrap();
+        let v2 = v2.get(&crate::dump::TableName::new("public", "t")).unwrap();
+        let desc: crate::mapping::Description = toml::from_str(
+            "name = 'm'\n[[table]]\nsource = 't'\ntarget = 't'\ncolumns = [\
+             { name = 'id', copy = 'id' }, { name = 's', copy = 's' }, { name = 'e', copy = 'e' }, \
+             { name = 'name', copy = 'name' }]\n",
+        )
+        .unwrap();
+        let cols = ["id", "s", "e", "name"].map(String::from);
+        let plan = crate::mapping::plan::compile(&desc.tables[0], &cols, &[]).unwrap();
+        let vc = ValueChecks::compile(&plan, v2);
+        let id: &[u8] = b"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+        let row = |s: &'static str, e: &'static str, n: &'static str| {
+            vc.check(
+                &[id, s.as_bytes(), e.as_bytes(), n.as_bytes()],
+                false,
+                &mut Vec::new(),
+            )
+        };
+        // 10:00+02 is 08:00 UTC: before 09:00+00 although its text is later.
+        assert!(row("2024-01-01 09:00:00+00", "2024-01-01 10:00:00+02", "x")
+            .unwrap_err()
+            .1
+            .contains("violates v2 CHECK (e >= s)"));
+        assert!(row("2024-01-01 09:00:00+00", "2024-01-01 09:00:00+00", "x").is_ok());
+        assert!(row("2024-01-01 09:00:00+00", "\\N", "x").is_ok());
+        assert!(row("-infinity", "infinity", "")
+            .unwrap_err()
+            .1
+            .contains("a v2 CHECK on name refuses"));
     }
 }

@@ -308,3 +308,39 @@ fn a_v1_without_the_v2_unique_constraint_dumped_by_pg_dump_is_refused_in_every_f
         );
     }
 }
+
+#[test]
+fn a_mapping_that_writes_what_v2_refuses_in_every_row_is_refused_before_the_rows() {
+    let built_in =
+        std::fs::read_to_string(common::repo_root().join("mappings/life_os.toml")).unwrap();
+    let edited = built_in
+        .replace(
+            r#"{ name = "source", value = "web" }"#,
+            r#"{ name = "source", value = "sms" }"#,
+        )
+        .replace(
+            r#"{ name = "entity_type", value = "task" }"#,
+            r#"{ name = "entity_type", null = true }"#,
+        );
+    assert_ne!(edited, built_in);
+    let dir = tempfile::tempdir().unwrap();
+    let mapping = dir.path().join("m.toml");
+    std::fs::write(&mapping, &edited).unwrap();
+    let out = dir.path().join("v2_load.sql");
+    let o = dumpshift([
+        fixture("life_os_v1_plain.sql").as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--mapping".as_ref(),
+        mapping.as_os_str(),
+    ]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(!out.exists());
+    for want in [
+        "public.capture column source: the mapping writes this value in every row, and v2 refuses it: \"sms\" is not one of the values v2 source allows",
+        "public.reminders column entity_type: the mapping writes this value in every row, and v2 refuses it: NULL, but v2 entity_type is NOT NULL",
+    ] {
+        assert!(e.contains(want), "{want}\n{e}");
+    }
+}

@@ -285,7 +285,7 @@ fn a_v1_without_the_v2_unique_constraint_dumped_by_pg_dump_is_refused_in_every_f
            JOIN public.daily_focus e ON e.focus_date = d.focus_date AND e.slot = 1 AND e.id <> d.id
           WHERE d.slot = 1 LIMIT 1",
     );
-    // The later row's id, its date, and the earlier row's id.
+    // Two rows that now hold one key: their ids (and the date between).
     let pair: Vec<&str> = wanted.split('|').collect();
     for (form, args) in [
         ("copy", &[][..]),

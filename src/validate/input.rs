@@ -309,26 +309,10 @@ pub fn json(t: &[u8], jsonb: bool) -> bool {
             }
         }
         // After a value: close containers or go on to the next member.
-        loop {
-            p.ws();
-            let Some(&close) = stack.last() else {
-                return p.i == t.len();
-            };
-            match p.peek() {
-                Some(b',') => {
-                    p.i += 1;
-                    p.ws();
-                    if close == b'}' && !p.key() {
-                        return false;
-                    }
-                    break;
-                }
-                Some(c) if c == close => {
-                    p.i += 1;
-                    stack.pop();
-                }
-                _ => return false,
-            }
+        match p.after_value(&mut stack) {
+            Some(true) => {}
+            Some(false) => return p.i == t.len(),
+            None => return false,
         }
     }
 }
@@ -340,6 +324,30 @@ struct Json<'a> {
 }
 
 impl Json<'_> {
+    /// Past a value: closes the containers that end here. `Some(true)` when
+    /// another member follows (the cursor on it), `Some(false)` when the
+    /// outermost value is done, `None` on a syntax error.
+    fn after_value(&mut self, stack: &mut Vec<u8>) -> Option<bool> {
+        loop {
+            self.ws();
+            let Some(&close) = stack.last() else {
+                return Some(false);
+            };
+            match self.peek() {
+                Some(b',') => {
+                    self.i += 1;
+                    self.ws();
+                    return (close != b'}' || self.key()).then_some(true);
+                }
+                Some(c) if c == close => {
+                    self.i += 1;
+                    stack.pop();
+                }
+                _ => return None,
+            }
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.t.get(self.i).copied()
     }
@@ -533,28 +541,30 @@ pub fn numeric(text: &[u8], typmod: Option<(i64, i64)>) -> Result<(), &'static s
     if scale > NUMERIC_SCALE_MAX || (!sig.is_empty() && point > NUMERIC_WEIGHT_DIGITS) {
         return Err("value overflows numeric format");
     }
-    let Some((precision, s)) = typmod else {
-        return Ok(());
-    };
-    // Round to `s` decimals, half away from zero, then the value must be
-    // under 10^(precision - s).
+    match typmod {
+        Some((precision, s)) if !fits(sig, point, precision, s) => {
+            Err("numeric field overflow: the value does not fit the column's precision and scale")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether 0.`sig` x 10^`point`, rounded to `s` decimals (half away from
+/// zero), is under 10^(precision - s), as a `numeric(precision, s)` demands.
+fn fits(sig: &[u8], point: i64, precision: i64, s: i64) -> bool {
     let keep = point + s;
-    let mut point = point;
     if keep < 0 || sig.is_empty() {
-        return Ok(());
+        return true;
     }
     let keep = keep as usize;
+    let mut point = point;
     if keep < sig.len() && sig[keep] >= b'5' && sig[..keep].iter().all(|&d| d == b'9') {
+        // 0.999.. rounds up to 1.000..: one digit more before the point.
         point += 1;
-    } else if keep < sig.len() && sig[..keep].iter().all(|&d| d == b'0') && sig[keep] < b'5' {
-        return Ok(());
+    } else if keep == 0 {
+        return true;
     }
-    if point > precision - s {
-        return Err(
-            "numeric field overflow: the value does not fit the column's precision and scale",
-        );
-    }
-    Ok(())
+    point <= precision - s
 }
 
 /// `varchar(n)` / `char(n)`: at most `n` characters, unless the rest are

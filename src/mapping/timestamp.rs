@@ -131,11 +131,8 @@ fn parts(i: &[u8]) -> IResult<&[u8], Parts> {
     let (i, s) = preceded(tag(":"), num(1, 2)).parse(i)?;
     let (i, frac) = opt(preceded(tag("."), recognize(digit1))).parse(i)?;
     let (i, sign) = one_of("+-").parse(i)?;
-    let (i, oh) = num(2, 2).parse(i)?;
-    let (i, om) = opt(preceded(tag(":"), num(2, 2))).parse(i)?;
-    let (i, os) = opt(preceded(tag(":"), num(2, 2))).parse(i)?;
+    let (i, (oh, om, os)) = displacement(i)?;
     let (i, bc) = bc(i)?;
-    let (om, os) = (om.unwrap_or(0), os.unwrap_or(0));
     // PostgreSQL's limit on a displacement: under 16 hours, fields in range.
     if oh > 15 || om > 59 || os > 59 {
         return Err(nom::Err::Error(nom::error::Error::new(
@@ -154,6 +151,19 @@ fn parts(i: &[u8]) -> IResult<&[u8], Parts> {
             bc,
         },
     ))
+}
+
+/// A displacement after its sign, as PostgreSQL's `DecodeTimezone` reads
+/// it: `H`, `HH`, `HH:MM[:SS]`, or run together as `HMM` / `HHMM`.
+fn displacement(i: &[u8]) -> IResult<&[u8], (u32, u32, u32)> {
+    let (i, digits) = take_while_m_n(1, 6, |c: u8| c.is_ascii_digit()).parse(i)?;
+    let value: u32 = digits.iter().fold(0, |v, &d| v * 10 + u32::from(d - b'0'));
+    if digits.len() >= 3 {
+        return Ok((i, (value / 100, value % 100, 0)));
+    }
+    let (i, m) = opt(preceded(tag(":"), num(1, 2))).parse(i)?;
+    let (i, s) = opt(preceded(tag(":"), num(1, 2))).parse(i)?;
+    Ok((i, (value, m.unwrap_or(0), s.unwrap_or(0))))
 }
 
 /// A fraction of a second in microseconds, rounded to six digits as

@@ -71,6 +71,16 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
                 "2024-01-01 00:00:00+1:5",
                 "2024-01-01 00:00:00-1559",
                 "2024-01-01 00:00:00+1560",
+                "2024-01-01 00:00:00.+00",
+                "2024-01-01 00:00:00 +00",
+                "2024-01-01 00:00:00Z",
+                "2024-01-01 00:00:00 UTC",
+                "2024-01-01 00:00:00+00BC",
+                "2024-01-01  00:00:00+00",
+                "2024-01-01 00:00:00+00 AD",
+                "2024-01-01T00:00:00.5z",
+                "2024-01-01 00:00:00 gmt",
+                "2024-01-01 00:00:00+00 CE",
                 "1883-11-18 12:03:58-04:56:02",
                 "infinity",
                 "-infinity",
@@ -324,7 +334,8 @@ fn postgresql_takes(cluster: &Cluster, db: &str, rows: &[(usize, &str, &str)]) -
 /// clock (`now`, `today`), and other spellings pg_dump never writes:
 /// dumpshift refuses them rather than guess what the load would store.
 #[test]
-fn date_forms_that_depend_on_the_session_are_refused_though_postgresql_reads_them() {
+fn spellings_pg_dump_never_writes_and_session_dependent_ones_are_refused_though_postgresql_reads_them(
+) {
     let cluster = Cluster::shared();
     let db = cluster.fresh_db("oracle_forms");
     cluster.exec(
@@ -343,6 +354,10 @@ fn date_forms_that_depend_on_the_session_are_refused_though_postgresql_reads_the
         (1, "timestamptz", "2024-01-01 10:00+00"),
         (1, "timestamptz", "now"),
         (1, "timestamptz", "2024-01-01 10:00:00 Europe/Paris"),
+        (1, "timestamptz", "2024-01-01 10:00:00 CET"),
+        (1, "timestamptz", "2024-01-01 00:00:00 BC"),
+        (0, "date", "20240101"),
+        (0, "date", "2024-01-01 10:00:00"),
     ];
     for ((_, ty, v), pg) in rows.iter().zip(postgresql_takes(cluster, &db, &rows)) {
         assert!(pg, "PostgreSQL reads {ty} {v:?}");

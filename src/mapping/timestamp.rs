@@ -5,15 +5,18 @@
 //! Text order is wrong across offsets: `2024-11-03 01:30:00-04` is 05:30 UTC
 //! and comes before `2024-11-03 01:10:00-05`, 06:10 UTC. So the offset is
 //! applied. Accepted: `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]][ BC]`, years
-//! of 3 to 9 digits, and `infinity` / `-infinity`, over PostgreSQL's whole range:
+//! of 3 to 9 digits, the variants that mean the same in every session
+//! (`T`, blanks, `Z`/`UTC`/`GMT`, `+HHMM`, `AD`), and `infinity` /
+//! `-infinity`, over PostgreSQL's whole range:
 //! dates from 4714-11-24 BC to 5874897-12-31, timestamps from 4714-11-24
 //! 00:00 BC to 294276-12-31 23:59:59.999999 UTC. The calendar arithmetic is
 //! PostgreSQL's (proleptic Gregorian on plain integers), not a date library
 //! whose years stop earlier.
 
+use nom::branch::alt;
 use nom::bytes::complete::{tag, tag_no_case, take_while_m_n};
-use nom::character::complete::{digit1, one_of};
-use nom::combinator::{map_res, opt, recognize};
+use nom::character::complete::{digit0, one_of, space0, space1};
+use nom::combinator::{map_res, opt};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
@@ -111,9 +114,29 @@ fn ymd(i: &[u8]) -> IResult<&[u8], (u32, u32, u32)> {
 }
 
 /// The era suffix: ` BC` in any case, the space optional.
+/// The era: `BC` or `AD` in any case, after blanks or none.
 fn bc(i: &[u8]) -> IResult<&[u8], bool> {
-    let (i, era) = opt(preceded(opt(tag(" ")), tag_no_case("BC"))).parse(i)?;
-    Ok((i, era.is_some()))
+    let (i, era) = opt(preceded(
+        space0,
+        alt((tag_no_case("BC"), tag_no_case("AD"))),
+    ))
+    .parse(i)?;
+    Ok((i, era.is_some_and(|e| e.eq_ignore_ascii_case(b"BC"))))
+}
+
+/// Hours, minutes and seconds of a displacement.
+type Hms = (u32, u32, u32);
+
+/// The zone: a signed displacement, or `Z`, `UTC`, `GMT` (the same in every
+/// session), after blanks or none; as `(sign, (h, m, s))`.
+fn zone(i: &[u8]) -> IResult<&[u8], (char, Hms)> {
+    let (i, _) = space0(i)?;
+    let utc = alt((tag_no_case("UTC"), tag_no_case("GMT"), tag_no_case("Z")));
+    alt((
+        (one_of("+-"), displacement),
+        nom::combinator::map(utc, |_| ('+', (0, 0, 0))),
+    ))
+    .parse(i)
 }
 
 struct Parts {
@@ -126,12 +149,11 @@ struct Parts {
 
 fn parts(i: &[u8]) -> IResult<&[u8], Parts> {
     let (i, ymd) = ymd(i)?;
-    let (i, h) = preceded(one_of(" T"), num(1, 2)).parse(i)?;
+    let (i, h) = preceded(alt((tag("T"), space1)), num(1, 2)).parse(i)?;
     let (i, m) = preceded(tag(":"), num(1, 2)).parse(i)?;
     let (i, s) = preceded(tag(":"), num(1, 2)).parse(i)?;
-    let (i, frac) = opt(preceded(tag("."), recognize(digit1))).parse(i)?;
-    let (i, sign) = one_of("+-").parse(i)?;
-    let (i, (oh, om, os)) = displacement(i)?;
+    let (i, frac) = opt(preceded(tag("."), digit0)).parse(i)?;
+    let (i, (sign, (oh, om, os))) = zone(i)?;
     let (i, bc) = bc(i)?;
     // PostgreSQL's limit on a displacement: under 16 hours, fields in range.
     if oh > 15 || om > 59 || os > 59 {
@@ -155,7 +177,7 @@ fn parts(i: &[u8]) -> IResult<&[u8], Parts> {
 
 /// A displacement after its sign, as PostgreSQL's `DecodeTimezone` reads
 /// it: `H`, `HH`, `HH:MM[:SS]`, or run together as `HMM` / `HHMM`.
-fn displacement(i: &[u8]) -> IResult<&[u8], (u32, u32, u32)> {
+fn displacement(i: &[u8]) -> IResult<&[u8], Hms> {
     let (i, digits) = take_while_m_n(1, 6, |c: u8| c.is_ascii_digit()).parse(i)?;
     let value: u32 = digits.iter().fold(0, |v, &d| v * 10 + u32::from(d - b'0'));
     if digits.len() >= 3 {

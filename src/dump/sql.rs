@@ -224,45 +224,13 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
     for elt in &c.table_elts {
         match &elt.node {
             Some(N::ColumnDef(col)) => {
-                let mut def = ColumnDef {
-                    name: col.colname.clone(),
-                    type_name: type_name(col.type_name.as_ref()),
-                    not_null: col.is_not_null,
-                    generated: !col.generated.is_empty(),
-                    typmods: col.type_name.as_ref().map_or_else(Vec::new, |t| {
-                        t.typmods.iter().filter_map(int_const).collect()
-                    }),
-                    default: None,
-                    at: usize::try_from(col.location).unwrap_or(0),
+                let mut keys = Keys {
+                    primary_key: &mut primary_key,
+                    foreign_keys: &mut foreign_keys,
+                    checks: &mut checks,
+                    uniques: &mut uniques,
                 };
-                if def.type_name.contains("serial") {
-                    def.default = Some(ColumnDefault::Expr);
-                }
-                for con in &col.constraints {
-                    let Some(N::Constraint(con)) = &con.node else {
-                        continue;
-                    };
-                    match ConstrType::try_from(con.contype) {
-                        Ok(ConstrType::ConstrNotnull) => def.not_null = true,
-                        Ok(ConstrType::ConstrPrimary) => {
-                            def.not_null = true;
-                            primary_key = vec![col.colname.clone()];
-                        }
-                        Ok(ConstrType::ConstrGenerated) => def.generated = true,
-                        Ok(ConstrType::ConstrCheck) => checks.extend(check(con)),
-                        Ok(ConstrType::ConstrUnique) => {
-                            uniques.extend(unique(con, std::slice::from_ref(&col.colname)))
-                        }
-                        Ok(ConstrType::ConstrDefault) => {
-                            def.default = Some(column_default(con));
-                        }
-                        // Rows get the next number: never a constant.
-                        Ok(ConstrType::ConstrIdentity) => def.default = Some(ColumnDefault::Expr),
-                        _ => foreign_keys
-                            .extend(foreign_key(con, std::slice::from_ref(&col.colname))),
-                    }
-                }
-                columns.push(def);
+                columns.push(column_def(col, &mut keys));
             }
             Some(N::Constraint(con)) if con.contype == ConstrType::ConstrPrimary as i32 => {
                 primary_key = strings(&con.keys);
@@ -285,6 +253,53 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
         checks,
         uniques,
     })
+}
+
+/// Where the constraints written on a column go.
+struct Keys<'a> {
+    primary_key: &'a mut Vec<String>,
+    foreign_keys: &'a mut Vec<ForeignKey>,
+    checks: &'a mut Vec<Check>,
+    uniques: &'a mut Vec<UniqueKey>,
+}
+
+/// One column of a CREATE TABLE; its inline constraints go to `keys`.
+fn column_def(col: &protobuf::ColumnDef, keys: &mut Keys) -> ColumnDef {
+    let own = std::slice::from_ref(&col.colname);
+    let mut def = ColumnDef {
+        name: col.colname.clone(),
+        type_name: type_name(col.type_name.as_ref()),
+        not_null: col.is_not_null,
+        generated: !col.generated.is_empty(),
+        typmods: col.type_name.as_ref().map_or_else(Vec::new, |t| {
+            t.typmods.iter().filter_map(int_const).collect()
+        }),
+        default: None,
+        at: usize::try_from(col.location).unwrap_or(0),
+    };
+    if def.type_name.contains("serial") {
+        def.default = Some(ColumnDefault::Expr);
+    }
+    for con in &col.constraints {
+        let Some(N::Constraint(con)) = &con.node else {
+            continue;
+        };
+        match ConstrType::try_from(con.contype) {
+            Ok(ConstrType::ConstrNotnull) => def.not_null = true,
+            Ok(ConstrType::ConstrPrimary) => {
+                def.not_null = true;
+                *keys.primary_key = own.to_vec();
+            }
+            Ok(ConstrType::ConstrGenerated) => def.generated = true,
+            Ok(ConstrType::ConstrCheck) => keys.checks.extend(check(con)),
+            Ok(ConstrType::ConstrUnique) => keys.uniques.extend(unique(con, own)),
+            Ok(ConstrType::ConstrDefault) => def.default = Some(column_default(con)),
+            // Rows get the next number: never a constant.
+            Ok(ConstrType::ConstrIdentity) => def.default = Some(ColumnDefault::Expr),
+            _ => keys.foreign_keys.extend(foreign_key(con, own)),
+        }
+    }
+    def
 }
 
 fn unique(con: &protobuf::Constraint, own: &[String]) -> Option<UniqueKey> {

@@ -117,7 +117,9 @@ impl Keys {
         self.pairs.extend(f.index);
         self.ids.extend(f.ids);
         self.edges.extend(f.parents);
-        self.uniques.resize_with(f.uniques.len(), Vec::new);
+        if self.uniques.len() < f.uniques.len() {
+            self.uniques.resize_with(f.uniques.len(), Vec::new);
+        }
         for (all, chunk) in self.uniques.iter_mut().zip(f.uniques) {
             all.extend(chunk.into_iter().map(|(h, r)| (h, r + row)));
         }

@@ -96,7 +96,13 @@ pub fn types(mapping: &Description, catalog: &Catalog, reference: &Catalog) -> V
         let (Some(dump), Some(want)) = (catalog.get(&name), reference.get(&name)) else {
             continue;
         };
-        let names: Vec<String> = dump.columns.iter().map(|c| c.name.clone()).collect();
+        // An ignored column's type does not matter.
+        let names: Vec<String> = dump
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .filter(|c| !desc.ignore.contains(c))
+            .collect();
         for d in crate::validate::drift::columns(&names, dump, want) {
             out.push(Drift {
                 table: name.to_string(),

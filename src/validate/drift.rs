@@ -9,7 +9,7 @@
 
 use crate::dump::{ColumnDef, TableDef};
 use crate::error::DataError;
-use crate::mapping::plan::TablePlan;
+use crate::mapping::plan::{Op, Order, TablePlan};
 
 /// A column whose declared type differs from the expected one.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,7 +45,31 @@ pub fn resolved(c: &ColumnDef) -> String {
 /// The columns the plan reads whose type in the dump's DDL (`dump`) is not
 /// the one in the mapping's source DDL (`expected`).
 pub fn drift(plan: &TablePlan, dump: &TableDef, expected: &TableDef) -> Vec<TypeDrift> {
-    columns(&plan.input_columns, dump, expected)
+    columns(&read_columns(plan), dump, expected)
+}
+
+/// The dump columns whose values the plan reads (an ignored or dropped
+/// column's type does not matter).
+fn read_columns(plan: &TablePlan) -> Vec<String> {
+    let mut fields: Vec<usize> = plan
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Field(i) | Op::Lookup(i) | Op::StoragePath(i) => Some(*i),
+            _ => None,
+        })
+        .chain(plan.uuid_fields.iter().copied())
+        .chain(plan.id)
+        .collect();
+    if let Some(Order::Instant(i)) = plan.sequence.as_ref().map(|s| s.order.clone()) {
+        fields.push(i);
+    }
+    fields.sort_unstable();
+    fields.dedup();
+    fields
+        .into_iter()
+        .map(|i| plan.input_columns[i].clone())
+        .collect()
 }
 
 /// The drift of the columns named `names`.
@@ -120,6 +144,7 @@ mod tests {
         )
         .unwrap();
         p.input_columns = cols.iter().map(|c| c.to_string()).collect();
+        p.ops = (0..cols.len()).map(Op::Field).collect();
         p
     }
 
@@ -155,5 +180,9 @@ mod tests {
             ]
         );
         assert_eq!(got[0].at, Some(19));
+        let mut only_tags = plan(&["tags", "v", "n"]);
+        only_tags.ops.truncate(1);
+        let read = drift(&only_tags, &dump, &want);
+        assert_eq!(read.len(), 1, "an unread column's type does not matter");
     }
 }

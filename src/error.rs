@@ -45,6 +45,10 @@ pub struct Detail {
     pub row_id: Option<String>,
     pub column: Option<String>,
     pub message: String,
+    /// Another place the problem involves (the first of two rows with the
+    /// same key), and its line once located.
+    pub also: Option<usize>,
+    pub also_position: Option<Position>,
 }
 
 impl std::ops::Deref for DataError {
@@ -69,6 +73,8 @@ impl DataError {
             row_id: None,
             column: None,
             message: message.into(),
+            also: None,
+            also_position: None,
         }))
     }
 
@@ -91,6 +97,12 @@ impl DataError {
         self.column = Some(column.into());
         self
     }
+
+    /// Names a second place in the input the problem involves.
+    pub fn also_at(mut self, byte: usize) -> Self {
+        self.also = Some(byte);
+        self
+    }
 }
 
 /// All problems found in one input, with the file they came from.
@@ -108,6 +120,9 @@ impl Report {
         for e in &mut self.errors {
             if let Some(b) = e.byte {
                 e.position = Some(Position::locate(data, b));
+            }
+            if let Some(b) = e.also {
+                e.also_position = Some(Position::locate(data, b));
             }
         }
         self
@@ -188,6 +203,13 @@ impl fmt::Display for Report {
             match e.position {
                 Some(p) => write!(f, "{}:{} (byte {}): {}", self.file, p.line, p.byte, e)?,
                 None => write!(f, "{}: {}", self.file, e)?,
+            }
+            if let Some(p) = e.also_position {
+                write!(
+                    f,
+                    " (the other row: {}:{} (byte {}))",
+                    self.file, p.line, p.byte
+                )?;
             }
         }
         if self.truncated {

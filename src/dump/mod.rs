@@ -16,7 +16,7 @@ use classify::Effect;
 use meta::MetaEffect;
 use split::{Kind, Splitter};
 use sql::Ddl;
-pub use sql::{Check, ColumnDef, ForeignKey, TableName};
+pub use sql::{Check, ColumnDef, ColumnDefault, ForeignKey, TableName, UniqueKey};
 
 /// A `COPY ... FROM stdin` block of the dump.
 #[derive(Clone, Debug)]
@@ -48,6 +48,10 @@ pub struct TableDef {
     pub primary_key: Vec<String>,
     pub foreign_keys: Vec<ForeignKey>,
     pub checks: Vec<Check>,
+    /// UNIQUE constraints and unique indexes (the primary key is apart).
+    pub uniques: Vec<UniqueKey>,
+    /// Where its CREATE TABLE starts.
+    pub at: Option<usize>,
 }
 
 /// The v1 catalog as far as the dump's DDL tells it (empty for data-only dumps).
@@ -212,7 +216,7 @@ fn note_sql(
         let sql = utf8(data, r.clone())?;
         let ddl = sql::parse_ddl(sql)
             .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
-        note_ddl(&mut idx.catalog, ddl);
+        note_ddl(&mut idx.catalog, ddl, r.start);
     }
     note_effect(idx, data, r);
     Ok(())
@@ -238,7 +242,7 @@ fn note_effect(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
     }
 }
 
-fn note_ddl(catalog: &mut Catalog, ddl: Ddl) {
+fn note_ddl(catalog: &mut Catalog, ddl: Ddl, at: usize) {
     match ddl {
         Ddl::CreateTable {
             table,
@@ -246,10 +250,13 @@ fn note_ddl(catalog: &mut Catalog, ddl: Ddl) {
             primary_key,
             foreign_keys,
             checks,
+            uniques,
         } => {
             let def = catalog.entry(table);
             def.columns = columns;
             def.checks = checks;
+            def.uniques.extend(uniques);
+            def.at = Some(at);
             if !primary_key.is_empty() {
                 def.primary_key = primary_key;
             }
@@ -257,6 +264,7 @@ fn note_ddl(catalog: &mut Catalog, ddl: Ddl) {
         }
         Ddl::AddPrimaryKey { table, columns } => catalog.entry(table).primary_key = columns,
         Ddl::AddForeignKey { table, key } => catalog.entry(table).foreign_keys.push(key),
+        Ddl::AddUnique { table, key } => catalog.entry(table).uniques.push(key),
         Ddl::Other => {}
     }
 }
@@ -301,8 +309,9 @@ fn note_insert(
     Ok(())
 }
 
-/// `CREATE TABLE`, `CREATE UNLOGGED TABLE`, `ALTER TABLE`: the statements whose
-/// catalog facts matter. Other DDL (functions, policies...) is never parsed.
+/// `CREATE TABLE`, `CREATE UNLOGGED TABLE`, `ALTER TABLE`, `CREATE UNIQUE
+/// INDEX`: the statements whose catalog facts matter. Other DDL (functions,
+/// policies...) is never parsed.
 fn second_word_is_table(text: &[u8]) -> bool {
     let mut words = text
         .split(|b| b.is_ascii_whitespace())
@@ -311,6 +320,7 @@ fn second_word_is_table(text: &[u8]) -> bool {
     match words.next() {
         Some(w) if w.eq_ignore_ascii_case(b"table") => true,
         Some(w) if w.eq_ignore_ascii_case(b"unlogged") => true,
+        Some(w) if w.eq_ignore_ascii_case(b"unique") => true,
         _ => false,
     }
 }

@@ -47,6 +47,30 @@ pub struct ColumnDef {
     pub not_null: bool,
     /// Generated columns are left out of COPY lists by pg_dump.
     pub generated: bool,
+    /// The type's modifiers: `varchar(20)` has `[20]`, `numeric(10, 2)` `[10, 2]`.
+    pub typmods: Vec<i64>,
+    /// What a row that does not set the column gets.
+    pub default: Option<ColumnDefault>,
+    /// Where the column's definition starts, in bytes from the statement's start.
+    pub at: usize,
+}
+
+/// A column's DEFAULT.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ColumnDefault {
+    /// A constant (`'markdown'`, `0`, `true`): the same value in every row.
+    Const(String),
+    /// Anything else (`now()`, `gen_random_uuid()`): not known offline.
+    Expr,
+}
+
+/// A PRIMARY KEY, UNIQUE constraint or unique index over plain columns
+/// (unique indexes on expressions or with a WHERE are left to PostgreSQL).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UniqueKey {
+    pub columns: Vec<String>,
+    /// `NULLS NOT DISTINCT`: rows with NULLs in the key conflict too.
+    pub nulls_not_distinct: bool,
 }
 
 /// A foreign key: `columns` of the owning table reference `ref_columns` of `ref_table`.
@@ -73,6 +97,10 @@ pub enum Check {
     },
     /// `a <> b` between two columns.
     Differ { a: String, b: String },
+    /// `col <> 'text'`.
+    NotValue { column: String, value: String },
+    /// `a OP b` between two columns, OP one of `>= > <= <`.
+    Order { a: String, op: String, b: String },
 }
 
 /// What one DDL statement tells about the v1 catalog.
@@ -84,6 +112,11 @@ pub enum Ddl {
         primary_key: Vec<String>,
         foreign_keys: Vec<ForeignKey>,
         checks: Vec<Check>,
+        uniques: Vec<UniqueKey>,
+    },
+    AddUnique {
+        table: TableName,
+        key: UniqueKey,
     },
     AddPrimaryKey {
         table: TableName,
@@ -170,9 +203,13 @@ pub fn parse_ddl(sql: &str) -> Result<Ddl, String> {
                 if let Some(key) = foreign_key(con, &[]) {
                     return Ok(Ddl::AddForeignKey { table, key });
                 }
+                if let Some(key) = unique(con, &[]) {
+                    return Ok(Ddl::AddUnique { table, key });
+                }
             }
             Ddl::Other
         }
+        Some(NodeEnum::IndexStmt(i)) => unique_index(&i),
         _ => Ddl::Other,
     })
 }
@@ -183,38 +220,26 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
     let mut primary_key = Vec::new();
     let mut foreign_keys = Vec::new();
     let mut checks = Vec::new();
+    let mut uniques = Vec::new();
     for elt in &c.table_elts {
         match &elt.node {
             Some(N::ColumnDef(col)) => {
-                let mut def = ColumnDef {
-                    name: col.colname.clone(),
-                    type_name: type_name(col.type_name.as_ref()),
-                    not_null: col.is_not_null,
-                    generated: !col.generated.is_empty(),
+                let mut keys = Keys {
+                    primary_key: &mut primary_key,
+                    foreign_keys: &mut foreign_keys,
+                    checks: &mut checks,
+                    uniques: &mut uniques,
                 };
-                for con in &col.constraints {
-                    let Some(N::Constraint(con)) = &con.node else {
-                        continue;
-                    };
-                    match ConstrType::try_from(con.contype) {
-                        Ok(ConstrType::ConstrNotnull) => def.not_null = true,
-                        Ok(ConstrType::ConstrPrimary) => {
-                            def.not_null = true;
-                            primary_key = vec![col.colname.clone()];
-                        }
-                        Ok(ConstrType::ConstrGenerated) => def.generated = true,
-                        Ok(ConstrType::ConstrCheck) => checks.extend(check(con)),
-                        _ => foreign_keys
-                            .extend(foreign_key(con, std::slice::from_ref(&col.colname))),
-                    }
-                }
-                columns.push(def);
+                columns.push(column_def(col, &mut keys));
             }
             Some(N::Constraint(con)) if con.contype == ConstrType::ConstrPrimary as i32 => {
                 primary_key = strings(&con.keys);
             }
             Some(N::Constraint(con)) if con.contype == ConstrType::ConstrCheck as i32 => {
                 checks.extend(check(con))
+            }
+            Some(N::Constraint(con)) if con.contype == ConstrType::ConstrUnique as i32 => {
+                uniques.extend(unique(con, &[]))
             }
             Some(N::Constraint(con)) => foreign_keys.extend(foreign_key(con, &[])),
             _ => {}
@@ -226,7 +251,111 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
         primary_key,
         foreign_keys,
         checks,
+        uniques,
     })
+}
+
+/// Where the constraints written on a column go.
+struct Keys<'a> {
+    primary_key: &'a mut Vec<String>,
+    foreign_keys: &'a mut Vec<ForeignKey>,
+    checks: &'a mut Vec<Check>,
+    uniques: &'a mut Vec<UniqueKey>,
+}
+
+/// One column of a CREATE TABLE; its inline constraints go to `keys`.
+fn column_def(col: &protobuf::ColumnDef, keys: &mut Keys) -> ColumnDef {
+    let own = std::slice::from_ref(&col.colname);
+    let mut def = ColumnDef {
+        name: col.colname.clone(),
+        type_name: type_name(col.type_name.as_ref()),
+        not_null: col.is_not_null,
+        generated: !col.generated.is_empty(),
+        typmods: col.type_name.as_ref().map_or_else(Vec::new, |t| {
+            t.typmods.iter().filter_map(int_const).collect()
+        }),
+        default: None,
+        at: usize::try_from(col.location).unwrap_or(0),
+    };
+    if def.type_name.contains("serial") {
+        def.default = Some(ColumnDefault::Expr);
+    }
+    for con in &col.constraints {
+        let Some(N::Constraint(con)) = &con.node else {
+            continue;
+        };
+        match ConstrType::try_from(con.contype) {
+            Ok(ConstrType::ConstrNotnull) => def.not_null = true,
+            Ok(ConstrType::ConstrPrimary) => {
+                def.not_null = true;
+                *keys.primary_key = own.to_vec();
+            }
+            Ok(ConstrType::ConstrGenerated) => def.generated = true,
+            Ok(ConstrType::ConstrCheck) => keys.checks.extend(check(con)),
+            Ok(ConstrType::ConstrUnique) => keys.uniques.extend(unique(con, own)),
+            Ok(ConstrType::ConstrDefault) => def.default = Some(column_default(con)),
+            // Rows get the next number: never a constant.
+            Ok(ConstrType::ConstrIdentity) => def.default = Some(ColumnDefault::Expr),
+            _ => keys.foreign_keys.extend(foreign_key(con, own)),
+        }
+    }
+    def
+}
+
+fn unique(con: &protobuf::Constraint, own: &[String]) -> Option<UniqueKey> {
+    if con.contype != ConstrType::ConstrUnique as i32 {
+        return None;
+    }
+    let columns = match strings(&con.keys) {
+        v if v.is_empty() => own.to_vec(),
+        v => v,
+    };
+    Some(UniqueKey {
+        columns,
+        nulls_not_distinct: con.nulls_not_distinct,
+    })
+}
+
+/// `CREATE UNIQUE INDEX` over plain columns, without a WHERE.
+fn unique_index(i: &protobuf::IndexStmt) -> Ddl {
+    let Some(rel) = i.relation.as_ref() else {
+        return Ddl::Other;
+    };
+    let columns: Option<Vec<String>> = i
+        .index_params
+        .iter()
+        .map(|p| match &p.node {
+            Some(N::IndexElem(e)) if e.expr.is_none() && !e.name.is_empty() => Some(e.name.clone()),
+            _ => None,
+        })
+        .collect();
+    match columns {
+        Some(columns) if i.unique && i.where_clause.is_none() && !columns.is_empty() => {
+            Ddl::AddUnique {
+                table: range_name(rel),
+                key: UniqueKey {
+                    columns,
+                    nulls_not_distinct: i.nulls_not_distinct,
+                },
+            }
+        }
+        _ => Ddl::Other,
+    }
+}
+
+fn column_default(con: &protobuf::Constraint) -> ColumnDefault {
+    let expr = con.raw_expr.as_deref();
+    let value = expr.and_then(|e| text_const(e).or_else(|| int_const(e).map(|n| n.to_string())));
+    match (value, expr.map(|e| &e.node)) {
+        (Some(v), _) => ColumnDefault::Const(v),
+        (None, Some(Some(N::AConst(c)))) => match &c.val {
+            Some(protobuf::a_const::Val::Boolval(b)) => {
+                ColumnDefault::Const(if b.boolval { "t" } else { "f" }.into())
+            }
+            _ => ColumnDefault::Expr,
+        },
+        _ => ColumnDefault::Expr,
+    }
 }
 
 fn check(con: &protobuf::Constraint) -> Option<Check> {
@@ -258,16 +387,22 @@ fn check(con: &protobuf::Constraint) -> Option<Check> {
             }),
             _ => None,
         },
-        protobuf::AExprKind::AexprOp if op == "<>" => Some(Check::Differ {
-            a: column,
-            b: column_ref(rexpr)?,
-        }),
-        protobuf::AExprKind::AexprOp if matches!(op.as_str(), ">=" | ">" | "<=" | "<") => {
-            Some(Check::Compare {
+        protobuf::AExprKind::AexprOp if op == "<>" => match column_ref(rexpr) {
+            Some(b) => Some(Check::Differ { a: column, b }),
+            None => Some(Check::NotValue {
                 column,
-                op,
-                value: int_const(rexpr)?,
-            })
+                value: text_const(rexpr)?,
+            }),
+        },
+        protobuf::AExprKind::AexprOp if matches!(op.as_str(), ">=" | ">" | "<=" | "<") => {
+            match column_ref(rexpr) {
+                Some(b) => Some(Check::Order { a: column, op, b }),
+                None => Some(Check::Compare {
+                    column,
+                    op,
+                    value: int_const(rexpr)?,
+                }),
+            }
         }
         _ => None,
     }
@@ -398,7 +533,7 @@ mod tests {
     fn checks_of_the_forms_dumpshift_evaluates() {
         let sql = "CREATE TABLE t (a text CHECK (a IN ('x', 'y')), b int CHECK (b BETWEEN 1 AND 4), c int CHECK (c >= 0), \
                    d text, p uuid, id uuid, CONSTRAINT d_check CHECK ((d = ANY (ARRAY['m'::text, 'n'::text]))), \
-                   CHECK (p <> id), CHECK (lower(d) <> 'z'));";
+                   CHECK (p <> id), CHECK (lower(d) <> 'z'), CHECK (d <> ''), CONSTRAINT o CHECK (c >= b));";
         let Ddl::CreateTable { checks, .. } = parse_ddl(sql).unwrap() else {
             panic!("not a table")
         };
@@ -427,6 +562,15 @@ mod tests {
                     a: "p".into(),
                     b: "id".into()
                 },
+                Check::NotValue {
+                    column: "d".into(),
+                    value: "".into()
+                },
+                Check::Order {
+                    a: "c".into(),
+                    op: ">=".into(),
+                    b: "b".into()
+                },
             ]
         );
     }
@@ -454,5 +598,42 @@ mod tests {
         assert_eq!(table.name, "areas");
         assert_eq!(key.ref_table.name, "domains");
         assert_eq!(key.ref_columns, vec!["id"]);
+    }
+
+    #[test]
+    fn unique_keys_of_every_form_are_collected() {
+        let Ddl::CreateTable { uniques, columns, .. } = parse_ddl(
+            "CREATE TABLE t (a text UNIQUE, b int DEFAULT 0, c date, d varchar(20) DEFAULT now()::text, \
+             UNIQUE (b, c), UNIQUE NULLS NOT DISTINCT (c));",
+        )
+        .unwrap() else {
+            panic!("not a table")
+        };
+        let keys: Vec<(Vec<String>, bool)> = uniques
+            .into_iter()
+            .map(|k| (k.columns, k.nulls_not_distinct))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (vec!["a".into()], false),
+                (vec!["b".into(), "c".into()], false),
+                (vec!["c".into()], true)
+            ]
+        );
+        assert_eq!(columns[1].default, Some(ColumnDefault::Const("0".into())));
+        assert_eq!(columns[3].default, Some(ColumnDefault::Expr));
+        assert_eq!(columns[3].typmods, vec![20]);
+        let add = parse_ddl("ALTER TABLE ONLY public.t ADD CONSTRAINT t_k UNIQUE (a, b);").unwrap();
+        assert!(matches!(add, Ddl::AddUnique { ref key, .. } if key.columns == ["a", "b"]));
+        let idx = parse_ddl("CREATE UNIQUE INDEX t_i ON public.t USING btree (c, d);").unwrap();
+        assert!(matches!(idx, Ddl::AddUnique { ref key, .. } if key.columns == ["c", "d"]));
+        for skipped in [
+            "CREATE UNIQUE INDEX t_p ON t (c) WHERE b > 0;",
+            "CREATE UNIQUE INDEX t_e ON t (lower(a));",
+            "CREATE INDEX t_n ON t (a);",
+        ] {
+            assert_eq!(parse_ddl(skipped).unwrap(), Ddl::Other, "{skipped}");
+        }
     }
 }

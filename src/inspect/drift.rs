@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::Table;
+use crate::dump::{Catalog, TableName};
 use crate::mapping::plan::{self, PlanError};
 use crate::mapping::Description;
 
@@ -82,6 +83,36 @@ pub fn find(mapping: &Description, tables: &[Table]) -> Vec<Drift> {
                 t.rows
             ),
         });
+    }
+    out
+}
+
+/// Columns of mapped tables that the dump's DDL declares with another type
+/// than `reference`, the mapping's source schema.
+pub fn types(mapping: &Description, catalog: &Catalog, reference: &Catalog) -> Vec<Drift> {
+    let mut out = Vec::new();
+    for desc in &mapping.tables {
+        let name = TableName::new(&mapping.source_schema, &desc.source);
+        let (Some(dump), Some(want)) = (catalog.get(&name), reference.get(&name)) else {
+            continue;
+        };
+        // An ignored column's type does not matter.
+        let names: Vec<String> = dump
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .filter(|c| !desc.ignore.contains(c))
+            .collect();
+        for d in crate::validate::drift::columns(&names, dump, want) {
+            out.push(Drift {
+                table: name.to_string(),
+                column: Some(d.column),
+                problem: format!(
+                    "declared {}, where the mapping's source schema has {}: migrating refuses this type drift",
+                    d.found, d.expected
+                ),
+            });
+        }
     }
     out
 }

@@ -91,7 +91,7 @@ pub fn run(args: &InspectArgs) -> Result<(), Error> {
     };
     let input = Input::open(&args.dump)?;
     let file = args.dump.display().to_string();
-    let report = inspect(&file, &input, &mapping.description)?;
+    let report = inspect(&file, &input, &mapping)?;
     input.unchanged()?;
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -109,7 +109,8 @@ pub fn run(args: &InspectArgs) -> Result<(), Error> {
 }
 
 /// Looks into the dump `input` (named `file` in messages).
-pub fn inspect(file: &str, input: &Input, mapping: &Description) -> Result<Inspection, Error> {
+pub fn inspect(file: &str, input: &Input, full: &Mapping) -> Result<Inspection, Error> {
+    let mapping = &full.description;
     let raw = input.bytes();
     let (data, _) = encoding::utf8_text(raw).map_err(|e| Error::data(file, raw, e))?;
     let fail = |e: DataError| Error::data(file, &data, e);
@@ -127,7 +128,9 @@ pub fn inspect(file: &str, input: &Input, mapping: &Description) -> Result<Inspe
         let tables = tables(&data, &section, mapping).map_err(fail)?;
         let has_mapped = tables.iter().any(|t| t.target.is_some());
         let drift = if name.is_none() || has_mapped {
-            drift::find(mapping, &tables)
+            let mut found = drift::find(mapping, &tables);
+            found.extend(drift::types(mapping, &section.catalog, &full.reference));
+            found
         } else {
             Vec::new()
         };

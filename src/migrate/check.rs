@@ -14,6 +14,7 @@ use crate::error::DataError;
 use crate::mapping::sequence::{self, Scopes, SeqKey};
 use crate::progress::Progress;
 use crate::validate::keys::{self, Reference};
+use crate::validate::unique::UniqueCheck;
 use crate::validate::{self, ChunkFacts, LookupIndex, TableCheck, MAX_ERRORS};
 
 /// Problems found, and how many more were not kept.
@@ -72,6 +73,8 @@ struct Keys {
     pairs: Vec<(u128, Option<u128>)>,
     ids: Vec<u128>,
     edges: Vec<(u128, u128)>,
+    /// `(hash, row)` per unique key of the table.
+    uniques: Vec<Vec<(u64, u32)>>,
     first_rows: Vec<usize>,
     rows: usize,
 }
@@ -114,6 +117,12 @@ impl Keys {
         self.pairs.extend(f.index);
         self.ids.extend(f.ids);
         self.edges.extend(f.parents);
+        if self.uniques.len() < f.uniques.len() {
+            self.uniques.resize_with(f.uniques.len(), Vec::new);
+        }
+        for (all, chunk) in self.uniques.iter_mut().zip(f.uniques) {
+            all.extend(chunk.into_iter().map(|(h, r)| (h, r + row)));
+        }
         self.rows += f.rows as usize;
     }
 }
@@ -179,6 +188,7 @@ fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
         mut pairs,
         ids,
         edges,
+        uniques,
         first_rows,
         rows,
         ..
@@ -212,6 +222,86 @@ fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
         report_dangling_parents(w, &edges, errors);
         report_cycles(w, edges, errors);
     }
+    report_unique(w, uniques, errors);
+}
+
+/// Rows whose v2 unique key is already in an earlier row: each is refused
+/// at its own place, naming the earlier row's. Only rows whose hashes meet
+/// are re-read, and their keys compared in full.
+fn report_unique(w: &Work, uniques: Vec<Vec<(u64, u32)>>, errors: &mut Vec<DataError>) {
+    for (u, mut pairs) in w.values.uniques.iter().zip(uniques) {
+        pairs.par_sort_unstable();
+        let mut found = 0;
+        for run in pairs.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            if found >= MAX_ERRORS {
+                break;
+            }
+            let rows = read_rows(w, run.iter().map(|p| p.1), u);
+            for (i, b) in rows.iter().enumerate() {
+                let Some(a) = rows[..i].iter().find(|a| a.key == b.key) else {
+                    continue;
+                };
+                let mut e = DataError::new(format!(
+                    "duplicate key {}: v2 {} allows one row per ({}), and the row{} has it too",
+                    b.show,
+                    w.plan.target,
+                    u.columns.join(", "),
+                    a.id.as_ref()
+                        .map_or(String::new(), |id| format!(" with id {id}"))
+                ))
+                .at(b.at)
+                .also_at(a.at)
+                .table(w.label.clone())
+                .column(u.columns.join(", "));
+                if let Some(id) = &b.id {
+                    e = e.row(id.clone());
+                }
+                errors.push(e);
+                found += 1;
+            }
+        }
+    }
+}
+
+/// A row re-read to name it in a message.
+struct Seen {
+    at: usize,
+    key: Vec<u8>,
+    id: Option<String>,
+    show: String,
+}
+
+/// Re-reads the rows numbered `rows` (ascending) of a table (cold path).
+fn read_rows(w: &Work, rows: impl Iterator<Item = u32>, u: &UniqueCheck) -> Vec<Seen> {
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row as usize;
+        let k = w
+            .first_rows
+            .partition_point(|&f| f <= row)
+            .saturating_sub(1);
+        let Some(range) = w.chunks.get(k) else {
+            continue;
+        };
+        let mut n = w.first_rows[k];
+        let _ = w.source.chunk(range.clone()).for_each(&mut |at, fields| {
+            if n == row {
+                let mut key = Vec::new();
+                if fields.len() == w.plan.width && u.key(fields, &mut key) {
+                    out.push(Seen {
+                        at,
+                        key,
+                        id: validate::row_label(&w.plan, fields),
+                        show: u.show(fields),
+                    });
+                }
+                return false;
+            }
+            n += 1;
+            true
+        });
+    }
+    out
 }
 
 fn self_fk_column(w: &Work) -> String {

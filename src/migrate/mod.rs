@@ -26,7 +26,8 @@ use crate::progress::Progress;
 pub use crate::report::Summary;
 use crate::report::{self, FilesSummary, Ignored, TableSummary};
 use crate::rows::Source;
-use crate::validate::values::ValueChecks;
+use crate::validate::drift;
+use crate::validate::values::{self, ValueChecks};
 use crate::validate::{LookupIndex, MAX_ERRORS};
 use crate::write::atomic;
 
@@ -321,15 +322,13 @@ fn select<'a>(
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
         match source(data, idx, &name) {
-            Ok(Some(found)) => compile(
-                opts,
-                desc,
-                name,
-                found,
-                &mut works,
-                &mut failed,
-                &mut errors,
-            ),
+            Ok(Some(found)) => match compile(opts, &idx.catalog, desc, name, found) {
+                Ok(w) => works.push(w),
+                Err(errs) => {
+                    failed.push(desc.source.clone());
+                    errors.extend(errs);
+                }
+            },
             Ok(None) => missing.push((name, desc.target.clone())),
             Err(e) => errors.push(e.table(name.to_string())),
         }
@@ -346,15 +345,13 @@ fn select<'a>(
         if let (coverage::Absent::Empty(at), Some(desc)) = (absent, opts.mapping.table(&name.name))
         {
             let found = empty_source(data, idx, opts, &name, at);
-            compile(
-                opts,
-                desc,
-                name,
-                found,
-                &mut works,
-                &mut failed,
-                &mut errors,
-            );
+            match compile(opts, &idx.catalog, desc, name, found) {
+                Ok(w) => works.push(w),
+                Err(errs) => {
+                    failed.push(desc.source.clone());
+                    errors.extend(errs);
+                }
+            }
         }
     }
     works.sort_by_key(|w| {
@@ -382,6 +379,9 @@ fn select<'a>(
     for w in &mut works {
         if let Some(def) = v2.get(&TableName::new("public", &w.plan.target)) {
             w.values = ValueChecks::compile(&w.plan, def);
+            for (column, m) in values::mapping_problems(&w.plan, def) {
+                errors.push(DataError::new(m).table(w.label.clone()).column(column));
+            }
             w.v2_columns = def.columns.iter().map(|c| c.name.clone()).collect();
         }
     }
@@ -395,25 +395,28 @@ fn select<'a>(
 /// Compiles one mapped table's plan against the columns its data has.
 fn compile<'a>(
     opts: &Options,
+    catalog: &Catalog,
     desc: &crate::mapping::TableDesc,
     name: TableName,
     (columns, at, src): (Vec<String>, usize, Source<'a>),
-    works: &mut Vec<Work<'a>>,
-    failed: &mut Vec<String>,
-    errors: &mut Vec<DataError>,
-) {
+) -> Result<Work<'a>, Vec<DataError>> {
     let allow: Vec<String> = opts
         .allow_drop
         .iter()
         .filter_map(|d| d.strip_prefix(&format!("{}.", desc.source)))
         .map(str::to_string)
         .collect();
-    match plan::compile(desc, &columns, &allow) {
-        Ok(plan) => works.push(work(plan, name, src)),
-        Err(errs) => {
-            failed.push(desc.source.clone());
-            errors.extend(errs.into_iter().map(|e| plan_error(e, &name, at)))
-        }
+    let plan = plan::compile(desc, &columns, &allow).map_err(|errs| {
+        errs.into_iter()
+            .map(|e| plan_error(e, &name, at))
+            .collect::<Vec<_>>()
+    })?;
+    let (dump, want) = (catalog.get(&name), opts.reference.get(&name));
+    let drift = drift::refuse(&plan, dump, want, &name.to_string());
+    if drift.is_empty() {
+        Ok(work(plan, name, src))
+    } else {
+        Err(drift)
     }
 }
 

@@ -5,7 +5,10 @@
 //! table, the row's id, the column and the byte offset; the run goes on so
 //! that one report can list many problems.
 
+pub mod drift;
+pub mod input;
 pub mod keys;
+pub mod unique;
 pub mod values;
 
 use crate::copy::codec;
@@ -32,6 +35,9 @@ pub struct ChunkFacts {
     pub ids: Vec<u128>,
     /// `(id, parent)` for rows whose self-referencing key is set.
     pub parents: Vec<(u128, u128)>,
+    /// Per unique key of `values.uniques`: `(hash, row)` with `row`
+    /// relative to the chunk's first row.
+    pub uniques: Vec<Vec<(u64, u32)>>,
     pub errors: Vec<DataError>,
     /// Problems beyond those kept in `errors`.
     pub more_errors: usize,
@@ -56,9 +62,9 @@ pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, NotUuid> {
     if codec::is_null(raw) {
         return Ok(None);
     }
-    uuid::Uuid::try_parse_ascii(raw)
-        .map(|u| Some(u.as_u128()))
-        .map_err(|_| NotUuid)
+    // Exactly the forms PostgreSQL's uuid_in takes (not the URN the uuid
+    // crate also reads).
+    input::uuid(raw).map(Some).ok_or(NotUuid)
 }
 
 /// The text to name a row by in messages: its raw id, shortened.
@@ -84,7 +90,10 @@ pub struct TableCheck<'a> {
 /// Validates the rows of one chunk and collects their keys.
 pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     let plan = tc.plan;
-    let mut facts = ChunkFacts::default();
+    let mut facts = ChunkFacts {
+        uniques: vec![Vec::new(); tc.values.uniques.len()],
+        ..ChunkFacts::default()
+    };
     let mut scopes = Scopes::default();
     let mut scratch = Vec::new();
     let mut uuids = vec![None; plan.width];
@@ -120,6 +129,12 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
                 e = e.row(id);
             }
             facts.fail(e.column(plan.input_columns[f].clone()));
+            return true;
+        }
+        for (u, hashes) in tc.values.uniques.iter().zip(&mut facts.uniques) {
+            if u.key(fields, &mut scratch) {
+                hashes.push((unique::UniqueCheck::hash(&scratch), row_no));
+            }
         }
         true
     });

@@ -1,13 +1,18 @@
 //! Values the v2 schema would reject at load time, caught offline instead of
 //! halfway through `psql`: types (uuid, date, timestamptz, integers, boolean,
-//! text that is valid UTF-8 without NUL), NOT NULL, and the CHECK forms
+//! numeric with its precision and scale, json and jsonb, arrays of these,
+//! varchar(n) and char(n) lengths, text that is valid UTF-8 without NUL),
+//! each refused exactly when PostgreSQL's input function refuses it;
+//! NOT NULL, and the CHECK forms
 //! `dump::Check` reads. Compiled once per table from the v2 DDL of the
 //! embedded migrations, against the fields the plan copies.
 
 use crate::copy::codec;
-use crate::dump::{Check, TableDef};
+use crate::dump::{Check, ColumnDef, TableDef};
 use crate::mapping::plan::{Op, Order, TablePlan};
 use crate::mapping::timestamp;
+use crate::validate::input;
+use crate::validate::unique::{self, UniqueCheck};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Ty {
@@ -17,14 +22,39 @@ enum Ty {
     Int(i64, i64),
     Bool,
     Text,
+    /// `varchar(n)`, `char(n)`: at most n characters.
+    Chars(usize),
+    /// `numeric`, with `(precision, scale)` when declared.
+    Numeric(Option<(i64, i64)>),
+    /// `json` (false) or `jsonb` (true).
+    Json(bool),
+    Array(Box<Ty>),
     Other,
     /// Validated elsewhere (UUID keys, the sequence's timestamp); only NOT
     /// NULL applies here.
     Checked,
 }
 
-fn ty(name: &str) -> Ty {
-    match name {
+fn ty(def: &ColumnDef) -> Ty {
+    if let Some(elem) = def.type_name.strip_suffix("[]") {
+        let inner = ColumnDef {
+            type_name: elem.to_string(),
+            ..def.clone()
+        };
+        return Ty::Array(Box::new(ty(&inner)));
+    }
+    let mods = &def.typmods;
+    match def.type_name.as_str() {
+        "varchar" | "bpchar" if !mods.is_empty() => {
+            Ty::Chars(usize::try_from(mods[0]).unwrap_or(usize::MAX))
+        }
+        "numeric" => Ty::Numeric(match mods[..] {
+            [p] => Some((p, 0)),
+            [p, s] => Some((p, s)),
+            _ => None,
+        }),
+        "json" => Ty::Json(false),
+        "jsonb" => Ty::Json(true),
         "uuid" => Ty::Uuid,
         "date" => Ty::Date,
         "timestamptz" => Ty::Timestamptz,
@@ -46,6 +76,8 @@ struct FieldCheck {
     not_null: bool,
     /// Allowed values (COPY-encoded), when a CHECK lists them.
     allowed: Option<Vec<Vec<u8>>>,
+    /// Values a CHECK (`col <> ''`) refuses, COPY-encoded.
+    refused: Vec<Vec<u8>>,
     range: (i64, i64),
 }
 
@@ -55,6 +87,11 @@ pub struct ValueChecks {
     fields: Vec<FieldCheck>,
     /// Pairs of fields that must differ (`CHECK (parent_id <> id)`).
     differ: Vec<(usize, usize, String)>,
+    /// Pairs of fields in order (`CHECK (ends_at >= starts_at)`), of one
+    /// type that orders: `(a, op, b, type, what)`.
+    order: Vec<(usize, String, usize, Ty, String)>,
+    /// The target's unique keys over these rows.
+    pub uniques: Vec<UniqueCheck>,
 }
 
 impl ValueChecks {
@@ -79,34 +116,43 @@ impl ValueChecks {
             let Some(field) = field_of(&def.name) else {
                 continue;
             };
-            let mut fc = FieldCheck {
-                field,
-                column: def.name.clone(),
-                ty: ty(&def.type_name),
-                not_null: def.not_null,
-                allowed: None,
-                range: (i64::MIN, i64::MAX),
-            };
-            if let Ty::Int(lo, hi) = fc.ty {
-                fc.range = (lo, hi);
-            }
+            let mut fc = field_check(def, field, &v2.checks);
             let keyed = fc.ty == Ty::Uuid && plan.uuid_fields.contains(&field);
             let orders = fc.ty == Ty::Timestamptz && order_by == Some(Order::Instant(field));
             if keyed || orders {
                 fc.ty = Ty::Checked;
             }
-            for c in &v2.checks {
-                narrow(&mut fc, c);
-            }
             out.fields.push(fc);
         }
+        let ty_of = |col: &str| v2.columns.iter().find(|c| c.name == col).map(ty);
         for c in &v2.checks {
-            if let Check::Differ { a, b } = c {
-                if let (Some(x), Some(y)) = (field_of(a), field_of(b)) {
-                    out.differ.push((x, y, format!("{a} <> {b}")));
+            match c {
+                Check::Differ { a, b } => {
+                    if let (Some(x), Some(y)) = (field_of(a), field_of(b)) {
+                        out.differ.push((x, y, format!("{a} <> {b}")));
+                    }
                 }
+                Check::Order { a, op, b } => {
+                    let (Some(x), Some(y)) = (field_of(a), field_of(b)) else {
+                        continue;
+                    };
+                    if let (Some(t), Some(u)) = (ty_of(a), ty_of(b)) {
+                        let same = matches!(
+                            (&t, &u),
+                            (Ty::Date, Ty::Date)
+                                | (Ty::Timestamptz, Ty::Timestamptz)
+                                | (Ty::Int(..), Ty::Int(..))
+                        );
+                        if same {
+                            out.order
+                                .push((x, op.clone(), y, t, format!("{a} {op} {b}")));
+                        }
+                    }
+                }
+                _ => {}
             }
         }
+        out.uniques = unique::compile(plan, v2);
         out
     }
 
@@ -130,12 +176,110 @@ impl ValueChecks {
             check_value(fc, raw, raw_utf8, scratch).map_err(|m| (fc.field, m))?;
         }
         for (a, b, what) in &self.differ {
-            if fields[*a] == fields[*b] && !codec::is_null(fields[*a]) {
+            let (x, y) = (fields[*a], fields[*b]);
+            if codec::is_null(x) || codec::is_null(y) {
+                continue;
+            }
+            // UUIDs are compared as values: case and hyphens do not count.
+            let same = x == y || input::uuid(x).is_some_and(|u| input::uuid(y) == Some(u));
+            if same {
+                return Err((*a, format!("violates v2 CHECK ({what})")));
+            }
+        }
+        for (a, op, b, t, what) in &self.order {
+            let (Some(x), Some(y)) = (ordered(t, fields[*a]), ordered(t, fields[*b])) else {
+                continue;
+            };
+            let holds = match op.as_str() {
+                ">=" => x >= y,
+                ">" => x > y,
+                "<=" => x <= y,
+                _ => x < y,
+            };
+            if !holds {
                 return Err((*a, format!("violates v2 CHECK ({what})")));
             }
         }
         Ok(())
     }
+}
+
+/// A date, timestamptz or integer field as a number that orders like the
+/// value; `None` for NULL or a value the type checks refuse.
+fn ordered(t: &Ty, raw: &[u8]) -> Option<i64> {
+    if codec::is_null(raw) {
+        return None;
+    }
+    match t {
+        Ty::Date => timestamp::parse_date(raw),
+        Ty::Timestamptz => timestamp::parse(raw),
+        Ty::Int(..) => int(raw),
+        _ => None,
+    }
+}
+
+/// What the v2 column `def` demands of the value in `field`.
+fn field_check(def: &ColumnDef, field: usize, checks: &[Check]) -> FieldCheck {
+    let mut fc = FieldCheck {
+        field,
+        column: def.name.clone(),
+        ty: ty(def),
+        not_null: def.not_null,
+        allowed: None,
+        refused: Vec::new(),
+        range: (i64::MIN, i64::MAX),
+    };
+    if let Ty::Int(lo, hi) = fc.ty {
+        fc.range = (lo, hi);
+    }
+    for c in checks {
+        narrow(&mut fc, c);
+    }
+    fc
+}
+
+/// What the mapping itself would make every row of the table fail on,
+/// as `(v2 column, message)`: a constant the column refuses (its type, NOT
+/// NULL, a CHECK), and a NOT NULL column without a default that the
+/// mapping writes nothing to.
+pub fn mapping_problems(plan: &TablePlan, v2: &TableDef) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for def in &v2.columns {
+        let op = plan
+            .columns
+            .iter()
+            .position(|c| *c == def.name)
+            .map(|k| &plan.ops[k]);
+        match op {
+            Some(Op::Const(v)) => {
+                let fc = field_check(def, 0, &v2.checks);
+                let refused = if codec::is_null(v) {
+                    fc.not_null
+                        .then(|| format!("NULL, but v2 {} is NOT NULL", def.name))
+                } else {
+                    check_value(&fc, v, false, &mut Vec::new()).err()
+                };
+                if let Some(m) = refused {
+                    out.push((
+                        def.name.clone(),
+                        format!(
+                            "the mapping writes this value in every row, and v2 refuses it: {m}"
+                        ),
+                    ));
+                }
+            }
+            None if def.not_null && def.default.is_none() && !def.generated => out.push((
+                def.name.clone(),
+                format!(
+                    "v2 {} is NOT NULL without a default, and the mapping writes nothing to it: \
+                     every row would be refused",
+                    def.name
+                ),
+            )),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn narrow(fc: &mut FieldCheck, c: &Check) {
@@ -151,6 +295,11 @@ fn narrow(fc: &mut FieldCheck, c: &Check) {
                     })
                     .collect(),
             );
+        }
+        Check::NotValue { column, value } if *column == fc.column => {
+            let mut e = Vec::new();
+            codec::encode_into(value.as_bytes(), &mut e);
+            fc.refused.push(e);
         }
         Check::Between { column, low, high } if *column == fc.column => {
             fc.range = (fc.range.0.max(*low), fc.range.1.min(*high))
@@ -173,42 +322,40 @@ fn check_value(
     scratch: &mut Vec<u8>,
 ) -> Result<(), String> {
     let show = || String::from_utf8_lossy(&raw[..raw.len().min(60)]).into_owned();
-    match fc.ty {
-        Ty::Uuid if uuid::Uuid::try_parse_ascii(raw).is_err() => {
-            return Err(format!("{:?} is not a uuid (v2 {})", show(), fc.column))
-        }
-        Ty::Date if !is_date(raw) => {
-            return Err(format!("{:?} is not a date (v2 {})", show(), fc.column))
-        }
-        Ty::Timestamptz if timestamp::parse(raw).is_none() => {
-            return Err(format!(
-                "{:?} is not a timestamptz (v2 {})",
-                show(),
-                fc.column
-            ))
-        }
-        Ty::Bool if !matches!(raw, b"t" | b"f" | b"true" | b"false") => {
-            return Err(format!("{:?} is not a boolean (v2 {})", show(), fc.column))
-        }
-        Ty::Int(..) => {
-            let n = std::str::from_utf8(raw)
-                .ok()
-                .and_then(|s| s.trim().parse::<i64>().ok());
-            match n {
-                Some(n) if n >= fc.range.0 && n <= fc.range.1 => {}
-                Some(_) => {
-                    return Err(format!(
-                        "{} is outside the range v2 {} allows ({}..={})",
-                        show(),
-                        fc.column,
-                        fc.range.0,
-                        fc.range.1
-                    ))
-                }
-                None => return Err(format!("{:?} is not an integer (v2 {})", show(), fc.column)),
+    let plain = matches!(fc.ty, Ty::Text | Ty::Other | Ty::Checked);
+    let decoded;
+    let v: &[u8] = if !plain && memchr::memchr(b'\\', raw).is_some() {
+        decoded = codec::decode(raw).unwrap_or_default();
+        &decoded
+    } else {
+        raw
+    };
+    match &fc.ty {
+        Ty::Int(..) => match int(v) {
+            Some(n) if n >= fc.range.0 && n <= fc.range.1 => {}
+            Some(_) => {
+                return Err(format!(
+                    "{} is outside the range v2 {} allows ({}..={})",
+                    show(),
+                    fc.column,
+                    fc.range.0,
+                    fc.range.1
+                ))
+            }
+            None => return Err(format!("{:?} is not an integer (v2 {})", show(), fc.column)),
+        },
+        t => {
+            if let Err(what) = accepts(t, v, scratch) {
+                return Err(format!("{:?} {what} (v2 {})", show(), fc.column));
             }
         }
-        _ => {}
+    }
+    if fc.refused.iter().any(|r| r == raw) {
+        return Err(format!(
+            "{:?} is a value a v2 CHECK on {} refuses",
+            show(),
+            fc.column
+        ));
     }
     if let Some(allowed) = &fc.allowed {
         if !allowed.iter().any(|a| a == raw) {
@@ -219,10 +366,88 @@ fn check_value(
             ));
         }
     }
-    if fc.ty == Ty::Text || fc.ty == Ty::Other {
+    let parsed = matches!(
+        fc.ty,
+        Ty::Uuid | Ty::Date | Ty::Timestamptz | Ty::Bool | Ty::Int(..) | Ty::Checked
+    );
+    if !parsed {
         text_ok(raw, raw_utf8, scratch).map_err(|m| format!("{m} (v2 {})", fc.column))?;
     }
     Ok(())
+}
+
+/// Whether a column declared as `def` takes `text` (a value's text, COPY
+/// escapes decoded) when PostgreSQL reads it with the column's input
+/// function and modifiers: what the load's COPY does with it.
+pub fn input_accepts(def: &ColumnDef, text: &[u8]) -> bool {
+    let t = ty(def);
+    accepts(&t, text, &mut Vec::new()).is_ok()
+        && (matches!(t, Ty::Int(..)) || std::str::from_utf8(text).is_ok())
+}
+
+/// An integer as `int2in`/`int4in`/`int8in` read it: blanks around, a sign,
+/// decimal digits.
+fn int(v: &[u8]) -> Option<i64> {
+    let t = v.trim_ascii();
+    let digits = t
+        .strip_prefix(b"-")
+        .or_else(|| t.strip_prefix(b"+"))
+        .unwrap_or(t);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(t).ok()?.parse().ok()
+}
+
+/// Whether the type's input function takes the text `v` (COPY escapes
+/// decoded); the error completes "<value> ...".
+fn accepts(ty: &Ty, v: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+    let ok = match ty {
+        Ty::Uuid => input::uuid(v).is_some(),
+        Ty::Date => timestamp::parse_date(v).is_some(),
+        Ty::Timestamptz => timestamp::parse(v).is_some(),
+        Ty::Bool => parse_bool(v).is_some(),
+        Ty::Int(lo, hi) => int(v).is_some_and(|n| n >= *lo && n <= *hi),
+        Ty::Chars(n) => std::str::from_utf8(v).map_or(true, |s| input::fits_length(s, *n)),
+        Ty::Numeric(m) => {
+            return input::numeric(v, *m).map_err(|e| format!("is refused by numeric: {e}"))
+        }
+        Ty::Json(b) => input::json(v, *b),
+        Ty::Array(elem) => {
+            let each = |e: &[u8]| accepts(elem, e, &mut Vec::new()).is_ok();
+            return input::array(v, &each, scratch)
+                .map_err(|e| format!("is not a valid array: {e}"));
+        }
+        Ty::Text | Ty::Other | Ty::Checked => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(match ty {
+        Ty::Uuid => "is not a uuid".into(),
+        Ty::Date => "is not a date".into(),
+        Ty::Timestamptz => "is not a timestamptz".into(),
+        Ty::Bool => "is not a boolean".into(),
+        Ty::Int(..) => "is not an integer in the type's range".into(),
+        Ty::Chars(n) => format!("is longer than {n} characters"),
+        Ty::Json(true) => "is not valid jsonb".into(),
+        _ => "is not valid json".into(),
+    })
+}
+
+/// A boolean as PostgreSQL's `boolin` reads it: `t`/`f`, `1`/`0`, any
+/// prefix of `true`, `false`, `yes`, `no`, and `on`, `of`/`off`, in any case,
+/// with blanks around.
+pub fn parse_bool(raw: &[u8]) -> Option<bool> {
+    let v = raw.trim_ascii().to_ascii_lowercase();
+    let prefix = |word: &[u8], min: usize| v.len() >= min && word.starts_with(&v);
+    if v == b"1" || prefix(b"true", 1) || prefix(b"yes", 1) || prefix(b"on", 2) {
+        Some(true)
+    } else if v == b"0" || prefix(b"false", 1) || prefix(b"no", 1) || prefix(b"off", 2) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// PostgreSQL rejects text with NUL or invalid UTF-8. When the raw bytes are
@@ -263,27 +488,6 @@ fn has_byte_escape(raw: &[u8]) -> bool {
     false
 }
 
-/// `YYYY-MM-DD` (4+ digit years, optional ` BC`) or `infinity`/`-infinity`.
-fn is_date(raw: &[u8]) -> bool {
-    if raw == b"infinity" || raw == b"-infinity" {
-        return true;
-    }
-    let s = std::str::from_utf8(raw).unwrap_or("");
-    let (s, bc) = s.strip_suffix(" BC").map_or((s, false), |s| (s, true));
-    let mut parts = s.splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    let num = |p: &str, n: usize| p.len() >= n && p.bytes().all(|b| b.is_ascii_digit());
-    if !(num(y, 4) && m.len() == 2 && d.len() == 2 && num(m, 2) && num(d, 2)) {
-        return false;
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
-        return false;
-    };
-    chrono::NaiveDate::from_ymd_opt(if bc { 1 - y } else { y }, m, d).is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +504,7 @@ mod tests {
             ty,
             not_null: true,
             allowed: None,
+            refused: Vec::new(),
             range,
         }
     }
@@ -324,13 +529,20 @@ mod tests {
                 && ok(&fc(Ty::Date), b"0044-03-15 BC")
                 && ok(&fc(Ty::Date), b"infinity")
         );
-        assert!(!ok(&fc(Ty::Date), b"2023-02-29") && !ok(&fc(Ty::Date), b"2024-1-01"));
+        assert!(!ok(&fc(Ty::Date), b"2023-02-29") && !ok(&fc(Ty::Date), b"2024-001-01"));
         assert!(
             ok(&fc(Ty::Int(-32768, 32767)), b"-32768")
                 && !ok(&fc(Ty::Int(-32768, 32767)), b"40000")
         );
         assert!(!ok(&fc(Ty::Int(0, 9)), b"1.5"));
-        assert!(ok(&fc(Ty::Bool), b"t") && !ok(&fc(Ty::Bool), b"maybe"));
+        for good in [
+            "t", "TRUE", " yes ", "y", "on", "1", "f", "fal", "No", "off", "of", "0",
+        ] {
+            assert!(ok(&fc(Ty::Bool), good.as_bytes()), "{good}");
+        }
+        for bad in ["maybe", "o", "", "2", "truee", "onn", "10"] {
+            assert!(!ok(&fc(Ty::Bool), bad.as_bytes()), "{bad}");
+        }
         assert!(ok(&fc(Ty::Text), "héllo\\n".as_bytes()));
         assert!(
             !ok(&fc(Ty::Text), b"a\\0b")
@@ -360,5 +572,75 @@ mod tests {
             },
         );
         assert!(ok(&f, b"open") && !ok(&f, b"archived"));
+    }
+
+    #[test]
+    fn what_the_mapping_writes_in_every_row_is_checked_once() {
+        let v2 = crate::dump::Catalog::from_sql(
+            "CREATE TABLE t (id uuid PRIMARY KEY, title text NOT NULL, n int CHECK (n BETWEEN 1 AND 4), \
+             kind text NOT NULL CHECK (kind IN ('a', 'b')), must text NOT NULL, later text NOT NULL DEFAULT 'x', \
+             seq bigserial NOT NULL);",
+        )
+        .unwrap();
+        let v2 = v2.get(&crate::dump::TableName::new("public", "t")).unwrap();
+        let desc: crate::mapping::Description = toml::from_str(
+            "name = 'm'\n[[table]]\nsource = 't'\ntarget = 't'\ncolumns = [\
+             { name = 'id', copy = 'id' }, { name = 'title', null = true }, { name = 'n', value = '7' }, \
+             { name = 'kind', value = 'c' }]\n",
+        )
+        .unwrap();
+        let plan =
+            crate::mapping::plan::compile(&desc.tables[0], &["id".to_string()], &[]).unwrap();
+        let got: Vec<String> = mapping_problems(&plan, v2)
+            .into_iter()
+            .map(|(c, m)| format!("{c}: {m}"))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "title: the mapping writes this value in every row, and v2 refuses it: NULL, but v2 title is NOT NULL",
+                "n: the mapping writes this value in every row, and v2 refuses it: 7 is outside the range v2 n allows (1..=4)",
+                "kind: the mapping writes this value in every row, and v2 refuses it: \"c\" is not one of the values v2 kind allows",
+                "must: v2 must is NOT NULL without a default, and the mapping writes nothing to it: every row would be refused",
+            ]
+        );
+    }
+
+    #[test]
+    fn checks_between_two_columns_and_against_a_text() {
+        let v2 = crate::dump::Catalog::from_sql(
+            "CREATE TABLE t (id uuid PRIMARY KEY, s timestamptz, e timestamptz, name text CHECK (name <> ''), \
+             CONSTRAINT o CHECK (e >= s));",
+        )
+        .unwrap();
+        let v2 = v2.get(&crate::dump::TableName::new("public", "t")).unwrap();
+        let desc: crate::mapping::Description = toml::from_str(
+            "name = 'm'\n[[table]]\nsource = 't'\ntarget = 't'\ncolumns = [\
+             { name = 'id', copy = 'id' }, { name = 's', copy = 's' }, { name = 'e', copy = 'e' }, \
+             { name = 'name', copy = 'name' }]\n",
+        )
+        .unwrap();
+        let cols = ["id", "s", "e", "name"].map(String::from);
+        let plan = crate::mapping::plan::compile(&desc.tables[0], &cols, &[]).unwrap();
+        let vc = ValueChecks::compile(&plan, v2);
+        let id: &[u8] = b"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+        let row = |s: &'static str, e: &'static str, n: &'static str| {
+            vc.check(
+                &[id, s.as_bytes(), e.as_bytes(), n.as_bytes()],
+                false,
+                &mut Vec::new(),
+            )
+        };
+        // 10:00+02 is 08:00 UTC: before 09:00+00 although its text is later.
+        assert!(row("2024-01-01 09:00:00+00", "2024-01-01 10:00:00+02", "x")
+            .unwrap_err()
+            .1
+            .contains("violates v2 CHECK (e >= s)"));
+        assert!(row("2024-01-01 09:00:00+00", "2024-01-01 09:00:00+00", "x").is_ok());
+        assert!(row("2024-01-01 09:00:00+00", "\\N", "x").is_ok());
+        assert!(row("-infinity", "infinity", "")
+            .unwrap_err()
+            .1
+            .contains("a v2 CHECK on name refuses"));
     }
 }

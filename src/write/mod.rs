@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod data_only;
 pub mod digest;
+pub mod folder;
 pub mod temp;
 
 use std::io::{self, Write};

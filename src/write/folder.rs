@@ -1,5 +1,5 @@
-//! Writing a set of files into a folder, for `migrations write` and
-//! `baseline`: every file is written and synced under a temporary name
+//! Writing a set of files into a folder (the migration files of
+//! `migrations::write_dir` and `migrations::baseline`): every file is written and synced under a temporary name
 //! first and only then renamed into place, so a failure while writing
 //! leaves none of them behind (nor the folder, when this run created it).
 //! Each name follows the rules of `write::atomic`: an existing regular file

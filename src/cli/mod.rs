@@ -555,7 +555,7 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
         let Some(path) = &args.report else {
             return Ok(None);
         };
-        let json = report::RunReport::new(&opts, summary).to_json();
+        let json = report::RunReport::new(opts.run_facts(), summary).to_json();
         let mut sink = atomic::Sink::create(path, opts.force)?;
         sink.writer()
             .write_all(json.as_bytes())

@@ -11,6 +11,8 @@ mod check;
 mod coverage;
 mod output;
 mod statements;
+#[cfg(test)]
+mod tests;
 
 pub use output::Out;
 

@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use crate::copy::codec;
-use crate::mapping::plan::{Op, Order, TablePlan};
 pub use crate::files::copy::{Action, CopiedObject};
+use crate::mapping::plan::{Op, Order, TablePlan};
 
 /// The run's outcome, filled in by `migrate::run`.
 #[derive(Debug, Default, Serialize)]

@@ -26,7 +26,11 @@ use super::{
 /// was not delivered whole.
 pub fn print(data: &[u8]) -> Result<(), Error> {
     dumpshift::stdio::require_stdout()?;
-    let mut out = io::stdout().lock();
+    deliver(&mut io::stdout().lock(), data)
+}
+
+/// `data` written whole to `out`, or the error that names `-`.
+fn deliver(out: &mut impl Write, data: &[u8]) -> Result<(), Error> {
     out.write_all(data)
         .and_then(|()| out.flush())
         .map_err(|e| Error::io("-", "write", e))
@@ -156,4 +160,45 @@ pub fn write_man_pages(dir: &Path) -> Result<(), Error> {
         std::fs::write(&path, page).map_err(|e| Error::io(&path, "write", e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stdout whose reader went away after `room` bytes.
+    struct Closing {
+        room: usize,
+    }
+
+    impl Write for Closing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::from_raw_os_error(libc::EPIPE));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_reader_that_goes_away_is_exit_1_for_every_command_as_for_the_migration() {
+        let err = deliver(&mut Closing { room: 10 }, &[b'x'; 100]).unwrap_err();
+        assert!(
+            err.to_string().contains("cannot write -: Broken pipe"),
+            "{err}"
+        );
+        assert_eq!(dumpshift::exit::code_for(&err), dumpshift::exit::REFUSED);
+    }
+
+    #[test]
+    fn output_that_fits_is_delivered_whole() {
+        let mut out = Vec::new();
+        deliver(&mut out, b"schema").unwrap();
+        assert_eq!(out, b"schema");
+    }
 }

@@ -10,6 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use clap::Parser;
 
+// The command line lives on the binary's side; this measures the very same.
+#[path = "../src/cli/mod.rs"]
+mod cli;
+
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -49,7 +53,7 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOC: Counting = Counting;
 
 fn main() -> std::process::ExitCode {
-    let cli = dumpshift::cli::Cli::parse();
+    let cli = cli::Cli::parse();
     // HEAP_TRACE=MS prints the live heap every MS milliseconds, to see
     // which phase holds it.
     if let Some(ms) = std::env::var("HEAP_TRACE")
@@ -66,7 +70,7 @@ fn main() -> std::process::ExitCode {
             );
         });
     }
-    let result = dumpshift::cli::run(&cli);
+    let result = cli::run(&cli);
     eprintln!(
         "heap_peak: {:.1} MiB of live heap at most",
         PEAK.load(Relaxed) as f64 / (1 << 20) as f64

@@ -1,16 +1,28 @@
 //! dumpshift: migrate a PostgreSQL dump into a different schema, offline.
 //!
-//! The pipeline, one module per stage: `input` maps the dump; `dump` splits it
-//! into statements and reads headers and DDL; `copy` scans and codes COPY
-//! rows; `mapping` is the mapping as data, compiled into column plans, with
-//! one file per transform; `validate` checks rows and gathers whole-table
-//! keys; `write` lays out the load file and writes it atomically;
-//! `migrations` holds the embedded v2 schema; `migrate` runs it all.
+//! The library takes plain options; the command line (clap) lives in the
+//! binary (`src/main.rs`, `src/cli/`). The pipeline, in the order data flows:
+//!
+//! 1. `input` maps the dump (file, stdin, compressed, archive) and checks
+//!    its client encoding.
+//! 2. `dump` splits it into statements and reads headers and DDL; `insert`
+//!    lexes INSERT tuples and `copy` scans and codes COPY rows; `rows` is
+//!    one row source over both, cut into chunks.
+//! 3. `mapping` is the mapping as data (`mapping::load` chooses a file or
+//!    the built-in one), compiled into column plans, one file per transform.
+//! 4. `validate` checks rows and gathers whole-table keys.
+//! 5. `write` lays out the load file (with `migrations`, the embedded v2
+//!    schema) and writes it atomically; `write::folder` writes sets of files.
+//! 6. `migrate` runs steps 1-5 for one dump: select, check, write.
+//!
 //! Around the run: `files` checks and copies the staged Storage objects,
-//! `report` is the summary (text and JSON), `progress` the bar on stderr.
+//! `report` is the summary (text and JSON, from plain data), `progress` the
+//! bar on stderr, `stdio` messages that never panic, `exit` the exit codes,
+//! `cleanup` the temporary files a signal removes, `error` the errors.
+//! Beside it: `inspect` reads a dump without migrating it;
+//! `migrations::lint` and `migrations::baseline` keep a migrations folder.
 
 pub mod cleanup;
-pub mod cli;
 pub mod copy;
 pub mod dump;
 pub mod error;
@@ -26,6 +38,5 @@ pub mod progress;
 pub mod report;
 pub mod rows;
 pub mod stdio;
-pub mod tools;
 pub mod validate;
 pub mod write;

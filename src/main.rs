@@ -1,9 +1,13 @@
-//! The `dumpshift` binary: parse arguments, run, map the result to an exit code.
+//! The `dumpshift` binary: parse arguments, run, map the result to an exit
+//! code. The command line (clap) lives here and in `cli`, on the binary's
+//! side; the library takes plain options.
+
+mod cli;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use dumpshift::{cleanup, cli, exit, stdio};
+use dumpshift::{cleanup, exit, stdio};
 
 fn main() -> ExitCode {
     cleanup::install();

@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use crate::copy::codec;
+pub use crate::files::copy::{Action, CopiedObject};
 use crate::mapping::plan::{Op, Order, TablePlan};
-use crate::migrate::Options;
 
 /// The run's outcome, filled in by `migrate::run`.
 #[derive(Debug, Default, Serialize)]
@@ -101,20 +101,6 @@ pub struct CopySummary {
     pub objects: Vec<CopiedObject>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct CopiedObject {
-    /// The `files` row's id.
-    pub id: String,
-    /// The object's key in the bucket.
-    pub key: String,
-    pub path: String,
-    pub size: u64,
-    /// Lower-case hex sha256 of the object's content.
-    pub sha256: String,
-    /// `copied` or `present`.
-    pub action: String,
-}
-
 /// The JSON document `--report FILE` writes.
 #[derive(Debug, Serialize)]
 pub struct RunReport<'a> {
@@ -133,16 +119,30 @@ pub struct RunReport<'a> {
     pub summary: &'a Summary,
 }
 
+/// What the report says about the run besides its summary: plain data,
+/// filled in by whoever ran it (see `migrate::Options::run_facts`).
+#[derive(Debug)]
+pub struct RunFacts<'a> {
+    pub input: String,
+    pub output: String,
+    /// The mapping's name.
+    pub mapping: &'a str,
+    /// The v2 schema version the load creates (or, with `data_only`, requires).
+    pub schema_version: i64,
+    pub data_only: bool,
+    pub storage_root: &'a str,
+}
+
 impl<'a> RunReport<'a> {
-    pub fn new(opts: &'a Options, summary: &'a Summary) -> RunReport<'a> {
+    pub fn new(run: RunFacts<'a>, summary: &'a Summary) -> RunReport<'a> {
         RunReport {
             dumpshift: env!("CARGO_PKG_VERSION"),
-            input: opts.input.display().to_string(),
-            output: opts.output.display().to_string(),
-            mapping: &opts.mapping.name,
-            schema_version: opts.target.last().map_or(0, |m| m.version),
-            data_only: opts.extras.data_only,
-            storage_root: &opts.storage_root,
+            input: run.input,
+            output: run.output,
+            mapping: run.mapping,
+            schema_version: run.schema_version,
+            data_only: run.data_only,
+            storage_root: run.storage_root,
             rows_in: summary.tables.iter().map(|t| t.rows_in).sum(),
             rows_out: summary.tables.iter().map(|t| t.rows_out).sum(),
             summary,

@@ -13,13 +13,37 @@ use std::io::{self, Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::Objects;
 use crate::error::Error;
-use crate::report::CopiedObject;
 use crate::write::atomic::{self, Dest};
 use crate::write::{digest, temp};
+
+/// One object of `--copy-files-to`, as the report lists it.
+#[derive(Debug, Serialize)]
+pub struct CopiedObject {
+    /// The `files` row's id.
+    pub id: String,
+    /// The object's key in the bucket.
+    pub key: String,
+    pub path: String,
+    pub size: u64,
+    /// Lower-case hex sha256 of the object's content.
+    pub sha256: String,
+    pub action: Action,
+}
+
+/// What this run did with an object; `copied` or `present` in the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Copied by this run.
+    Copied,
+    /// Already at its destination with the same content; left alone.
+    Present,
+}
 
 /// Copies every object of `set` from `from` to `to`; returns one entry per
 /// object, in row order, with its sha256 and whether it was copied.
@@ -48,7 +72,11 @@ pub fn copy_all(
             path: dest.display().to_string(),
             size,
             sha256: digest::hex(&sha),
-            action: if copied { "copied" } else { "present" }.to_string(),
+            action: if copied {
+                Action::Copied
+            } else {
+                Action::Present
+            },
         });
     }
     Ok(done)
@@ -189,14 +217,14 @@ mod tests {
         std::fs::write(from.path().join("d/a.txt"), "abc").unwrap();
         let objects = set(&[("d/a.txt", Some(3))]);
         let first = copy_all(from.path(), to.path(), &objects, false).unwrap();
-        assert_eq!(first[0].action, "copied");
+        assert_eq!(first[0].action, Action::Copied);
         assert_eq!(
             first[0].sha256,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(std::fs::read(to.path().join("d/a.txt")).unwrap(), b"abc");
         let second = copy_all(from.path(), to.path(), &objects, false).unwrap();
-        assert_eq!(second[0].action, "present");
+        assert_eq!(second[0].action, Action::Present);
         assert_eq!(second[0].sha256, first[0].sha256);
         let left: Vec<_> = std::fs::read_dir(to.path().join("d")).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file remains");
@@ -213,7 +241,7 @@ mod tests {
         assert!(e.to_string().contains("pass --force"), "{e}");
         assert_eq!(std::fs::read(to.path().join("a")).unwrap(), b"old");
         let done = copy_all(from.path(), to.path(), &objects, true).unwrap();
-        assert_eq!(done[0].action, "copied");
+        assert_eq!(done[0].action, Action::Copied);
         assert_eq!(std::fs::read(to.path().join("a")).unwrap(), b"new");
     }
 }

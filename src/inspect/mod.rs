@@ -9,15 +9,14 @@ mod drift;
 mod render;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::ops::Range;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 pub use drift::Drift;
 
-use crate::cli::InspectArgs;
 use crate::copy::scan;
 use crate::dump::{self, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error};
@@ -83,29 +82,32 @@ impl Table {
     }
 }
 
-/// Runs `dumpshift inspect`: the report goes to stdout.
-pub fn run(args: &InspectArgs) -> Result<(), Error> {
-    let mapping = match &args.mapping {
-        Some(path) => Mapping::from_file(path)?,
-        None => Mapping::built_in(),
-    };
-    let input = Input::open(&args.dump)?;
-    let file = args.dump.display().to_string();
+/// What `dumpshift inspect` is asked for.
+pub struct Options {
+    /// The dump, or `-` for stdin.
+    pub dump: PathBuf,
+    /// A mapping file instead of the built-in mapping.
+    pub mapping: Option<PathBuf>,
+    /// The report as JSON rather than text.
+    pub json: bool,
+}
+
+/// Runs `dumpshift inspect`: the report, rendered as asked, for stdout.
+pub fn run(opts: &Options) -> Result<Vec<u8>, Error> {
+    let mapping = Mapping::choose(opts.mapping.as_deref())?;
+    let input = Input::open(&opts.dump)?;
+    let file = opts.dump.display().to_string();
     let report = inspect(&file, &input, &mapping)?;
     input.unchanged()?;
-    let mut out = std::io::stdout().lock();
-    let written = if args.json {
+    let mut out = Vec::new();
+    if opts.json {
         serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out))
+            .map_err(|e| Error::io("-", "write", e.into()))?;
+        out.push(b'\n');
     } else {
-        render::text(&mut out, &report)
-    };
-    match written.and_then(|()| out.flush()) {
-        // A reader that stopped early (`| head`) has what it wanted.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|e| Error::io("-", "write", e)),
+        render::text(&mut out, &report).map_err(|e| Error::io("-", "write", e))?;
     }
+    Ok(out)
 }
 
 /// Looks into the dump `input` (named `file` in messages).

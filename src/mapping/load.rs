@@ -1,13 +1,13 @@
 //! A mapping ready to run: the checked description, the target schema's
 //! migrations (a folder the description names, or the Life OS v2 migrations
 //! built in) and the source schema's DDL. Reading a `--mapping` file, with
-//! messages that name its file, line and byte, lives here; so does what
-//! `dumpshift mapping show` prints.
+//! messages that name its file, line and byte, and the choice between a
+//! file and the built-in mapping, live here. `dumpshift mapping show`
+//! prints `mapping::LIFE_OS`.
 
-use std::io::Write;
 use std::path::Path;
 
-use super::{Description, LIFE_OS, LIFE_OS_V1_SCHEMA};
+use super::{Description, LIFE_OS_V1_SCHEMA};
 use crate::dump::{Catalog, TableName};
 use crate::error::{DataError, Error, Position};
 use crate::migrations::{self, Migration};
@@ -27,6 +27,15 @@ impl Mapping {
     pub fn built_in() -> Mapping {
         Mapping::resolve(Description::life_os(), Path::new("."))
             .expect("the built-in mapping resolves (tested)")
+    }
+
+    /// The one choice between a `--mapping` file and the built-in mapping,
+    /// for every command that takes one.
+    pub fn choose(path: Option<&Path>) -> Result<Mapping, Error> {
+        match path {
+            Some(path) => Mapping::from_file(path),
+            None => Ok(Mapping::built_in()),
+        }
     }
 
     /// Reads the mapping file at `path`; `source_ddl` and `target_migrations`
@@ -157,17 +166,6 @@ fn read_migrations(dir: &Path) -> Result<Vec<Migration>, String> {
         return Err(format!("{} holds no migrations", dir.display()));
     }
     Ok(migrations)
-}
-
-/// `dumpshift mapping show`: the built-in mapping, as the file it is
-/// compiled from, comments included.
-pub fn show() -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(LIFE_OS.as_bytes()).and_then(|()| out.flush()) {
-        // A reader that stopped early (`| head`) has what it wanted.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|e| Error::io("-", "write", e)),
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ mod check;
 mod coverage;
 mod output;
 mod statements;
+#[cfg(test)]
+mod tests;
 
 pub use output::Out;
 
@@ -54,6 +56,20 @@ pub struct Options {
     /// Which database of a `pg_dumpall` file to read.
     pub database: Option<String>,
     pub extras: Extras,
+}
+
+impl Options {
+    /// What the `--report` says about this run besides its summary.
+    pub fn run_facts(&self) -> report::RunFacts<'_> {
+        report::RunFacts {
+            input: self.input.display().to_string(),
+            output: self.output.display().to_string(),
+            mapping: &self.mapping.name,
+            schema_version: self.target.last().map_or(0, |m| m.version),
+            data_only: self.extras.data_only,
+            storage_root: &self.storage_root,
+        }
+    }
 }
 
 /// What a run does beyond writing a full load file.
@@ -246,7 +262,10 @@ impl Prepared<'_> {
             return Ok(());
         };
         let objects = files::copy::copy_all(from, to, set, self.opts.force)?;
-        let copied = objects.iter().filter(|o| o.action == "copied").count() as u64;
+        let copied = objects
+            .iter()
+            .filter(|o| o.action == files::copy::Action::Copied)
+            .count() as u64;
         if let Some(f) = &mut self.summary.files {
             f.copy = Some(report::CopySummary {
                 destination: to.display().to_string(),

@@ -2,8 +2,11 @@
 //! (`NNNN_name.up.sql` + `NNNN_name.down.sql`), embedded in the binary, and
 //! the rules a migrations folder must follow: the numbering and pairing
 //! rules here, the dbmate file layout in `dbmate`, the lint of a folder on
-//! disk (either format, SQL parsed) in `lint`.
+//! disk (either format, SQL parsed) in `lint`, and the baseline of an
+//! untracked database in `baseline`. `write::folder` puts rendered files
+//! into a folder.
 
+pub mod baseline;
 pub mod dbmate;
 pub mod lint;
 
@@ -23,7 +26,7 @@ pub struct Migration {
 }
 
 /// The two file layouts of the migration tools dumpshift writes for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// `NNNN_name.up.sql` and `NNNN_name.down.sql`, one file per direction.
     GolangMigrate,
@@ -277,6 +280,23 @@ pub fn embedded() -> Vec<Migration> {
 /// The version the v2 schema is at after every migration.
 pub fn latest_version() -> i64 {
     embedded().last().map_or(0, |m| m.version)
+}
+
+/// The v2 schema: every embedded migration's up section, in order.
+pub fn schema_sql(migrations: &[Migration]) -> String {
+    let version = migrations.last().map_or(0, |m| m.version);
+    let mut sql = format!(
+        "-- Life OS v2 schema (version {version}), from dumpshift {}'s embedded migrations.\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for m in migrations {
+        sql.push_str(&format!(
+            "\n-- migration {}.up.sql\n{}\n",
+            stem(m.version, &m.name),
+            m.up.trim_end()
+        ));
+    }
+    sql
 }
 
 #[cfg(test)]

@@ -5,10 +5,15 @@
 //! Everything between BEGIN and COMMIT is one transaction: with
 //! `ON_ERROR_STOP` any failure ends psql before COMMIT and the database is
 //! left as it was.
+//!
+//! Beside the load file: `atomic` puts an output in place whole or not at
+//! all, `temp` makes the temporary twins a signal removes, and `folder`
+//! writes a set of files (migrations, a baseline) into a folder the same way.
 
 pub mod atomic;
 pub mod data_only;
 pub mod digest;
+pub mod folder;
 pub mod temp;
 
 use std::io::{self, Write};

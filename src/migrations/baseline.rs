@@ -20,8 +20,8 @@ use crate::dump::split::{find_ci, Kind, Splitter};
 use crate::dump::sql::undo::{table_of, undo, Undo};
 use crate::dump::sql::TableName;
 use crate::error::{DataError, Error};
-use crate::input::encoding;
-use crate::migrations::{stem, Format, Migration};
+use crate::input::{encoding, Input};
+use crate::migrations::{render, stem, Format, Migration};
 
 /// What the baseline is called and for which tool.
 pub struct Options {
@@ -44,6 +44,23 @@ pub struct Baseline {
 /// so neither golang-migrate nor dbmate takes it for a migration.
 pub fn mark_applied_name(opts: &Options) -> String {
     format!("mark_applied_{}.sql", stem(opts.version, &opts.name))
+}
+
+/// Reads the schema dump at `path` (`-`: stdin) and turns it into a
+/// baseline; the file must not change while it is read.
+pub fn read(path: &std::path::Path, opts: &Options) -> Result<Baseline, Error> {
+    let input = Input::open(path)?;
+    let b = convert(&path.display().to_string(), input.bytes(), opts)?;
+    input.unchanged()?;
+    Ok(b)
+}
+
+/// The files to write: the migration in `opts.format`'s layout, then the
+/// mark-applied script.
+pub fn files(b: &Baseline, opts: &Options) -> Vec<(String, String)> {
+    let mut files = render(opts.format, std::slice::from_ref(&b.migration));
+    files.push((mark_applied_name(opts), b.mark_applied.clone()));
+    files
 }
 
 /// Turns the schema dump `data` (read from `file`) into a baseline.

@@ -1,17 +1,22 @@
-//! The command line: arguments, `--help` text, and turning them into a run.
+//! The command line, on the binary's side only: arguments, `--help` text,
+//! and turning them into the library's plain options. Each command's work is
+//! a library call; `commands` holds the other commands' handlers and the one
+//! place stdout is written.
+
+mod commands;
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::Error;
-use crate::mapping::load::Mapping;
-use crate::mapping::storage_path;
-use crate::mapping::Description;
-use crate::migrate::{self, Extras, Options, Summary};
-use crate::migrations::Format;
-use crate::report;
-use crate::write::atomic;
+use dumpshift::error::Error;
+use dumpshift::mapping::load::Mapping;
+use dumpshift::mapping::storage_path;
+use dumpshift::mapping::Description;
+use dumpshift::migrate::{self, Extras, Options, Summary};
+use dumpshift::migrations::Format;
+use dumpshift::report;
+use dumpshift::write::atomic;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -114,7 +119,8 @@ cover.
 
 Exit codes:
   0  the report was printed (drift or not)
-  1  the dump could not be read
+  1  the dump could not be read, or stdout could not be written (a reader
+     that went away before the end)
   2  the command line or the mapping file was wrong";
 
 #[derive(Debug, Args)]
@@ -178,8 +184,8 @@ pub struct MigrationsWriteArgs {
     pub dir: PathBuf,
 
     /// The migration tool's file layout.
-    #[arg(long, value_enum, default_value_t = Format::GolangMigrate)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::GolangMigrate)]
+    pub format: FormatArg,
 
     /// Replace files of the same names in DIR.
     #[arg(long)]
@@ -209,7 +215,7 @@ pub struct MigrationsCheckArgs {
 
     /// The layout to check against (default: detected from the file names).
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 }
 
 const BASELINE_HELP: &str = "\
@@ -242,8 +248,8 @@ pub struct BaselineArgs {
     pub output: PathBuf,
 
     /// The migration tool's file layout and schema_migrations table.
-    #[arg(long, value_enum, default_value_t = Format::GolangMigrate)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::GolangMigrate)]
+    pub format: FormatArg,
 
     /// The baseline's version number (e.g. a timestamp such as 20260301120000).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(i64).range(1..))]
@@ -300,6 +306,31 @@ pub struct CompletionsArgs {
 pub struct ManArgs {
     /// The folder to write the pages into; created if missing.
     pub dir: PathBuf,
+}
+
+/// The two file layouts of the migration tools dumpshift writes for
+/// (`migrations::Format`, as a command-line value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// `NNNN_name.up.sql` and `NNNN_name.down.sql`, one file per direction.
+    GolangMigrate,
+    /// `NNNN_name.sql` holding `-- migrate:up` and `-- migrate:down` sections.
+    Dbmate,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::GolangMigrate => Format::GolangMigrate,
+            FormatArg::Dbmate => Format::Dbmate,
+        }
+    }
+}
+
+impl std::fmt::Display for FormatArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Format::from(*self).fmt(f)
+    }
 }
 
 /// The shells dumpshift writes completion scripts for.
@@ -407,10 +438,7 @@ impl MigrateArgs {
                 )));
             }
         }
-        let mapping = match &self.mapping {
-            Some(path) => Mapping::from_file(path)?,
-            None => Mapping::built_in(),
-        };
+        let mapping = Mapping::choose(self.mapping.as_deref())?;
         let allow_empty = self.allow_empty_tables(&mapping.description)?;
         Ok(Options {
             input: self.dump.clone().unwrap_or_default(),
@@ -496,42 +524,15 @@ impl MigrateArgs {
 pub fn run(cli: &Cli) -> Result<(), Error> {
     match &cli.command {
         None => run_migrate(&cli.migrate),
-        Some(Command::Inspect(a)) => crate::inspect::run(a),
-        Some(Command::Schema(a)) => crate::tools::schema(a),
-        Some(Command::Migrations(MigrationsCommand::Write(a))) => crate::tools::migrations_write(a),
-        Some(Command::Migrations(MigrationsCommand::Check(a))) => crate::tools::migrations_check(a),
-        Some(Command::Baseline(a)) => crate::tools::baseline(a),
-        Some(Command::Mapping(MappingCommand::Show)) => crate::mapping::load::show(),
-        Some(Command::Completions(a)) => crate::tools::completions(a),
-        Some(Command::Man(a)) => write_man_pages(&a.dir),
+        Some(Command::Inspect(a)) => commands::inspect(a),
+        Some(Command::Schema(_)) => commands::schema(),
+        Some(Command::Migrations(MigrationsCommand::Write(a))) => commands::migrations_write(a),
+        Some(Command::Migrations(MigrationsCommand::Check(a))) => commands::migrations_check(a),
+        Some(Command::Baseline(a)) => commands::baseline(a),
+        Some(Command::Mapping(MappingCommand::Show)) => commands::mapping_show(),
+        Some(Command::Completions(a)) => commands::completions(a),
+        Some(Command::Man(a)) => commands::write_man_pages(&a.dir),
     }
-}
-
-/// Renders the man pages from these very definitions, as `clap_mangen`'s
-/// `generate_to` does, but each page whole in memory before it is written,
-/// so a failure names the file. No date in the pages: the same build gives
-/// the same bytes.
-fn write_man_pages(dir: &Path) -> Result<(), Error> {
-    use clap::CommandFactory;
-    fn pages(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) {
-        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-            pages(sub.clone(), out);
-        }
-        let man = clap_mangen::Man::new(cmd);
-        let mut page = Vec::new();
-        man.render(&mut page).expect("rendering into memory");
-        out.push((man.get_filename(), page));
-    }
-    let mut cmd = Cli::command().disable_help_subcommand(true);
-    cmd.build();
-    let mut out = Vec::new();
-    pages(cmd, &mut out);
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the directory", e))?;
-    for (name, page) in out {
-        let path = dir.join(name);
-        std::fs::write(&path, page).map_err(|e| Error::io(&path, "write", e))?;
-    }
-    Ok(())
 }
 
 /// Runs the migration; the summary goes to stderr unless `--quiet`, and to
@@ -554,7 +555,7 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
         let Some(path) = &args.report else {
             return Ok(None);
         };
-        let json = report::RunReport::new(&opts, summary).to_json();
+        let json = report::RunReport::new(opts.run_facts(), summary).to_json();
         let mut sink = atomic::Sink::create(path, opts.force)?;
         sink.writer()
             .write_all(json.as_bytes())
@@ -570,7 +571,7 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
 }
 
 fn print_summary(s: &Summary, opts: &Options) {
-    crate::stdio::say(&report::render_text(&opts.output.display().to_string(), s));
+    dumpshift::stdio::say(&report::render_text(&opts.output.display().to_string(), s));
 }
 
 #[cfg(test)]
@@ -584,7 +585,7 @@ mod tests {
             .find_map(|l| l.strip_prefix("v2 schema: "));
         assert_eq!(
             line.and_then(|v| v.parse::<i64>().ok()),
-            Some(crate::migrations::latest_version())
+            Some(dumpshift::migrations::latest_version())
         );
     }
 }

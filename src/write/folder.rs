@@ -1,7 +1,7 @@
-//! Writing a set of files into a folder, for `migrations write` and
-//! `baseline`: every file is written and synced under a temporary name
-//! first and only then renamed into place, so a failure while writing
-//! leaves none of them behind (nor the folder, when this run created it).
+//! Writing a set of files into a folder (`migrations write`, `baseline`):
+//! every file is written and synced under a temporary name first and only
+//! then renamed into place, so a failure while writing leaves none of them
+//! behind (nor the folder, when this run created it).
 //! Each name follows the rules of `write::atomic`: an existing regular file
 //! needs `force`, a link to one is followed, a FIFO or a character device
 //! is written straight into, anything else is refused.

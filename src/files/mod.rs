@@ -68,7 +68,7 @@ pub fn objects(
     let mut objects = Vec::new();
     let mut errors = Vec::new();
     for r in chunks {
-        source.chunk(r.clone()).for_each(&mut |at, fields| {
+        source.chunk(r.clone()).for_each(|at, fields| {
             match read_row(plan, path, size, fields) {
                 Ok(Some(mut o)) => {
                     o.at = at;

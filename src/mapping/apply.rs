@@ -39,7 +39,7 @@ pub fn rewrite_chunk(
     let mut scratch = Vec::new();
     let mut row = first_row;
     let mut failure = None;
-    chunk.for_each(&mut |at, fields| {
+    chunk.for_each(|at, fields| {
         if let Err(e) = rewrite_row(plan, ctx, fields, row, out, &mut scratch) {
             failure = Some(e.at(at).table(&plan.source));
             return false;

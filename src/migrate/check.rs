@@ -284,7 +284,7 @@ fn read_rows(w: &Work, rows: impl Iterator<Item = u32>, u: &UniqueCheck) -> Vec<
             continue;
         };
         let mut n = w.first_rows[k];
-        let _ = w.source.chunk(range.clone()).for_each(&mut |at, fields| {
+        let _ = w.source.chunk(range.clone()).for_each(|at, fields| {
             if n == row {
                 let mut key = Vec::new();
                 if fields.len() == w.plan.width && u.key(fields, &mut key) {

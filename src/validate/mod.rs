@@ -98,7 +98,7 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     let mut scratch = Vec::new();
     let mut uuids = vec![None; plan.width];
     let raw_utf8 = chunk.raw_utf8();
-    let read = chunk.for_each(&mut |at, fields| {
+    let read = chunk.for_each(|at, fields| {
         let row_no = facts.rows;
         facts.rows += 1;
         if fields.len() != plan.width {

@@ -16,6 +16,7 @@ pub mod dump;
 pub mod error;
 pub mod exit;
 pub mod files;
+pub mod ids;
 pub mod input;
 pub mod insert;
 pub mod inspect;

@@ -10,8 +10,8 @@ use super::plan::{Op, TablePlan};
 use super::storage_path;
 use crate::copy::codec;
 use crate::error::DataError;
+use crate::ids::{uuid_field, LookupIndex};
 use crate::rows::Chunk;
-use crate::validate::{uuid_field, LookupIndex};
 
 /// What a chunk's rewrite needs beyond the plan.
 pub struct Context<'a> {

@@ -11,11 +11,12 @@ use rayon::prelude::*;
 
 use super::{Fk, Work};
 use crate::error::DataError;
+use crate::ids::LookupIndex;
 use crate::mapping::sequence::{self, Scopes, SeqKey};
 use crate::progress::Progress;
 use crate::validate::keys::{self, Reference};
 use crate::validate::unique::UniqueCheck;
-use crate::validate::{self, ChunkFacts, LookupIndex, TableCheck, MAX_ERRORS};
+use crate::validate::{self, ChunkFacts, TableCheck, MAX_ERRORS};
 
 /// Problems found, and how many more were not kept.
 pub type Problems = (Vec<DataError>, usize);

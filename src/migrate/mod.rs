@@ -18,6 +18,7 @@ use crate::copy::scan;
 use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
 use crate::files::{self, Objects};
+use crate::ids::LookupIndex;
 use crate::input::{encoding, Input};
 use crate::mapping::plan::{self, PlanError, TablePlan};
 use crate::mapping::Description;
@@ -28,7 +29,7 @@ use crate::report::{self, FilesSummary, Ignored, TableSummary};
 use crate::rows::Source;
 use crate::validate::drift;
 use crate::validate::values::{self, ValueChecks};
-use crate::validate::{LookupIndex, MAX_ERRORS};
+use crate::validate::MAX_ERRORS;
 use crate::write::atomic;
 
 /// How big a piece of a table one worker takes at a time.

@@ -4,31 +4,6 @@
 //! and scale, and the length limit of `varchar(n)` / `char(n)`. Each takes
 //! the value's text, COPY escapes already decoded.
 
-/// A UUID as `uuid_in` reads it: 32 hex digits in pairs, a `-` allowed
-/// after any group of four but the last, the whole optionally in braces.
-pub fn uuid(v: &[u8]) -> Option<u128> {
-    if v.len() == 36 && v[8] == b'-' && v[13] == b'-' && v[18] == b'-' && v[23] == b'-' {
-        return uuid::Uuid::try_parse_ascii(v).ok().map(|u| u.as_u128());
-    }
-    let body = match v.strip_prefix(b"{") {
-        Some(b) => b.strip_suffix(b"}")?,
-        None => v,
-    };
-    let mut n = 0u128;
-    let mut i = 0;
-    for pair in 0..16 {
-        for _ in 0..2 {
-            let d = (*body.get(i)? as char).to_digit(16)?;
-            n = n << 4 | u128::from(d);
-            i += 1;
-        }
-        if body.get(i) == Some(&b'-') && pair % 2 == 1 && pair < 15 {
-            i += 1;
-        }
-    }
-    (i == body.len()).then_some(n)
-}
-
 /// PostgreSQL's `isspace`, the blank its input functions skip.
 fn blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
@@ -631,30 +606,6 @@ mod tests {
         let digits = |e: &[u8]| e.iter().all(u8::is_ascii_digit);
         assert!(array(b"{1,x}", &digits, &mut Vec::new()).is_err());
         assert!(array(b"{1,NULL}", &digits, &mut Vec::new()).is_ok());
-    }
-
-    #[test]
-    fn uuids_as_uuid_in_reads_them() {
-        let want = uuid(b"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
-        assert!(want.is_some());
-        for good in [
-            "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}",
-            "a0eebc999c0b4ef8bb6d6bb9bd380a11",
-            "a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11",
-            "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
-        ] {
-            assert_eq!(uuid(good.as_bytes()), want, "{good}");
-        }
-        for bad in [
-            " a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-            "urn:uuid:a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1-",
-            "a0eeb-c99-9c0b-4ef8-bb6d-6bb9bd380a11",
-            "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-            "a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11",
-        ] {
-            assert_eq!(uuid(bad.as_bytes()), None, "{bad}");
-        }
     }
 
     #[test]

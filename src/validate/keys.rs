@@ -4,8 +4,9 @@
 //! cycles. UUIDs are u128s in sorted vectors; rows are re-read only to name
 //! the offending ones.
 
-use super::{row_label, uuid_field, ChunkFacts};
+use super::{row_label, ChunkFacts};
 use crate::error::DataError;
+use crate::ids::uuid_field;
 use crate::mapping::plan::TablePlan;
 use crate::rows::Chunk;
 

@@ -13,6 +13,7 @@ pub mod values;
 
 use crate::copy::codec;
 use crate::error::DataError;
+use crate::ids::uuid_field;
 use crate::mapping::plan::{Op, Order, SequencePlan, TablePlan};
 use crate::mapping::sequence::{Scope, Scopes, SeqKey, MAX_SCOPE};
 use crate::mapping::{storage_path, timestamp};
@@ -51,20 +52,6 @@ impl ChunkFacts {
             self.more_errors += 1;
         }
     }
-}
-
-/// A field that should hold a UUID does not.
-#[derive(Debug)]
-pub struct NotUuid;
-
-/// Parses a raw COPY field as a UUID; `Ok(None)` for NULL.
-pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, NotUuid> {
-    if codec::is_null(raw) {
-        return Ok(None);
-    }
-    // Exactly the forms PostgreSQL's uuid_in takes (not the URN the uuid
-    // crate also reads).
-    input::uuid(raw).map(Some).ok_or(NotUuid)
 }
 
 /// The text to name a row by in messages: its raw id, shortened.
@@ -246,25 +233,4 @@ fn check_storage_path(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
     scratch.clear();
     codec::decode_into(raw, scratch);
     storage_path::key(scratch).map(|_| ())
-}
-
-/// A sorted `id -> value` index over one table's column, for lookups.
-pub struct LookupIndex {
-    pairs: Vec<(u128, Option<u128>)>,
-}
-
-impl LookupIndex {
-    /// Builds the index (duplicate ids are reported by the key checks).
-    pub fn build(mut pairs: Vec<(u128, Option<u128>)>) -> LookupIndex {
-        rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut pairs[..], |p| p.0);
-        LookupIndex { pairs }
-    }
-
-    /// `None` when `id` is not in the table; `Some(None)` when its value is NULL.
-    pub fn get(&self, id: u128) -> Option<Option<u128>> {
-        self.pairs
-            .binary_search_by_key(&id, |p| p.0)
-            .ok()
-            .map(|i| self.pairs[i].1)
-    }
 }

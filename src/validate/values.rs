@@ -9,6 +9,7 @@
 
 use crate::copy::codec;
 use crate::dump::{Check, ColumnDef, TableDef};
+use crate::ids;
 use crate::mapping::plan::{Op, Order, TablePlan};
 use crate::mapping::timestamp;
 use crate::validate::input;
@@ -181,7 +182,7 @@ impl ValueChecks {
                 continue;
             }
             // UUIDs are compared as values: case and hyphens do not count.
-            let same = x == y || input::uuid(x).is_some_and(|u| input::uuid(y) == Some(u));
+            let same = x == y || ids::uuid(x).is_some_and(|u| ids::uuid(y) == Some(u));
             if same {
                 return Err((*a, format!("violates v2 CHECK ({what})")));
             }
@@ -403,7 +404,7 @@ fn int(v: &[u8]) -> Option<i64> {
 /// decoded); the error completes "<value> ...".
 fn accepts(ty: &Ty, v: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
     let ok = match ty {
-        Ty::Uuid => input::uuid(v).is_some(),
+        Ty::Uuid => ids::uuid(v).is_some(),
         Ty::Date => timestamp::parse_date(v).is_some(),
         Ty::Timestamptz => timestamp::parse(v).is_some(),
         Ty::Bool => parse_bool(v).is_some(),

@@ -162,7 +162,7 @@ impl InsertReader<'_> {
         F: FnMut(usize, &[&[u8]]) -> bool,
     {
         let relocate = |e: DataError| {
-            let b = e.byte.unwrap_or(0);
+            let b = e.byte().unwrap_or(0);
             e.at(at + b)
         };
         let header = self.headers.parse(stmt).map_err(relocate)?;

@@ -293,7 +293,7 @@ fn note_insert(
                 });
                 return Ok(());
             }
-            let at = r.start + e.byte.unwrap_or(0);
+            let at = r.start + e.byte().unwrap_or(0);
             return Err(e.at(at));
         }
     };

@@ -314,7 +314,7 @@ fn count_tuples(data: &[u8], block: &InsertBlock) -> Result<u64, DataError> {
             |(headers, buf, ranges), r| {
                 let stmt = &data[r.clone()];
                 let relocate = |e: DataError| {
-                    let b = e.byte.unwrap_or(0);
+                    let b = e.byte().unwrap_or(0);
                     e.at(r.start + b)
                 };
                 let values_at = headers.parse(stmt).map_err(relocate)?.values_at;

@@ -188,7 +188,7 @@ mod tests {
             )
         }
         .unwrap_err();
-        assert!(err.message.contains("backslash"), "{}", err.message);
+        assert!(err.message().contains("backslash"), "{}", err.message());
         let ok = row.replace("a\\\\b.pdf\tapplication", "ab.pdf\tapplication");
         out.clear();
         {

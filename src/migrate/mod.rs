@@ -281,7 +281,7 @@ impl Prepared<'_> {
 }
 
 fn report(file: &str, data: &[u8], mut errors: Vec<DataError>, more: usize) -> Error {
-    errors.sort_by_key(|e| e.byte.unwrap_or(usize::MAX));
+    errors.sort_by_key(|e| e.byte().unwrap_or(usize::MAX));
     let truncated = more > 0 || errors.len() > MAX_ERRORS;
     errors.truncate(MAX_ERRORS);
     Error::Data(

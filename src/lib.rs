@@ -18,7 +18,6 @@ pub mod exit;
 pub mod files;
 pub mod ids;
 pub mod input;
-pub mod insert;
 pub mod inspect;
 pub mod mapping;
 pub mod migrate;

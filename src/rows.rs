@@ -6,8 +6,8 @@
 use std::ops::Range;
 
 use crate::copy::scan;
+use crate::dump::insert::{HeaderCache, Tuples};
 use crate::error::DataError;
-use crate::insert::{HeaderCache, Tuples};
 
 /// The rows of one table in the dump.
 pub enum Source<'a> {

@@ -5,6 +5,7 @@
 //! mapped input until the rewrite reads them.
 
 pub mod classify;
+pub mod insert;
 pub mod meta;
 pub mod split;
 pub mod sql;
@@ -125,7 +126,7 @@ pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
 pub fn index_range(data: &[u8], range: Range<usize>) -> Result<DumpIndex, DataError> {
     let mut idx = DumpIndex::default();
     let mut splitter = Splitter::starting_at(&data[..range.end], range.start);
-    let mut headers = crate::insert::HeaderCache::default();
+    let mut headers = insert::HeaderCache::default();
     while let Some(stmt) = splitter.next() {
         let stmt = stmt?;
         idx.statements += 1;
@@ -272,7 +273,7 @@ fn note_ddl(catalog: &mut Catalog, ddl: Ddl, at: usize) {
 /// Records which table an INSERT fills; its rows are read later, in parallel.
 fn note_insert(
     idx: &mut DumpIndex,
-    headers: &mut crate::insert::HeaderCache,
+    headers: &mut insert::HeaderCache,
     data: &[u8],
     r: Range<usize>,
     std_strings: bool,

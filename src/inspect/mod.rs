@@ -19,10 +19,10 @@ pub use drift::Drift;
 
 use crate::cli::InspectArgs;
 use crate::copy::scan;
+use crate::dump::insert::{HeaderCache, Tuples};
 use crate::dump::{self, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error};
 use crate::input::{encoding, Form, Input};
-use crate::insert::{HeaderCache, Tuples};
 use crate::mapping::load::Mapping;
 use crate::mapping::Description;
 

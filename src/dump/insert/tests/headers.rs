@@ -3,8 +3,8 @@
 
 use super::fixtures::{insert_statements, read_fixture};
 use super::*;
+use crate::dump::insert::HeaderCache;
 use crate::dump::TableName;
-use crate::insert::HeaderCache;
 
 fn cols(names: &[&str]) -> Option<Vec<String>> {
     Some(names.iter().map(|s| s.to_string()).collect())

@@ -6,6 +6,7 @@
 
 pub mod classify;
 pub mod insert;
+pub mod lex;
 pub mod meta;
 pub mod split;
 pub mod sql;
@@ -315,7 +316,7 @@ fn note_insert(
 /// policies...) is never parsed.
 fn second_word_is_table(text: &[u8]) -> bool {
     let mut words = text
-        .split(|b| b.is_ascii_whitespace())
+        .split(|&b| lex::is_space(b))
         .filter(|w| !w.is_empty())
         .skip(1);
     match words.next() {

@@ -175,31 +175,11 @@ fn check_row(
         }
     }
     if let Some(seq) = &plan.sequence {
-        let scope = row.scopes.index(scope_of(seq, uuids));
-        let (instant, id) = match seq.order {
-            Order::Dump => (0, 0),
-            Order::Instant(i) => {
-                let t = timestamp::parse(fields[i]).ok_or_else(|| {
-                    (
-                        i,
-                        format!(
-                            "not a timestamptz: {:?}",
-                            String::from_utf8_lossy(fields[i])
-                        ),
-                    )
-                })?;
-                (t, id.unwrap_or(0))
-            }
-        };
-        facts.seq.push(SeqKey {
-            scope,
-            instant,
-            id,
-            row: row.number,
-        });
+        let key = sequence_key(seq, row, id)?;
+        facts.seq.push(key);
     }
     if let (Some(v), Some(id)) = (plan.provides, id) {
-        facts.index.push((id, uuids[v]));
+        facts.index.push((id, row.uuids[v]));
     }
     for op in &plan.ops {
         if let Op::StoragePath(i) = op {
@@ -207,6 +187,38 @@ fn check_row(
         }
     }
     Ok(())
+}
+
+/// The row's sequence key: its scope, and its instant when the sequence is
+/// ordered by a timestamp.
+fn sequence_key(
+    seq: &SequencePlan,
+    row: &mut Row,
+    id: Option<u128>,
+) -> Result<SeqKey, (usize, String)> {
+    let (fields, uuids) = (row.fields, &*row.uuids);
+    let scope = row.scopes.index(scope_of(seq, uuids));
+    let (instant, id) = match seq.order {
+        Order::Dump => (0, 0),
+        Order::Instant(i) => {
+            let t = timestamp::parse(fields[i]).ok_or_else(|| {
+                (
+                    i,
+                    format!(
+                        "not a timestamptz: {:?}",
+                        String::from_utf8_lossy(fields[i])
+                    ),
+                )
+            })?;
+            (t, id.unwrap_or(0))
+        }
+    };
+    Ok(SeqKey {
+        scope,
+        instant,
+        id,
+        row: row.number,
+    })
 }
 
 /// The row's sequence scope: the primary columns, or the fallback columns

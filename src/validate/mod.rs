@@ -16,7 +16,8 @@ use crate::error::DataError;
 use crate::ids::uuid_field;
 use crate::mapping::plan::{Op, Order, SequencePlan, TablePlan};
 use crate::mapping::sequence::{Scope, Scopes, SeqKey, MAX_SCOPE};
-use crate::mapping::{storage_path, timestamp};
+use crate::mapping::storage_path::{self, BadStoragePath};
+use crate::mapping::timestamp;
 use crate::rows::Chunk;
 
 /// How many problems one run keeps; more are counted, not kept.
@@ -183,7 +184,7 @@ fn check_row(
     }
     for op in &plan.ops {
         if let Op::StoragePath(i) = op {
-            check_storage_path(fields[*i], scratch).map_err(|e| (*i, e))?;
+            check_storage_path(fields[*i], scratch).map_err(|e| (*i, e.to_string()))?;
         }
     }
     Ok(())
@@ -238,9 +239,9 @@ fn scope_of(seq: &SequencePlan, uuids: &[Option<u128>]) -> Scope {
     Scope::new(false, &vals[..seq.scope.len()])
 }
 
-fn check_storage_path(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+fn check_storage_path(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), BadStoragePath> {
     if codec::is_null(raw) {
-        return Err("storage_path is NULL".into());
+        return Err(BadStoragePath::Null);
     }
     scratch.clear();
     codec::decode_into(raw, scratch);

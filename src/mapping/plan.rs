@@ -168,7 +168,7 @@ impl<'a> Compiler<'a> {
         let rule = match col.rule() {
             Ok(r) => r,
             Err(e) => {
-                self.errors.push(PlanError::Invalid(e));
+                self.errors.push(PlanError::Invalid(e.to_string()));
                 return None;
             }
         };

@@ -9,6 +9,26 @@ fn blank(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
 }
 
+/// Why `array_in` refuses a literal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadArray {
+    Malformed,
+    /// Nested deeper than PostgreSQL's six dimensions (how deep, as found).
+    TooManyDimensions(usize),
+}
+
+impl std::fmt::Display for BadArray {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadArray::Malformed => f.write_str("malformed array literal"),
+            BadArray::TooManyDimensions(n) => write!(
+                f,
+                "number of array dimensions ({n}) exceeds the maximum allowed (6)"
+            ),
+        }
+    }
+}
+
 /// An array literal (`{a,"b c",NULL}`, nested, with an optional
 /// `[1:2]=` dimension decoration); `element` judges each non-NULL element.
 /// `scratch` holds one element at a time (reused: no allocation per row).
@@ -16,8 +36,8 @@ pub fn array(
     text: &[u8],
     element: &dyn Fn(&[u8]) -> bool,
     scratch: &mut Vec<u8>,
-) -> Result<(), String> {
-    let bad = || Err("malformed array literal".to_string());
+) -> Result<(), BadArray> {
+    let bad = || Err(BadArray::Malformed);
     let mut i = 0;
     while i < text.len() && blank(text[i]) {
         i += 1;
@@ -49,10 +69,7 @@ pub fn array(
         return bad();
     }
     if shape.dims.len() > 6 {
-        return Err(format!(
-            "number of array dimensions ({}) exceeds the maximum allowed (6)",
-            shape.dims.len()
-        ));
+        return Err(BadArray::TooManyDimensions(shape.dims.len()));
     }
     let found: Vec<usize> = shape.dims.iter().map(|d| d.unwrap_or(0)).collect();
     match declared {
@@ -117,10 +134,10 @@ fn level(
     depth: usize,
     shape: &mut Shape,
     item: &mut Item,
-) -> Result<usize, String> {
-    let bad = || "malformed array literal".to_string();
+) -> Result<usize, BadArray> {
+    let bad = || BadArray::Malformed;
     if depth > 6 {
-        return Err("number of array dimensions (7) exceeds the maximum allowed (6)".into());
+        return Err(BadArray::TooManyDimensions(7));
     }
     if shape.dims.len() <= depth {
         shape.dims.resize(depth + 1, None);

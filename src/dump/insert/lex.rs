@@ -16,7 +16,7 @@ use crate::copy::codec::NULL;
 use crate::dump::lex;
 // Identifiers, whitespace and comments are lexed exactly as the statement
 // splitter lexes them.
-pub(super) use crate::dump::lex::{is_ident_byte, is_ident_start, skip_ident, skip_trivia};
+use crate::dump::lex::{is_ident_byte, is_ident_start, skip_ident, skip_trivia};
 use crate::error::DataError;
 
 use super::literal;

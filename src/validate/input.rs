@@ -1,8 +1,24 @@
 //! PostgreSQL's input functions for the types whose text has a grammar of
 //! its own, rebuilt to refuse exactly what PostgreSQL refuses: array
-//! literals (`array_in`), `json` and `jsonb`, `numeric` with its precision
+//! literals (`array_in`), `boolean` (`boolin`), `json` and `jsonb`, `numeric`
+//! with its precision
 //! and scale, and the length limit of `varchar(n)` / `char(n)`. Each takes
 //! the value's text, COPY escapes already decoded.
+
+/// A boolean as PostgreSQL's `boolin` reads it: `t`/`f`, `1`/`0`, any
+/// prefix of `true`, `false`, `yes`, `no`, and `on`, `of`/`off`, in any case,
+/// with blanks around.
+pub fn parse_bool(raw: &[u8]) -> Option<bool> {
+    let v = raw.trim_ascii().to_ascii_lowercase();
+    let prefix = |word: &[u8], min: usize| v.len() >= min && word.starts_with(&v);
+    if v == b"1" || prefix(b"true", 1) || prefix(b"yes", 1) || prefix(b"on", 2) {
+        Some(true)
+    } else if v == b"0" || prefix(b"false", 1) || prefix(b"no", 1) || prefix(b"off", 2) {
+        Some(false)
+    } else {
+        None
+    }
+}
 
 /// PostgreSQL's `isspace`, the blank its input functions skip.
 fn blank(b: u8) -> bool {

@@ -169,7 +169,7 @@ fn push_value(raw: &[u8], n: Norm, out: &mut Vec<u8>) -> bool {
         Norm::Timestamptz => timestamp::parse(raw)
             .map(|v| out.extend_from_slice(&v.to_le_bytes()))
             .is_some(),
-        Norm::Bool => super::values::parse_bool(raw)
+        Norm::Bool => super::input::parse_bool(raw)
             .map(|b| out.push(u8::from(b)))
             .is_some(),
         Norm::Bpchar => {

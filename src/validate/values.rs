@@ -517,7 +517,7 @@ fn accepts(ty: &Ty, v: &[u8], scratch: &mut Vec<u8>) -> Result<(), Refusal> {
         Ty::Uuid => ids::uuid(v).is_some(),
         Ty::Date => timestamp::parse_date(v).is_some(),
         Ty::Timestamptz => timestamp::parse(v).is_some(),
-        Ty::Bool => parse_bool(v).is_some(),
+        Ty::Bool => input::parse_bool(v).is_some(),
         Ty::Int(lo, hi) => int(v).is_some_and(|n| n >= *lo && n <= *hi),
         Ty::Chars(n) => std::str::from_utf8(v).map_or(true, |s| input::fits_length(s, *n)),
         Ty::Numeric(m) => return input::numeric(v, *m).map_err(Refusal::Numeric),
@@ -541,21 +541,6 @@ fn accepts(ty: &Ty, v: &[u8], scratch: &mut Vec<u8>) -> Result<(), Refusal> {
         Ty::Json(true) => Refusal::Json { jsonb: true },
         _ => Refusal::Json { jsonb: false },
     })
-}
-
-/// A boolean as PostgreSQL's `boolin` reads it: `t`/`f`, `1`/`0`, any
-/// prefix of `true`, `false`, `yes`, `no`, and `on`, `of`/`off`, in any case,
-/// with blanks around.
-pub fn parse_bool(raw: &[u8]) -> Option<bool> {
-    let v = raw.trim_ascii().to_ascii_lowercase();
-    let prefix = |word: &[u8], min: usize| v.len() >= min && word.starts_with(&v);
-    if v == b"1" || prefix(b"true", 1) || prefix(b"yes", 1) || prefix(b"on", 2) {
-        Some(true)
-    } else if v == b"0" || prefix(b"false", 1) || prefix(b"no", 1) || prefix(b"off", 2) {
-        Some(false)
-    } else {
-        None
-    }
 }
 
 /// PostgreSQL rejects text with NUL or invalid UTF-8. When the raw bytes are

@@ -1,9 +1,9 @@
 //! PostgreSQL's input functions for the types whose text has a grammar of
 //! its own, rebuilt to refuse exactly what PostgreSQL refuses: array
-//! literals (`array_in`), `boolean` (`boolin`), `json` and `jsonb`, `numeric`
-//! with its precision
-//! and scale, and the length limit of `varchar(n)` / `char(n)`. Each takes
-//! the value's text, COPY escapes already decoded.
+//! literals (`array_in`), `boolean` (`boolin`), `json` and `jsonb`,
+//! `numeric` with its precision and scale, and the length limit of
+//! `varchar(n)` / `char(n)`. Each takes the value's text, COPY escapes
+//! already decoded.
 
 /// A boolean as PostgreSQL's `boolin` reads it: `t`/`f`, `1`/`0`, any
 /// prefix of `true`, `false`, `yes`, `no`, and `on`, `of`/`off`, in any case,

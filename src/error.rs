@@ -32,36 +32,23 @@ impl Position {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataError(Box<Detail>);
 
-/// What a `DataError` says.
+/// What a `DataError` says; read through the accessors.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Detail {
+struct Detail {
     /// Byte offset into the input where the problem is.
-    pub byte: Option<usize>,
+    byte: Option<usize>,
     /// Filled in by `Report::locate` from `byte`.
-    pub position: Option<Position>,
+    position: Option<Position>,
     /// Schema-qualified source table, e.g. `public.tasks`.
-    pub table: Option<String>,
+    table: Option<String>,
     /// The row's `id`, as written in the dump.
-    pub row_id: Option<String>,
-    pub column: Option<String>,
-    pub message: String,
+    row_id: Option<String>,
+    column: Option<String>,
+    message: String,
     /// Another place the problem involves (the first of two rows with the
     /// same key), and its line once located.
-    pub also: Option<usize>,
-    pub also_position: Option<Position>,
-}
-
-impl std::ops::Deref for DataError {
-    type Target = Detail;
-    fn deref(&self) -> &Detail {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for DataError {
-    fn deref_mut(&mut self) -> &mut Detail {
-        &mut self.0
-    }
+    also: Option<usize>,
+    also_position: Option<Position>,
 }
 
 impl DataError {
@@ -79,29 +66,78 @@ impl DataError {
     }
 
     pub fn at(mut self, byte: usize) -> Self {
-        self.byte = Some(byte);
+        self.0.byte = Some(byte);
         self
     }
 
     pub fn table(mut self, table: impl Into<String>) -> Self {
-        self.table = Some(table.into());
+        self.0.table = Some(table.into());
         self
     }
 
     pub fn row(mut self, id: impl Into<String>) -> Self {
-        self.row_id = Some(id.into());
+        self.0.row_id = Some(id.into());
         self
     }
 
     pub fn column(mut self, column: impl Into<String>) -> Self {
-        self.column = Some(column.into());
+        self.0.column = Some(column.into());
         self
     }
 
     /// Names a second place in the input the problem involves.
     pub fn also_at(mut self, byte: usize) -> Self {
-        self.also = Some(byte);
+        self.0.also = Some(byte);
         self
+    }
+
+    /// Byte offset into the input where the problem is.
+    pub fn byte(&self) -> Option<usize> {
+        self.0.byte
+    }
+
+    /// The line and byte, once `Report::locate` has filled it in.
+    pub fn position(&self) -> Option<Position> {
+        self.0.position
+    }
+
+    /// Schema-qualified source table, e.g. `public.tasks`.
+    pub fn table_name(&self) -> Option<&str> {
+        self.0.table.as_deref()
+    }
+
+    /// The row's `id`, as written in the dump.
+    pub fn row_id(&self) -> Option<&str> {
+        self.0.row_id.as_deref()
+    }
+
+    pub fn column_name(&self) -> Option<&str> {
+        self.0.column.as_deref()
+    }
+
+    /// What is wrong, without the place.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The second place the problem involves, if any.
+    pub fn also(&self) -> Option<usize> {
+        self.0.also
+    }
+
+    /// The second place's line and byte, once located.
+    pub fn also_position(&self) -> Option<Position> {
+        self.0.also_position
+    }
+
+    /// Computes the line numbers of the offsets this error has.
+    fn locate(&mut self, data: &[u8]) {
+        if let Some(b) = self.0.byte {
+            self.0.position = Some(Position::locate(data, b));
+        }
+        if let Some(b) = self.0.also {
+            self.0.also_position = Some(Position::locate(data, b));
+        }
     }
 }
 
@@ -118,12 +154,7 @@ impl Report {
     /// Computes line numbers for every error that has a byte offset.
     pub fn locate(mut self, data: &[u8]) -> Self {
         for e in &mut self.errors {
-            if let Some(b) = e.byte {
-                e.position = Some(Position::locate(data, b));
-            }
-            if let Some(b) = e.also {
-                e.also_position = Some(Position::locate(data, b));
-            }
+            e.locate(data);
         }
         self
     }
@@ -170,16 +201,17 @@ impl Error {
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.0;
         let mut subject = String::new();
-        if let Some(t) = &self.table {
+        if let Some(t) = &d.table {
             subject.push_str(t);
         }
-        if let Some(id) = &self.row_id {
+        if let Some(id) = &d.row_id {
             subject.push_str(" id ");
             subject.push_str(id);
         }
-        if let Some(c) = &self.column {
-            subject.push_str(if self.row_id.is_some() {
+        if let Some(c) = &d.column {
+            subject.push_str(if d.row_id.is_some() {
                 ", column "
             } else {
                 " column "
@@ -187,9 +219,9 @@ impl fmt::Display for DataError {
             subject.push_str(c);
         }
         if subject.is_empty() {
-            write!(f, "{}", self.message)
+            write!(f, "{}", d.message)
         } else {
-            write!(f, "{}: {}", subject.trim_start(), self.message)
+            write!(f, "{}: {}", subject.trim_start(), d.message)
         }
     }
 }
@@ -200,11 +232,11 @@ impl fmt::Display for Report {
             if i > 0 {
                 writeln!(f)?;
             }
-            match e.position {
+            match e.position() {
                 Some(p) => write!(f, "{}:{} (byte {}): {}", self.file, p.line, p.byte, e)?,
                 None => write!(f, "{}: {}", self.file, e)?,
             }
-            if let Some(p) = e.also_position {
+            if let Some(p) = e.also_position() {
                 write!(
                     f,
                     " (the other row: {}:{} (byte {}))",
@@ -239,4 +271,53 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for DataError {}
+
+impl std::error::Error for Report {}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            // The report is this error's whole text, not a cause behind it.
+            Error::Usage(_) | Error::Data(_) | Error::Refused(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn an_io_error_chains_its_cause_and_a_data_error_reads_through_accessors() {
+        let cause = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let e = Error::io("/x/dump.sql", "read", cause);
+        let source = e.source().expect("the io cause");
+        assert_eq!(source.to_string(), "gone");
+        assert!(Error::Refused("no".into()).source().is_none());
+
+        let d = DataError::new("bad value")
+            .at(4)
+            .table("public.tasks")
+            .row("7")
+            .column("title");
+        let located = Report {
+            file: "d.sql".into(),
+            errors: vec![d],
+            truncated: false,
+        }
+        .locate(b"ab\ncdef");
+        let d = &located.errors[0];
+        assert_eq!(d.byte(), Some(4));
+        assert_eq!(d.position(), Some(Position { byte: 4, line: 2 }));
+        assert_eq!(d.table_name(), Some("public.tasks"));
+        assert_eq!(d.row_id(), Some("7"));
+        assert_eq!(d.column_name(), Some("title"));
+        assert_eq!(d.message(), "bad value");
+        assert_eq!(d.to_string(), "public.tasks id 7, column title: bad value");
+        let boxed: Box<dyn std::error::Error> = Box::new(d.clone());
+        assert_eq!(boxed.to_string(), d.to_string());
+    }
+}

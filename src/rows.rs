@@ -6,8 +6,8 @@
 use std::ops::Range;
 
 use crate::copy::scan;
+use crate::dump::insert::{HeaderCache, Tuples};
 use crate::error::DataError;
-use crate::insert::{HeaderCache, Tuples};
 
 /// The rows of one table in the dump.
 pub enum Source<'a> {
@@ -106,7 +106,12 @@ impl Chunk<'_, '_> {
 
     /// Calls `f(offset, fields)` for every row, in order. `f` returns false to
     /// stop. A malformed INSERT statement is an error at its offset.
-    pub fn for_each(&self, f: &mut dyn FnMut(usize, &[&[u8]]) -> bool) -> Result<(), DataError> {
+    /// Generic over the sink, as the scanner is, so the per-row call is
+    /// direct and can be inlined.
+    pub fn for_each<F>(&self, mut f: F) -> Result<(), DataError>
+    where
+        F: FnMut(usize, &[&[u8]]) -> bool,
+    {
         match self.source {
             Source::Copy { payload, offset } => {
                 let data = &payload[self.range.clone()];
@@ -128,7 +133,7 @@ impl Chunk<'_, '_> {
                     ..InsertReader::default()
                 };
                 for s in &statements[self.range.clone()] {
-                    if !reader.statement(&data[s.clone()], s.start, f)? {
+                    if !reader.statement(&data[s.clone()], s.start, &mut f)? {
                         break;
                     }
                 }
@@ -152,14 +157,12 @@ struct InsertReader<'c> {
 }
 
 impl InsertReader<'_> {
-    fn statement(
-        &mut self,
-        stmt: &[u8],
-        at: usize,
-        f: &mut dyn FnMut(usize, &[&[u8]]) -> bool,
-    ) -> Result<bool, DataError> {
+    fn statement<F>(&mut self, stmt: &[u8], at: usize, f: &mut F) -> Result<bool, DataError>
+    where
+        F: FnMut(usize, &[&[u8]]) -> bool,
+    {
         let relocate = |e: DataError| {
-            let b = e.byte.unwrap_or(0);
+            let b = e.byte().unwrap_or(0);
             e.at(at + b)
         };
         let header = self.headers.parse(stmt).map_err(relocate)?;

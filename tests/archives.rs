@@ -15,10 +15,10 @@ mod common;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Once;
 
-use common::{check_v2, convert, dumpshift, fixture, Cluster};
+use common::{check_v2, convert, dumpshift, fixture, stderr, Cluster};
 
 const V1_FORMS: [&str; 8] = [
     "archive/life_os_v1.dump",
@@ -31,10 +31,6 @@ const V1_FORMS: [&str; 8] = [
     "archive/life_os_v1_plain.sql.zst",
 ];
 const SUPABASE_FORMS: [&str; 2] = ["archive/supabase_full.dump", "archive/supabase_full.sql.gz"];
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn load_file(dump: &str, dir: &Path) -> Vec<u8> {
     let sub = dir.join(dump.replace('/', "_"));

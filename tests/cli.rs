@@ -5,26 +5,14 @@
 //! Bad inputs are real fixture dumps edited in the test, so each differs
 //! from what pg_dump wrote by exactly the defect under test.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output};
 
 use pretty_assertions::assert_eq;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-fn fixture(name: &str) -> PathBuf {
-    root().join("fixtures").join(name)
-}
-
-fn run(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dumpshift"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run dumpshift")
-}
+use common::{fixture, repo_root, run, stderr};
 
 fn migrate(input: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args: Vec<&std::ffi::OsStr> = vec![
@@ -35,10 +23,6 @@ fn migrate(input: &Path, out: &Path, extra: &[&str]) -> Output {
     ];
     args.extend(extra.iter().map(|s| std::ffi::OsStr::new(*s)));
     run(&args)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Writes `text` as a bad-input dump in `dir` and runs dumpshift on it;
@@ -86,7 +70,7 @@ fn golden_output_of_the_example_dump() {
     let o = migrate(&fixture("example/life_os_v1_backup.sql"), &out, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let got = std::fs::read_to_string(&out).unwrap();
-    let golden = root().join("tests/golden/example_v2_load.sql");
+    let golden = repo_root().join("tests/golden/example_v2_load.sql");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &got).unwrap();
     }
@@ -117,7 +101,7 @@ fn stdin_and_stdout_are_dashes() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let want = std::fs::read(root().join("tests/golden/example_v2_load.sql")).unwrap();
+    let want = std::fs::read(repo_root().join("tests/golden/example_v2_load.sql")).unwrap();
     assert_eq!(o.stdout, want);
     assert!(o.stderr.is_empty(), "stderr carries nothing with -q");
 }

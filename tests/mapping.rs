@@ -11,11 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{assert_success, dumpshift, fixture, Cluster};
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{assert_success, dumpshift, fixture, stderr, Cluster};
 
 /// Migrates `dump` with the mapping file `mapping` into `dir/load.sql`.
 fn migrate(dump: &Path, mapping: &Path, dir: &Path) -> (Output, PathBuf) {

@@ -10,16 +10,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::Output;
 
-use common::{check_v2, dumpshift, fixture, Cluster};
+use common::{check_v2, dumpshift, fixture, stderr, Cluster};
 
 fn plain() -> String {
     std::fs::read_to_string(fixture("life_os_v1_plain.sql")).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Writes `text` as `name` in `dir`, runs dumpshift on it with an output

@@ -18,7 +18,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::{assert_success, fixture, Cluster};
+use common::{assert_success, fixture, stderr, Cluster};
 
 const PLAIN: &str = "life_os_v1_plain.sql";
 
@@ -45,10 +45,6 @@ fn spawn_in<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start dumpshift")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// The names in `dir`, hidden ones included, sorted.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use common::{assert_success, catalog_snapshot, dumpshift, fixture, repo_root, Cluster};
+use common::{assert_success, catalog_snapshot, dumpshift, fixture, repo_root, stderr, Cluster};
 use pretty_assertions::assert_eq;
 use sha2::{Digest, Sha256};
 
@@ -99,10 +99,6 @@ fn stage(dir: &Path) -> Vec<Row> {
 
 fn run(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
     dumpshift(args.iter().map(|a| a.as_ref()))
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn json(path: &Path) -> serde_json::Value {

@@ -13,15 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Once;
 
-use common::{assert_success, catalog_snapshot, dumpshift, Cluster};
+use common::{assert_success, catalog_snapshot, dumpshift, stderr, Cluster};
 use pretty_assertions::assert_eq;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn run_ok(args: &[&str]) -> Output {

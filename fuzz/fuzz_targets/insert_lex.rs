@@ -13,7 +13,7 @@
 
 use std::sync::Once;
 
-use dumpshift::insert::{parse_header, Tuples};
+use dumpshift::dump::insert::{parse_header, Tuples};
 use libfuzzer_sys::fuzz_target;
 
 const HEADER: &[u8] = b"INSERT INTO public.t (a, b) VALUES ";

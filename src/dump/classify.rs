@@ -220,21 +220,7 @@ fn refused(why: &str) -> Effect {
 /// Statements that run a query: the rows they write, the functions they
 /// call. `None` for statements that run nothing.
 fn executes(node: &NodeEnum) -> Option<Effect> {
-    let runs = match node {
-        NodeEnum::SelectStmt(_)
-        | NodeEnum::InsertStmt(_)
-        | NodeEnum::UpdateStmt(_)
-        | NodeEnum::DeleteStmt(_)
-        | NodeEnum::MergeStmt(_)
-        | NodeEnum::DeclareCursorStmt(_)
-        | NodeEnum::PrepareStmt(_) => true,
-        NodeEnum::ExplainStmt(e) => explain_analyze(e),
-        NodeEnum::CreateTableAsStmt(c) => !c.into.as_ref().is_some_and(|i| i.skip_data),
-        NodeEnum::CopyStmt(c) => c.query.is_some() || c.is_from || c.is_program,
-        NodeEnum::TruncateStmt(_) => true,
-        _ => false,
-    };
-    if !runs {
+    if !runs_query(node) {
         return None;
     }
     let tree = serde_json::to_value(node).unwrap_or(Value::Null);
@@ -281,6 +267,24 @@ fn executes(node: &NodeEnum) -> Option<Effect> {
         },
         None => Effect::Harmless,
     })
+}
+
+/// Whether the statement runs a query (or truncates) when executed.
+fn runs_query(node: &NodeEnum) -> bool {
+    match node {
+        NodeEnum::SelectStmt(_)
+        | NodeEnum::InsertStmt(_)
+        | NodeEnum::UpdateStmt(_)
+        | NodeEnum::DeleteStmt(_)
+        | NodeEnum::MergeStmt(_)
+        | NodeEnum::DeclareCursorStmt(_)
+        | NodeEnum::PrepareStmt(_) => true,
+        NodeEnum::ExplainStmt(e) => explain_analyze(e),
+        NodeEnum::CreateTableAsStmt(c) => !c.into.as_ref().is_some_and(|i| i.skip_data),
+        NodeEnum::CopyStmt(c) => c.query.is_some() || c.is_from || c.is_program,
+        NodeEnum::TruncateStmt(_) => true,
+        _ => false,
+    }
 }
 
 /// The table `CREATE TABLE ... AS` or `SELECT ... INTO` creates.

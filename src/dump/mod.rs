@@ -5,6 +5,8 @@
 //! mapped input until the rewrite reads them.
 
 pub mod classify;
+pub mod insert;
+pub mod lex;
 pub mod meta;
 pub mod split;
 pub mod sql;
@@ -125,7 +127,7 @@ pub fn index(data: &[u8]) -> Result<DumpIndex, DataError> {
 pub fn index_range(data: &[u8], range: Range<usize>) -> Result<DumpIndex, DataError> {
     let mut idx = DumpIndex::default();
     let mut splitter = Splitter::starting_at(&data[..range.end], range.start);
-    let mut headers = crate::insert::HeaderCache::default();
+    let mut headers = insert::HeaderCache::default();
     while let Some(stmt) = splitter.next() {
         let stmt = stmt?;
         idx.statements += 1;
@@ -272,7 +274,7 @@ fn note_ddl(catalog: &mut Catalog, ddl: Ddl, at: usize) {
 /// Records which table an INSERT fills; its rows are read later, in parallel.
 fn note_insert(
     idx: &mut DumpIndex,
-    headers: &mut crate::insert::HeaderCache,
+    headers: &mut insert::HeaderCache,
     data: &[u8],
     r: Range<usize>,
     std_strings: bool,
@@ -293,7 +295,7 @@ fn note_insert(
                 });
                 return Ok(());
             }
-            let at = r.start + e.byte.unwrap_or(0);
+            let at = r.start + e.byte().unwrap_or(0);
             return Err(e.at(at));
         }
     };
@@ -314,7 +316,7 @@ fn note_insert(
 /// policies...) is never parsed.
 fn second_word_is_table(text: &[u8]) -> bool {
     let mut words = text
-        .split(|b| b.is_ascii_whitespace())
+        .split(|&b| lex::is_space(b))
         .filter(|w| !w.is_empty())
         .skip(1);
     match words.next() {

@@ -7,12 +7,17 @@
 //! and nested `/* */` comments, parentheses and `BEGIN ATOMIC ... END` bodies,
 //! backslash meta-commands such as `\restrict KEY`, and COPY payloads up to the
 //! exact `\.` line. Nothing inside a literal, a comment or a body is ever taken
-//! for a statement. It allocates nothing; callers get byte ranges.
+//! for a statement. It allocates nothing; callers get byte ranges. The lexemes
+//! themselves come from `lex`, shared with the INSERT reader.
 
 use std::ops::Range;
 
 use memchr::memmem;
 
+use super::lex::{
+    dollar_body, dollar_tag_end, is_ident_byte, is_ident_start, line_end, skip_block_comment,
+    skip_ident, skip_quoted_ident, skip_string, skip_trivia,
+};
 use crate::error::DataError;
 
 /// One piece of the dump.
@@ -171,7 +176,7 @@ static CLASS: [u8; 256] = {
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
-        t[i] = if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+        t[i] = if is_ident_start(b) {
             IDENT_START
         } else if b.is_ascii_digit() {
             DIGIT
@@ -187,10 +192,6 @@ static CLASS: [u8; 256] = {
     }
     t
 };
-
-fn is_ident_byte(b: u8) -> bool {
-    matches!(CLASS[b as usize], IDENT_START | DIGIT) || b == b'$'
-}
 
 /// What scanning one SQL statement found.
 struct Scan {
@@ -310,138 +311,22 @@ fn meta_in_statement(data: &[u8], at: usize) -> DataError {
     .at(at)
 }
 
-fn skip_ident(data: &[u8], mut i: usize) -> usize {
-    while i < data.len() && is_ident_byte(data[i]) {
-        i += 1;
-    }
-    i
-}
-
-/// Skips whitespace and comments; returns the first byte of a statement or
-/// `data.len()`.
-fn skip_trivia(data: &[u8], mut i: usize) -> Result<usize, DataError> {
-    while i < data.len() {
-        match data[i] {
-            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => i += 1,
-            b'-' if data.get(i + 1) == Some(&b'-') => i = line_end(data, i),
-            b'/' if data.get(i + 1) == Some(&b'*') => i = skip_block_comment(data, i)?,
-            _ => return Ok(i),
-        }
-    }
-    Ok(i)
-}
-
-/// The position of the `\n` ending the line that holds `i`, or `data.len()`.
-pub(crate) fn line_end(data: &[u8], i: usize) -> usize {
-    data.get(i..)
-        .and_then(|r| memchr::memchr(b'\n', r))
-        .map_or(data.len(), |n| i + n)
-}
-
-/// The start of the line after the one holding `i`.
-fn next_line(data: &[u8], i: usize) -> usize {
-    let e = line_end(data, i);
-    (e + 1).min(data.len())
-}
-
-/// Skips `'...'` starting at the quote. With `escapes`, a backslash escapes
-/// the next byte (E'' strings, or any string when standard_conforming_strings
-/// is off); `''` is a quote either way.
-fn skip_string(data: &[u8], open: usize, escapes: bool) -> Result<usize, DataError> {
-    let mut i = open + 1;
-    loop {
-        let hit = if escapes {
-            memchr::memchr2(b'\'', b'\\', &data[i..])
-        } else {
-            memchr::memchr(b'\'', &data[i..])
-        };
-        let Some(n) = hit else {
-            return Err(
-                DataError::new("string literal is not terminated (the dump is truncated)").at(open),
-            );
-        };
-        i += n;
-        if data[i] == b'\\' {
-            i += 2;
-            if i > data.len() {
-                return Err(DataError::new(
-                    "string literal is not terminated (the dump is truncated)",
-                )
-                .at(open));
-            }
-            continue;
-        }
-        if data.get(i + 1) == Some(&b'\'') {
-            i += 2;
-            continue;
-        }
-        return Ok(i + 1);
-    }
-}
-
-fn skip_quoted_ident(data: &[u8], open: usize) -> Result<usize, DataError> {
-    let mut i = open + 1;
-    loop {
-        let Some(n) = memchr::memchr(b'"', &data[i..]) else {
-            return Err(DataError::new(
-                "quoted identifier is not terminated (the dump is truncated)",
-            )
-            .at(open));
-        };
-        i += n;
-        if data.get(i + 1) == Some(&b'"') {
-            i += 2;
-            continue;
-        }
-        return Ok(i + 1);
-    }
-}
-
 /// Skips a `$tag$ ... $tag$` body if `$` opens one; otherwise just the `$`
 /// (a `$1` parameter or a `$` inside an identifier).
 fn skip_dollar(data: &[u8], open: usize) -> Result<usize, DataError> {
     if open > 0 && is_ident_byte(data[open - 1]) {
         return Ok(open + 1);
     }
-    let mut i = open + 1;
-    if i < data.len() && CLASS[data[i] as usize] == IDENT_START {
-        while i < data.len() && matches!(CLASS[data[i] as usize], IDENT_START | DIGIT) {
-            i += 1;
-        }
-    }
-    if data.get(i) != Some(&b'$') {
-        return Ok(open + 1);
-    }
-    let tag = &data[open..=i];
-    match memmem::find(&data[i + 1..], tag) {
-        Some(n) => Ok(i + 1 + n + tag.len()),
-        None => Err(
-            DataError::new("dollar-quoted body is not terminated (the dump is truncated)").at(open),
-        ),
+    match dollar_tag_end(data, open) {
+        Some(tag_end) => Ok(dollar_body(data, open, tag_end)?.1),
+        None => Ok(open + 1),
     }
 }
 
-/// Skips a `/* */` comment, which nests in PostgreSQL.
-pub(crate) fn skip_block_comment(data: &[u8], open: usize) -> Result<usize, DataError> {
-    let mut depth = 0usize;
-    let mut i = open;
-    while i + 1 < data.len() {
-        match (data[i], data[i + 1]) {
-            (b'/', b'*') => {
-                depth += 1;
-                i += 2;
-            }
-            (b'*', b'/') => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return Ok(i);
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    Err(DataError::new("comment is not terminated (the dump is truncated)").at(open))
+/// The start of the line after the one holding `i`.
+fn next_line(data: &[u8], i: usize) -> usize {
+    let e = line_end(data, i);
+    (e + 1).min(data.len())
 }
 
 /// Finds the `\.` line that ends a COPY payload starting at `from`. Returns

@@ -68,7 +68,7 @@ pub fn objects(
     let mut objects = Vec::new();
     let mut errors = Vec::new();
     for r in chunks {
-        source.chunk(r.clone()).for_each(&mut |at, fields| {
+        source.chunk(r.clone()).for_each(|at, fields| {
             match read_row(plan, path, size, fields) {
                 Ok(Some(mut o)) => {
                     o.at = at;
@@ -230,8 +230,8 @@ mod tests {
     #[test]
     fn a_size_that_is_not_a_byte_count_is_an_error() {
         let e = read(&row("1", "a/one.pdf", "-5")).unwrap_err();
-        assert_eq!(e.column.as_deref(), Some(SIZE_COLUMN));
-        assert_eq!(e.byte, Some(100));
+        assert_eq!(e.column_name(), Some(SIZE_COLUMN));
+        assert_eq!(e.byte(), Some(100));
     }
 
     #[test]
@@ -252,7 +252,7 @@ mod tests {
         let errors = check(dir.path(), &read(&payload).unwrap());
         let got: Vec<(&str, &str)> = errors
             .iter()
-            .map(|e| (e.row_id.as_deref().unwrap(), e.column.as_deref().unwrap()))
+            .map(|e| (e.row_id().unwrap(), e.column_name().unwrap()))
             .collect();
         assert_eq!(
             got,
@@ -262,7 +262,11 @@ mod tests {
                 ("4", "storage_path")
             ]
         );
-        assert!(errors[0].message.contains("says 3 bytes"), "{}", errors[0]);
-        assert!(errors[1].message.contains("a/gone.pdf does not exist"));
+        assert!(
+            errors[0].message().contains("says 3 bytes"),
+            "{}",
+            errors[0]
+        );
+        assert!(errors[1].message().contains("a/gone.pdf does not exist"));
     }
 }

@@ -18,10 +18,10 @@ use serde::Serialize;
 pub use drift::Drift;
 
 use crate::copy::scan;
+use crate::dump::insert::{HeaderCache, Tuples};
 use crate::dump::{self, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error};
 use crate::input::{encoding, Form, Input};
-use crate::insert::{HeaderCache, Tuples};
 use crate::mapping::load::Mapping;
 use crate::mapping::Description;
 
@@ -316,7 +316,7 @@ fn count_tuples(data: &[u8], block: &InsertBlock) -> Result<u64, DataError> {
             |(headers, buf, ranges), r| {
                 let stmt = &data[r.clone()];
                 let relocate = |e: DataError| {
-                    let b = e.byte.unwrap_or(0);
+                    let b = e.byte().unwrap_or(0);
                     e.at(r.start + b)
                 };
                 let values_at = headers.parse(stmt).map_err(relocate)?.values_at;

@@ -7,11 +7,11 @@
 use sha2::{Digest, Sha256};
 
 use super::plan::{Op, TablePlan};
-use super::storage_path;
+use super::storage_path::{self, BadStoragePath};
 use crate::copy::codec;
 use crate::error::DataError;
+use crate::ids::{uuid_field, LookupIndex};
 use crate::rows::Chunk;
-use crate::validate::{uuid_field, LookupIndex};
 
 /// What a chunk's rewrite needs beyond the plan.
 pub struct Context<'a> {
@@ -39,7 +39,7 @@ pub fn rewrite_chunk(
     let mut scratch = Vec::new();
     let mut row = first_row;
     let mut failure = None;
-    chunk.for_each(&mut |at, fields| {
+    chunk.for_each(|at, fields| {
         if let Err(e) = rewrite_row(plan, ctx, fields, row, out, &mut scratch) {
             failure = Some(e.at(at).table(&plan.source));
             return false;
@@ -66,7 +66,7 @@ fn rewrite_row(
         if k > 0 {
             out.push(b'\t');
         }
-        write_op(op, fields, ctx, row, out, scratch).map_err(DataError::new)?;
+        write_op(op, fields, ctx, row, out, scratch).map_err(|e| DataError::new(e.to_string()))?;
     }
     out.push(b'\n');
     Ok(())
@@ -86,6 +86,30 @@ fn hash_row(plan: &TablePlan, fields: &[&[u8]], hashes: &mut RowHashes, scratch:
     }
 }
 
+/// Why a row's output field cannot be written. Only `StoragePath` can come
+/// from the data once it is checked; the others mean the run's own context
+/// is incomplete.
+#[derive(Debug)]
+enum WriteError {
+    NoSortOrder,
+    NoLookupIndex,
+    LookupKeyNotUuid,
+    LookupKeyNotFound,
+    StoragePath(BadStoragePath),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::NoSortOrder => f.write_str("no sort order for row"),
+            WriteError::NoLookupIndex => f.write_str("no lookup index"),
+            WriteError::LookupKeyNotUuid => f.write_str("lookup key is not a UUID"),
+            WriteError::LookupKeyNotFound => f.write_str("lookup key not found"),
+            WriteError::StoragePath(e) => e.fmt(f),
+        }
+    }
+}
+
 #[inline]
 fn write_op(
     op: &Op,
@@ -94,7 +118,7 @@ fn write_op(
     row: usize,
     out: &mut Vec<u8>,
     scratch: &mut Vec<u8>,
-) -> Result<(), String> {
+) -> Result<(), WriteError> {
     match op {
         Op::Field(i) => out.extend_from_slice(fields[*i]),
         Op::Const(c) => out.extend_from_slice(c),
@@ -102,16 +126,17 @@ fn write_op(
             let v = ctx
                 .sequence
                 .and_then(|s| s.get(row))
-                .ok_or("no sort order for row")?;
+                .ok_or(WriteError::NoSortOrder)?;
             out.extend_from_slice(itoa(*v, &mut [0u8; 10]));
         }
         Op::Lookup(i) => {
-            let index = ctx.lookup.ok_or("no lookup index")?;
-            let Some(key) = uuid_field(fields[*i]).map_err(|_| "lookup key is not a UUID")? else {
+            let index = ctx.lookup.ok_or(WriteError::NoLookupIndex)?;
+            let Some(key) = uuid_field(fields[*i]).map_err(|_| WriteError::LookupKeyNotUuid)?
+            else {
                 out.extend_from_slice(codec::NULL);
                 return Ok(());
             };
-            match index.get(key).ok_or("lookup key not found")? {
+            match index.get(key).ok_or(WriteError::LookupKeyNotFound)? {
                 Some(v) => {
                     let mut buf = [0u8; 36];
                     out.extend_from_slice(
@@ -127,7 +152,8 @@ fn write_op(
         Op::StoragePath(i) => {
             scratch.clear();
             codec::decode_into(fields[*i], scratch);
-            let path = storage_path::rewrite(scratch, ctx.storage_root)?;
+            let path = storage_path::rewrite(scratch, ctx.storage_root)
+                .map_err(WriteError::StoragePath)?;
             codec::encode_into(&path, out);
         }
     }
@@ -188,7 +214,7 @@ mod tests {
             )
         }
         .unwrap_err();
-        assert!(err.message.contains("backslash"), "{}", err.message);
+        assert!(err.message().contains("backslash"), "{}", err.message());
         let ok = row.replace("a\\\\b.pdf\tapplication", "ab.pdf\tapplication");
         out.clear();
         {

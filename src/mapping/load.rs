@@ -114,7 +114,7 @@ fn locate(file: &str, text: &str, (message, at): &(String, Option<usize>)) -> St
 }
 
 fn locate_data(path: &Path, sql: &str, e: &DataError) -> String {
-    locate(&path.display().to_string(), sql, &(e.to_string(), e.byte))
+    locate(&path.display().to_string(), sql, &(e.to_string(), e.byte()))
 }
 
 /// The catalog the target schema's migrations build.

@@ -103,9 +103,46 @@ pub enum Rule {
     StoragePath(String),
 }
 
+/// What makes a description unusable, found before any dump is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InvalidMapping {
+    /// The column (named) gives none of the rules.
+    NoRule(String),
+    /// The column (named) gives more than one rule.
+    ManyRules(String),
+    /// The v1 table (named) has two entries.
+    MappedTwice(String),
+    /// `table.column` looks up a table the description does not map.
+    LookupNotMapped {
+        table: String,
+        column: String,
+        lookup: String,
+    },
+}
+
+impl std::fmt::Display for InvalidMapping {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InvalidMapping::NoRule(c) => write!(
+                f,
+                "column {c} has no rule (copy, value, null, sequence, lookup or storage_path)"
+            ),
+            InvalidMapping::ManyRules(c) => write!(f, "column {c} has more than one rule"),
+            InvalidMapping::MappedTwice(t) => write!(f, "table {t} is mapped twice"),
+            InvalidMapping::LookupNotMapped {
+                table,
+                column,
+                lookup,
+            } => write!(f, "{table}.{column}: lookup table {lookup} is not mapped"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidMapping {}
+
 impl ColumnDesc {
     /// The single rule this column names.
-    pub fn rule(&self) -> Result<Rule, String> {
+    pub fn rule(&self) -> Result<Rule, InvalidMapping> {
         let mut rules = Vec::new();
         if let Some(c) = &self.copy {
             rules.push(Rule::Copy(c.clone()));
@@ -127,11 +164,8 @@ impl ColumnDesc {
         }
         match rules.len() {
             1 => Ok(rules.pop().expect("one rule")),
-            0 => Err(format!(
-                "column {} has no rule (copy, value, null, sequence, lookup or storage_path)",
-                self.name
-            )),
-            _ => Err(format!("column {} has more than one rule", self.name)),
+            0 => Err(InvalidMapping::NoRule(self.name.clone())),
+            _ => Err(InvalidMapping::ManyRules(self.name.clone())),
         }
     }
 }
@@ -140,7 +174,7 @@ impl Description {
     /// Parses and checks a description.
     pub fn parse(text: &str) -> Result<Description, String> {
         let d: Description = toml::from_str(text).map_err(|e| e.to_string())?;
-        d.check()?;
+        d.check().map_err(|e| e.to_string())?;
         Ok(d)
     }
 
@@ -149,19 +183,20 @@ impl Description {
         Description::parse(LIFE_OS).expect("the built-in mapping is valid (tested)")
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), InvalidMapping> {
         let mut seen = std::collections::BTreeSet::new();
         for t in &self.tables {
             if !seen.insert(&t.source) {
-                return Err(format!("table {} is mapped twice", t.source));
+                return Err(InvalidMapping::MappedTwice(t.source.clone()));
             }
             for c in &t.columns {
                 if let Rule::Lookup(l) = c.rule()? {
                     if !self.tables.iter().any(|o| o.source == l.table) {
-                        return Err(format!(
-                            "{}.{}: lookup table {} is not mapped",
-                            t.source, c.name, l.table
-                        ));
+                        return Err(InvalidMapping::LookupNotMapped {
+                            table: t.source.clone(),
+                            column: c.name.clone(),
+                            lookup: l.table,
+                        });
                     }
                 }
             }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::sequence::MAX_SCOPE;
-use super::{Rule, TableDesc};
+use super::{ColumnDesc, Rule, SequenceDesc, TableDesc};
 use crate::copy::codec;
 
 /// What one output field is made of.
@@ -93,146 +93,171 @@ pub fn compile(
     columns: &[String],
     allow_drop: &[String],
 ) -> Result<TablePlan, Vec<PlanError>> {
-    let index: HashMap<&str, usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
-    let mut errors = Vec::new();
-    let mut used = vec![false; columns.len()];
-    let mut need = |name: &str, errors: &mut Vec<PlanError>| -> Option<usize> {
-        match index.get(name) {
-            Some(&i) => {
-                used[i] = true;
-                Some(i)
-            }
-            None => {
-                if !desc.defaults.iter().any(|d| d == name)
-                    && !errors.contains(&PlanError::Missing(name.to_string()))
-                {
-                    errors.push(PlanError::Missing(name.to_string()));
-                }
-                None
-            }
-        }
-    };
-    let mut plan = TablePlan {
-        source: desc.source.clone(),
-        target: desc.target.clone(),
-        columns: Vec::new(),
-        ops: Vec::new(),
-        width: columns.len(),
-        input_columns: columns.to_vec(),
-        id: index.get("id").copied(),
-        sequence: None,
-        lookup: None,
-        provides: None,
-        uuid_fields: Vec::new(),
-        digests: Vec::new(),
-    };
+    let mut c = Compiler::new(desc, columns);
     for col in &desc.columns {
+        if let Some(op) = c.op(col) {
+            c.plan.columns.push(col.name.clone());
+            c.plan.ops.push(op);
+        }
+    }
+    c.unmapped(columns, allow_drop);
+    c.digests();
+    if c.errors.is_empty() {
+        Ok(c.plan)
+    } else {
+        Err(c.errors)
+    }
+}
+
+/// One table's compilation under way: the plan so far, which input fields
+/// are used, and the problems found (all of them, in rule order).
+struct Compiler<'a> {
+    desc: &'a TableDesc,
+    index: HashMap<&'a str, usize>,
+    used: Vec<bool>,
+    errors: Vec<PlanError>,
+    plan: TablePlan,
+}
+
+impl<'a> Compiler<'a> {
+    fn new(desc: &'a TableDesc, columns: &'a [String]) -> Self {
+        let index: HashMap<&str, usize> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i))
+            .collect();
+        let plan = TablePlan {
+            source: desc.source.clone(),
+            target: desc.target.clone(),
+            columns: Vec::new(),
+            ops: Vec::new(),
+            width: columns.len(),
+            input_columns: columns.to_vec(),
+            id: index.get("id").copied(),
+            sequence: None,
+            lookup: None,
+            provides: None,
+            uuid_fields: Vec::new(),
+            digests: Vec::new(),
+        };
+        Compiler {
+            desc,
+            index,
+            used: vec![false; columns.len()],
+            errors: Vec::new(),
+            plan,
+        }
+    }
+
+    /// The input field of v1 column `name`, marked used; a missing column is
+    /// an error (once) unless the table gives it a default.
+    fn need(&mut self, name: &str) -> Option<usize> {
+        if let Some(&i) = self.index.get(name) {
+            self.used[i] = true;
+            return Some(i);
+        }
+        let missing = PlanError::Missing(name.to_string());
+        if !self.desc.defaults.iter().any(|d| d == name) && !self.errors.contains(&missing) {
+            self.errors.push(missing);
+        }
+        None
+    }
+
+    /// The op for one v2 column; `None` when its rule cannot be compiled.
+    fn op(&mut self, col: &ColumnDesc) -> Option<Op> {
         let rule = match col.rule() {
             Ok(r) => r,
             Err(e) => {
-                errors.push(PlanError::Invalid(e));
-                continue;
+                self.errors.push(PlanError::Invalid(e.to_string()));
+                return None;
             }
         };
-        let op = match rule {
-            Rule::Copy(c) => match need(&c, &mut errors) {
-                Some(i) => Op::Field(i),
-                None => continue,
-            },
+        Some(match rule {
+            Rule::Copy(c) => Op::Field(self.need(&c)?),
             Rule::Value(v) => {
                 let mut enc = Vec::new();
                 codec::encode_into(v.as_bytes(), &mut enc);
                 Op::Const(enc)
             }
             Rule::Null => Op::Const(codec::NULL.to_vec()),
-            Rule::StoragePath(c) => match need(&c, &mut errors) {
-                Some(i) => Op::StoragePath(i),
-                None => continue,
-            },
-            Rule::Lookup(l) => match need(&l.key, &mut errors) {
-                Some(i) => {
-                    plan.uuid_fields.push(i);
-                    plan.lookup = Some(LookupPlan {
-                        key: i,
-                        table: l.table,
-                        column: l.column,
-                    });
-                    Op::Lookup(i)
-                }
-                None => continue,
-            },
-            Rule::Sequence(s) => {
-                if s.scope.len() > MAX_SCOPE || s.fallback_scope.len() > MAX_SCOPE {
-                    errors.push(PlanError::Invalid(format!(
-                        "{}: a sequence scope has at most {MAX_SCOPE} columns",
-                        col.name
-                    )));
-                    continue;
-                }
-                let mut fields = |names: &[String], errors: &mut Vec<PlanError>| {
-                    names
-                        .iter()
-                        .filter_map(|n| need(n, errors))
-                        .collect::<Vec<_>>()
-                };
-                let scope = fields(&s.scope, &mut errors);
-                let fallback = fields(&s.fallback_scope, &mut errors);
-                plan.uuid_fields.extend(scope.iter().chain(&fallback));
-                let order = if s.order_by == "dump" {
-                    Order::Dump
-                } else {
-                    match need(&s.order_by, &mut errors) {
-                        Some(i) => Order::Instant(i),
-                        None => continue,
-                    }
-                };
-                if matches!(order, Order::Instant(_)) && plan.id.is_none() {
-                    errors.push(PlanError::Missing("id".into()));
-                }
-                plan.sequence = Some(SequencePlan {
-                    scope,
-                    fallback,
-                    order,
+            Rule::StoragePath(c) => Op::StoragePath(self.need(&c)?),
+            Rule::Lookup(l) => {
+                let i = self.need(&l.key)?;
+                self.plan.uuid_fields.push(i);
+                self.plan.lookup = Some(LookupPlan {
+                    key: i,
+                    table: l.table,
+                    column: l.column,
                 });
-                Op::Sequence
+                Op::Lookup(i)
             }
-        };
-        plan.columns.push(col.name.clone());
-        plan.ops.push(op);
+            Rule::Sequence(s) => return self.sequence(&col.name, &s),
+        })
     }
-    if let Some(i) = plan.id {
-        used[i] = true;
-        plan.uuid_fields.push(i);
-    }
-    for (i, c) in columns.iter().enumerate() {
-        let dropped = desc.ignore.contains(c) || allow_drop.contains(c);
-        if !used[i] && !dropped {
-            errors.push(PlanError::Unmapped(c.clone()));
+
+    fn sequence(&mut self, name: &str, s: &SequenceDesc) -> Option<Op> {
+        if s.scope.len() > MAX_SCOPE || s.fallback_scope.len() > MAX_SCOPE {
+            self.errors.push(PlanError::Invalid(format!(
+                "{name}: a sequence scope has at most {MAX_SCOPE} columns"
+            )));
+            return None;
         }
-    }
-    plan.uuid_fields.sort_unstable();
-    plan.uuid_fields.dedup();
-    for name in &desc.digest {
-        match plan
-            .columns
+        let scope: Vec<usize> = s.scope.iter().filter_map(|n| self.need(n)).collect();
+        let fallback: Vec<usize> = s
+            .fallback_scope
             .iter()
-            .position(|c| c == name)
-            .map(|k| &plan.ops[k])
-        {
-            Some(Op::Field(i)) if plan.id.is_some() => plan.digests.push((name.clone(), *i)),
-            _ => errors.push(PlanError::Invalid(format!(
-                "digest column {name} must be a copied column of a table with id"
-            ))),
+            .filter_map(|n| self.need(n))
+            .collect();
+        self.plan.uuid_fields.extend(scope.iter().chain(&fallback));
+        let order = if s.order_by == "dump" {
+            Order::Dump
+        } else {
+            Order::Instant(self.need(&s.order_by)?)
+        };
+        if matches!(order, Order::Instant(_)) && self.plan.id.is_none() {
+            self.errors.push(PlanError::Missing("id".into()));
         }
+        self.plan.sequence = Some(SequencePlan {
+            scope,
+            fallback,
+            order,
+        });
+        Some(Op::Sequence)
     }
-    if errors.is_empty() {
-        Ok(plan)
-    } else {
-        Err(errors)
+
+    /// Marks the id used and reports every input column nothing reads and
+    /// nobody agreed to drop.
+    fn unmapped(&mut self, columns: &[String], allow_drop: &[String]) {
+        if let Some(i) = self.plan.id {
+            self.used[i] = true;
+            self.plan.uuid_fields.push(i);
+        }
+        for (i, c) in columns.iter().enumerate() {
+            let dropped = self.desc.ignore.contains(c) || allow_drop.contains(c);
+            if !self.used[i] && !dropped {
+                self.errors.push(PlanError::Unmapped(c.clone()));
+            }
+        }
+        self.plan.uuid_fields.sort_unstable();
+        self.plan.uuid_fields.dedup();
+    }
+
+    /// The columns whose content is proven by digest: copied, in a table with id.
+    fn digests(&mut self) {
+        let plan = &mut self.plan;
+        for name in &self.desc.digest {
+            match plan
+                .columns
+                .iter()
+                .position(|c| c == name)
+                .map(|k| &plan.ops[k])
+            {
+                Some(Op::Field(i)) if plan.id.is_some() => plan.digests.push((name.clone(), *i)),
+                _ => self.errors.push(PlanError::Invalid(format!(
+                    "digest column {name} must be a copied column of a table with id"
+                ))),
+            }
+        }
     }
 }
 

@@ -12,11 +12,62 @@ pub const BUCKET: &str = "life-os-files";
 /// Where v2 keeps them unless `--storage-root` says otherwise.
 pub const DEFAULT_ROOT: &str = "/opt/lifeos/storage/files";
 
+/// Why a `storage_path` value cannot become a path under the root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BadStoragePath {
+    /// The field is NULL where a path is required.
+    Null,
+    UrlNotUtf8,
+    /// The URL (given) is not under `/storage/v1/object/`.
+    NotObjectUrl(String),
+    /// The URL (given) is not a public, sign or authenticated object URL.
+    UrlKind(String),
+    /// The bucket the URL names.
+    OtherBucket(String),
+    BadPercentEscape,
+    EmptyKey,
+    AbsoluteKey,
+    Backslash,
+    Nul,
+    DotDot,
+    KeyNotUtf8,
+}
+
+impl std::fmt::Display for BadStoragePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadStoragePath::Null => f.write_str("storage_path is NULL"),
+            BadStoragePath::UrlNotUtf8 => f.write_str("storage URL is not valid UTF-8"),
+            BadStoragePath::NotObjectUrl(url) => {
+                write!(f, "URL is not a Supabase Storage object URL: {url}")
+            }
+            BadStoragePath::UrlKind(url) => write!(
+                f,
+                "Storage URL kind is not public, sign or authenticated: {url}"
+            ),
+            BadStoragePath::OtherBucket(bucket) => {
+                write!(f, "Storage URL names bucket {bucket:?}, not {BUCKET:?}")
+            }
+            BadStoragePath::BadPercentEscape => f.write_str("bad percent-escape in Storage URL"),
+            BadStoragePath::EmptyKey => f.write_str("storage key is empty"),
+            BadStoragePath::AbsoluteKey => f.write_str("storage key is an absolute path"),
+            BadStoragePath::Backslash => f.write_str("storage key contains a backslash"),
+            BadStoragePath::Nul => f.write_str("storage key contains a NUL byte"),
+            BadStoragePath::DotDot => {
+                f.write_str("storage key has a `..` segment and would leave the storage root")
+            }
+            BadStoragePath::KeyNotUtf8 => f.write_str("storage key is not valid UTF-8"),
+        }
+    }
+}
+
+impl std::error::Error for BadStoragePath {}
+
 const OBJECT_PATH: &str = "/storage/v1/object/";
 const ACCESS_KINDS: [&str; 3] = ["public/", "sign/", "authenticated/"];
 
 /// Extracts the bucket key from a v1 `storage_path` value.
-pub fn key(value: &[u8]) -> Result<Vec<u8>, String> {
+pub fn key(value: &[u8]) -> Result<Vec<u8>, BadStoragePath> {
     let is_url = value.starts_with(b"https://") || value.starts_with(b"http://");
     let key = if is_url {
         url_key(value)?
@@ -30,7 +81,7 @@ pub fn key(value: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// The v2 value: `<root>/<key>`.
-pub fn rewrite(value: &[u8], root: &str) -> Result<Vec<u8>, String> {
+pub fn rewrite(value: &[u8], root: &str) -> Result<Vec<u8>, BadStoragePath> {
     let key = key(value)?;
     let mut out = Vec::with_capacity(root.len() + 1 + key.len());
     out.extend_from_slice(root.trim_end_matches('/').as_bytes());
@@ -39,29 +90,24 @@ pub fn rewrite(value: &[u8], root: &str) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn url_key(url: &[u8]) -> Result<Vec<u8>, String> {
-    let text =
-        std::str::from_utf8(url).map_err(|_| "storage URL is not valid UTF-8".to_string())?;
+fn url_key(url: &[u8]) -> Result<Vec<u8>, BadStoragePath> {
+    let text = std::str::from_utf8(url).map_err(|_| BadStoragePath::UrlNotUtf8)?;
     let path = text.split(['?', '#']).next().unwrap_or("");
     let Some(at) = path.find(OBJECT_PATH) else {
-        return Err(format!("URL is not a Supabase Storage object URL: {text}"));
+        return Err(BadStoragePath::NotObjectUrl(text.to_string()));
     };
     let rest = &path[at + OBJECT_PATH.len()..];
     let Some(rest) = ACCESS_KINDS.iter().find_map(|k| rest.strip_prefix(k)) else {
-        return Err(format!(
-            "Storage URL kind is not public, sign or authenticated: {text}"
-        ));
+        return Err(BadStoragePath::UrlKind(text.to_string()));
     };
     let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
     if bucket != BUCKET {
-        return Err(format!(
-            "Storage URL names bucket {bucket:?}, not {BUCKET:?}"
-        ));
+        return Err(BadStoragePath::OtherBucket(bucket.to_string()));
     }
     percent_decode(key.as_bytes())
 }
 
-fn percent_decode(s: &[u8]) -> Result<Vec<u8>, String> {
+fn percent_decode(s: &[u8]) -> Result<Vec<u8>, BadStoragePath> {
     let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
@@ -71,7 +117,7 @@ fn percent_decode(s: &[u8]) -> Result<Vec<u8>, String> {
                 .and_then(|h| std::str::from_utf8(h).ok());
             let v = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
             let Some(v) = v else {
-                return Err("bad percent-escape in Storage URL".into());
+                return Err(BadStoragePath::BadPercentEscape);
             };
             out.push(v);
             i += 3;
@@ -83,24 +129,24 @@ fn percent_decode(s: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn check_key(key: &[u8]) -> Result<(), String> {
+fn check_key(key: &[u8]) -> Result<(), BadStoragePath> {
     if key.is_empty() {
-        return Err("storage key is empty".into());
+        return Err(BadStoragePath::EmptyKey);
     }
     if key[0] == b'/' {
-        return Err("storage key is an absolute path".into());
+        return Err(BadStoragePath::AbsoluteKey);
     }
     if key.contains(&b'\\') {
-        return Err("storage key contains a backslash".into());
+        return Err(BadStoragePath::Backslash);
     }
     if key.contains(&0) {
-        return Err("storage key contains a NUL byte".into());
+        return Err(BadStoragePath::Nul);
     }
     if key.split(|&b| b == b'/').any(|seg| seg == b"..") {
-        return Err("storage key has a `..` segment and would leave the storage root".into());
+        return Err(BadStoragePath::DotDot);
     }
     if std::str::from_utf8(key).is_err() {
-        return Err("storage key is not valid UTF-8".into());
+        return Err(BadStoragePath::KeyNotUtf8);
     }
     Ok(())
 }
@@ -112,7 +158,7 @@ mod tests {
     const KEY: &str =
         "8c1e0000-0000-4000-8000-000000000001/3f2a0000-0000-4000-8000-000000000002_report.pdf";
 
-    fn rw(v: &str) -> Result<String, String> {
+    fn rw(v: &str) -> Result<String, BadStoragePath> {
         rewrite(v.as_bytes(), DEFAULT_ROOT).map(|b| String::from_utf8(b).unwrap())
     }
 

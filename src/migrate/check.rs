@@ -11,11 +11,12 @@ use rayon::prelude::*;
 
 use super::{Fk, Work};
 use crate::error::DataError;
+use crate::ids::LookupIndex;
 use crate::mapping::sequence::{self, Scopes, SeqKey};
 use crate::progress::Progress;
 use crate::validate::keys::{self, Reference};
 use crate::validate::unique::UniqueCheck;
-use crate::validate::{self, ChunkFacts, LookupIndex, TableCheck, MAX_ERRORS};
+use crate::validate::{self, ChunkFacts, TableCheck, MAX_ERRORS};
 
 /// Problems found, and how many more were not kept.
 pub type Problems = (Vec<DataError>, usize);
@@ -284,7 +285,7 @@ fn read_rows(w: &Work, rows: impl Iterator<Item = u32>, u: &UniqueCheck) -> Vec<
             continue;
         };
         let mut n = w.first_rows[k];
-        let _ = w.source.chunk(range.clone()).for_each(&mut |at, fields| {
+        let _ = w.source.chunk(range.clone()).for_each(|at, fields| {
             if n == row {
                 let mut key = Vec::new();
                 if fields.len() == w.plan.width && u.key(fields, &mut key) {

@@ -20,6 +20,7 @@ use crate::copy::scan;
 use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
 use crate::files::{self, Objects};
+use crate::ids::LookupIndex;
 use crate::input::{encoding, Input};
 use crate::mapping::plan::{self, PlanError, TablePlan};
 use crate::mapping::Description;
@@ -30,7 +31,7 @@ use crate::report::{self, FilesSummary, Ignored, TableSummary};
 use crate::rows::Source;
 use crate::validate::drift;
 use crate::validate::values::{self, ValueChecks};
-use crate::validate::{LookupIndex, MAX_ERRORS};
+use crate::validate::MAX_ERRORS;
 use crate::write::atomic;
 
 /// How big a piece of a table one worker takes at a time.
@@ -299,7 +300,7 @@ impl Prepared<'_> {
 }
 
 fn report(file: &str, data: &[u8], mut errors: Vec<DataError>, more: usize) -> Error {
-    errors.sort_by_key(|e| e.byte.unwrap_or(usize::MAX));
+    errors.sort_by_key(|e| e.byte().unwrap_or(usize::MAX));
     let truncated = more > 0 || errors.len() > MAX_ERRORS;
     errors.truncate(MAX_ERRORS);
     Error::Data(

@@ -299,7 +299,7 @@ impl Judge<'_> {
 /// function that is not a harmless built-in.
 pub fn calls_in_unmapped_inserts(data: &[u8], idx: &DumpIndex, scope: &Scope) -> Vec<DataError> {
     let mut errors = Vec::new();
-    let mut headers = crate::insert::HeaderCache::default();
+    let mut headers = crate::dump::insert::HeaderCache::default();
     let (mut buf, mut ranges) = (Vec::new(), Vec::new());
     for b in &idx.inserts {
         let rel = Rel {
@@ -312,7 +312,7 @@ pub fn calls_in_unmapped_inserts(data: &[u8], idx: &DumpIndex, scope: &Scope) ->
         for r in &b.statements {
             let stmt = &data[r.clone()];
             let Ok(h) = headers.parse(stmt) else { continue };
-            let mut tuples = crate::insert::Tuples::new(stmt, h.values_at, b.std_strings);
+            let mut tuples = crate::dump::insert::Tuples::new(stmt, h.values_at, b.std_strings);
             let lexed = loop {
                 match tuples.next_tuple(&mut buf, &mut ranges) {
                     Ok(Some(_)) => {}

@@ -184,7 +184,7 @@ fn check_sql(src: &Source, section: &'static str, findings: &mut Vec<Finding>) {
             Ok(st) => st,
             Err(e) => {
                 // An unterminated last statement: let the grammar judge the rest.
-                let at = e.byte.unwrap_or(0).min(data.len());
+                let at = e.byte().unwrap_or(0).min(data.len());
                 statements += 1;
                 if let Some(message) = parse_error(&src.text[at..]) {
                     findings.push(sql(src, line_at(at), message));

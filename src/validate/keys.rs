@@ -4,8 +4,9 @@
 //! cycles. UUIDs are u128s in sorted vectors; rows are re-read only to name
 //! the offending ones.
 
-use super::{row_label, uuid_field, ChunkFacts};
+use super::{row_label, ChunkFacts};
 use crate::error::DataError;
+use crate::ids::uuid_field;
 use crate::mapping::plan::TablePlan;
 use crate::rows::Chunk;
 
@@ -50,7 +51,7 @@ pub fn check_references(
     chunk: &Chunk,
 ) -> ChunkFacts {
     let mut facts = ChunkFacts::default();
-    let read = chunk.for_each(&mut |at, fields| {
+    let read = chunk.for_each(|at, fields| {
         if fields.len() != plan.width {
             return true;
         }
@@ -125,7 +126,7 @@ pub fn cycles(mut edges: Vec<(u128, u128)>) -> Vec<Vec<u128>> {
 pub fn find_row(plan: &TablePlan, chunk: &Chunk, id: u128) -> Option<usize> {
     let idf = plan.id?;
     let mut found = None;
-    let _ = chunk.for_each(&mut |at, fields| {
+    let _ = chunk.for_each(|at, fields| {
         if fields.len() == plan.width && uuid_field(fields[idf]).ok().flatten() == Some(id) {
             found = Some(at);
         }

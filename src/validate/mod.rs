@@ -13,9 +13,11 @@ pub mod values;
 
 use crate::copy::codec;
 use crate::error::DataError;
+use crate::ids::uuid_field;
 use crate::mapping::plan::{Op, Order, SequencePlan, TablePlan};
 use crate::mapping::sequence::{Scope, Scopes, SeqKey, MAX_SCOPE};
-use crate::mapping::{storage_path, timestamp};
+use crate::mapping::storage_path::{self, BadStoragePath};
+use crate::mapping::timestamp;
 use crate::rows::Chunk;
 
 /// How many problems one run keeps; more are counted, not kept.
@@ -53,20 +55,6 @@ impl ChunkFacts {
     }
 }
 
-/// A field that should hold a UUID does not.
-#[derive(Debug)]
-pub struct NotUuid;
-
-/// Parses a raw COPY field as a UUID; `Ok(None)` for NULL.
-pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, NotUuid> {
-    if codec::is_null(raw) {
-        return Ok(None);
-    }
-    // Exactly the forms PostgreSQL's uuid_in takes (not the URN the uuid
-    // crate also reads).
-    input::uuid(raw).map(Some).ok_or(NotUuid)
-}
-
 /// The text to name a row by in messages: its raw id, shortened.
 pub fn row_label(plan: &TablePlan, fields: &[&[u8]]) -> Option<String> {
     let raw = fields.get(plan.id?)?;
@@ -98,7 +86,7 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     let mut scratch = Vec::new();
     let mut uuids = vec![None; plan.width];
     let raw_utf8 = chunk.raw_utf8();
-    let read = chunk.for_each(&mut |at, fields| {
+    let read = chunk.for_each(|at, fields| {
         let row_no = facts.rows;
         facts.rows += 1;
         if fields.len() != plan.width {
@@ -188,38 +176,50 @@ fn check_row(
         }
     }
     if let Some(seq) = &plan.sequence {
-        let scope = row.scopes.index(scope_of(seq, uuids));
-        let (instant, id) = match seq.order {
-            Order::Dump => (0, 0),
-            Order::Instant(i) => {
-                let t = timestamp::parse(fields[i]).ok_or_else(|| {
-                    (
-                        i,
-                        format!(
-                            "not a timestamptz: {:?}",
-                            String::from_utf8_lossy(fields[i])
-                        ),
-                    )
-                })?;
-                (t, id.unwrap_or(0))
-            }
-        };
-        facts.seq.push(SeqKey {
-            scope,
-            instant,
-            id,
-            row: row.number,
-        });
+        let key = sequence_key(seq, row, id)?;
+        facts.seq.push(key);
     }
     if let (Some(v), Some(id)) = (plan.provides, id) {
-        facts.index.push((id, uuids[v]));
+        facts.index.push((id, row.uuids[v]));
     }
     for op in &plan.ops {
         if let Op::StoragePath(i) = op {
-            check_storage_path(fields[*i], scratch).map_err(|e| (*i, e))?;
+            check_storage_path(fields[*i], scratch).map_err(|e| (*i, e.to_string()))?;
         }
     }
     Ok(())
+}
+
+/// The row's sequence key: its scope, and its instant when the sequence is
+/// ordered by a timestamp.
+fn sequence_key(
+    seq: &SequencePlan,
+    row: &mut Row,
+    id: Option<u128>,
+) -> Result<SeqKey, (usize, String)> {
+    let (fields, uuids) = (row.fields, &*row.uuids);
+    let scope = row.scopes.index(scope_of(seq, uuids));
+    let (instant, id) = match seq.order {
+        Order::Dump => (0, 0),
+        Order::Instant(i) => {
+            let t = timestamp::parse(fields[i]).ok_or_else(|| {
+                (
+                    i,
+                    format!(
+                        "not a timestamptz: {:?}",
+                        String::from_utf8_lossy(fields[i])
+                    ),
+                )
+            })?;
+            (t, id.unwrap_or(0))
+        }
+    };
+    Ok(SeqKey {
+        scope,
+        instant,
+        id,
+        row: row.number,
+    })
 }
 
 /// The row's sequence scope: the primary columns, or the fallback columns
@@ -239,32 +239,11 @@ fn scope_of(seq: &SequencePlan, uuids: &[Option<u128>]) -> Scope {
     Scope::new(false, &vals[..seq.scope.len()])
 }
 
-fn check_storage_path(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+fn check_storage_path(raw: &[u8], scratch: &mut Vec<u8>) -> Result<(), BadStoragePath> {
     if codec::is_null(raw) {
-        return Err("storage_path is NULL".into());
+        return Err(BadStoragePath::Null);
     }
     scratch.clear();
     codec::decode_into(raw, scratch);
     storage_path::key(scratch).map(|_| ())
-}
-
-/// A sorted `id -> value` index over one table's column, for lookups.
-pub struct LookupIndex {
-    pairs: Vec<(u128, Option<u128>)>,
-}
-
-impl LookupIndex {
-    /// Builds the index (duplicate ids are reported by the key checks).
-    pub fn build(mut pairs: Vec<(u128, Option<u128>)>) -> LookupIndex {
-        rayon::slice::ParallelSliceMut::par_sort_unstable_by_key(&mut pairs[..], |p| p.0);
-        LookupIndex { pairs }
-    }
-
-    /// `None` when `id` is not in the table; `Some(None)` when its value is NULL.
-    pub fn get(&self, id: u128) -> Option<Option<u128>> {
-        self.pairs
-            .binary_search_by_key(&id, |p| p.0)
-            .ok()
-            .map(|i| self.pairs[i].1)
-    }
 }

@@ -155,7 +155,7 @@ fn push_value(raw: &[u8], n: Norm, out: &mut Vec<u8>) -> bool {
     // A length prefix keeps ("ab", "c") apart from ("a", "bc").
     out.extend_from_slice(&[0; 4]);
     let ok = match n {
-        Norm::Uuid => super::input::uuid(raw)
+        Norm::Uuid => crate::ids::uuid(raw)
             .map(|u| out.extend_from_slice(&u.to_le_bytes()))
             .is_some(),
         Norm::Int => std::str::from_utf8(raw)
@@ -169,7 +169,7 @@ fn push_value(raw: &[u8], n: Norm, out: &mut Vec<u8>) -> bool {
         Norm::Timestamptz => timestamp::parse(raw)
             .map(|v| out.extend_from_slice(&v.to_le_bytes()))
             .is_some(),
-        Norm::Bool => super::values::parse_bool(raw)
+        Norm::Bool => super::input::parse_bool(raw)
             .map(|b| out.push(u8::from(b)))
             .is_some(),
         Norm::Bpchar => {

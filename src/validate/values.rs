@@ -9,6 +9,7 @@
 
 use crate::copy::codec;
 use crate::dump::{Check, ColumnDef, TableDef};
+use crate::ids;
 use crate::mapping::plan::{Op, Order, TablePlan};
 use crate::mapping::timestamp;
 use crate::validate::input;
@@ -173,7 +174,7 @@ impl ValueChecks {
                 }
                 continue;
             }
-            check_value(fc, raw, raw_utf8, scratch).map_err(|m| (fc.field, m))?;
+            check_value(fc, raw, raw_utf8, scratch).map_err(|m| (fc.field, m.to_string()))?;
         }
         for (a, b, what) in &self.differ {
             let (x, y) = (fields[*a], fields[*b]);
@@ -181,7 +182,7 @@ impl ValueChecks {
                 continue;
             }
             // UUIDs are compared as values: case and hyphens do not count.
-            let same = x == y || input::uuid(x).is_some_and(|u| input::uuid(y) == Some(u));
+            let same = x == y || ids::uuid(x).is_some_and(|u| ids::uuid(y) == Some(u));
             if same {
                 return Err((*a, format!("violates v2 CHECK ({what})")));
             }
@@ -257,7 +258,9 @@ pub fn mapping_problems(plan: &TablePlan, v2: &TableDef) -> Vec<(String, String)
                     fc.not_null
                         .then(|| format!("NULL, but v2 {} is NOT NULL", def.name))
                 } else {
-                    check_value(&fc, v, false, &mut Vec::new()).err()
+                    check_value(&fc, v, false, &mut Vec::new())
+                        .err()
+                        .map(|e| e.to_string())
                 };
                 if let Some(m) = refused {
                     out.push((
@@ -315,12 +318,112 @@ fn narrow(fc: &mut FieldCheck, c: &Check) {
     }
 }
 
+/// Why v2 would refuse a value (`value` as shown: at most 60 bytes).
+#[derive(Debug)]
+enum BadValue {
+    OutOfRange {
+        value: String,
+        column: String,
+        range: (i64, i64),
+    },
+    NotInteger {
+        value: String,
+        column: String,
+    },
+    /// The type's input function refuses it.
+    Input {
+        value: String,
+        refusal: Refusal,
+        column: String,
+    },
+    /// A CHECK (`col <> ''`) refuses it.
+    CheckRefuses {
+        value: String,
+        column: String,
+    },
+    /// A CHECK lists the values allowed, and this is not one.
+    NotAllowed {
+        value: String,
+        column: String,
+    },
+    /// NUL or invalid UTF-8 in text.
+    Text {
+        problem: &'static str,
+        column: String,
+    },
+}
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadValue::OutOfRange {
+                value,
+                column,
+                range: (lo, hi),
+            } => write!(
+                f,
+                "{value} is outside the range v2 {column} allows ({lo}..={hi})"
+            ),
+            BadValue::NotInteger { value, column } => {
+                write!(f, "{value:?} is not an integer (v2 {column})")
+            }
+            BadValue::Input {
+                value,
+                refusal,
+                column,
+            } => write!(f, "{value:?} {refusal} (v2 {column})"),
+            BadValue::CheckRefuses { value, column } => {
+                write!(f, "{value:?} is a value a v2 CHECK on {column} refuses")
+            }
+            BadValue::NotAllowed { value, column } => {
+                write!(f, "{value:?} is not one of the values v2 {column} allows")
+            }
+            BadValue::Text { problem, column } => write!(f, "{problem} (v2 {column})"),
+        }
+    }
+}
+
+/// Why a type's input function refuses a value; its Display completes
+/// "<value> ...".
+#[derive(Debug)]
+enum Refusal {
+    Uuid,
+    Date,
+    Timestamptz,
+    Bool,
+    Int,
+    /// Longer than `varchar(n)` / `char(n)` allows.
+    TooLong(usize),
+    Json {
+        jsonb: bool,
+    },
+    Numeric(&'static str),
+    Array(input::BadArray),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Uuid => f.write_str("is not a uuid"),
+            Refusal::Date => f.write_str("is not a date"),
+            Refusal::Timestamptz => f.write_str("is not a timestamptz"),
+            Refusal::Bool => f.write_str("is not a boolean"),
+            Refusal::Int => f.write_str("is not an integer in the type's range"),
+            Refusal::TooLong(n) => write!(f, "is longer than {n} characters"),
+            Refusal::Json { jsonb: true } => f.write_str("is not valid jsonb"),
+            Refusal::Json { jsonb: false } => f.write_str("is not valid json"),
+            Refusal::Numeric(e) => write!(f, "is refused by numeric: {e}"),
+            Refusal::Array(e) => write!(f, "is not a valid array: {e}"),
+        }
+    }
+}
+
 fn check_value(
     fc: &FieldCheck,
     raw: &[u8],
     raw_utf8: bool,
     scratch: &mut Vec<u8>,
-) -> Result<(), String> {
+) -> Result<(), BadValue> {
     let show = || String::from_utf8_lossy(&raw[..raw.len().min(60)]).into_owned();
     let plain = matches!(fc.ty, Ty::Text | Ty::Other | Ty::Checked);
     let decoded;
@@ -334,36 +437,41 @@ fn check_value(
         Ty::Int(..) => match int(v) {
             Some(n) if n >= fc.range.0 && n <= fc.range.1 => {}
             Some(_) => {
-                return Err(format!(
-                    "{} is outside the range v2 {} allows ({}..={})",
-                    show(),
-                    fc.column,
-                    fc.range.0,
-                    fc.range.1
-                ))
+                return Err(BadValue::OutOfRange {
+                    value: show(),
+                    column: fc.column.clone(),
+                    range: fc.range,
+                })
             }
-            None => return Err(format!("{:?} is not an integer (v2 {})", show(), fc.column)),
+            None => {
+                return Err(BadValue::NotInteger {
+                    value: show(),
+                    column: fc.column.clone(),
+                })
+            }
         },
         t => {
-            if let Err(what) = accepts(t, v, scratch) {
-                return Err(format!("{:?} {what} (v2 {})", show(), fc.column));
+            if let Err(refusal) = accepts(t, v, scratch) {
+                return Err(BadValue::Input {
+                    value: show(),
+                    refusal,
+                    column: fc.column.clone(),
+                });
             }
         }
     }
     if fc.refused.iter().any(|r| r == raw) {
-        return Err(format!(
-            "{:?} is a value a v2 CHECK on {} refuses",
-            show(),
-            fc.column
-        ));
+        return Err(BadValue::CheckRefuses {
+            value: show(),
+            column: fc.column.clone(),
+        });
     }
     if let Some(allowed) = &fc.allowed {
         if !allowed.iter().any(|a| a == raw) {
-            return Err(format!(
-                "{:?} is not one of the values v2 {} allows",
-                show(),
-                fc.column
-            ));
+            return Err(BadValue::NotAllowed {
+                value: show(),
+                column: fc.column.clone(),
+            });
         }
     }
     let parsed = matches!(
@@ -371,7 +479,10 @@ fn check_value(
         Ty::Uuid | Ty::Date | Ty::Timestamptz | Ty::Bool | Ty::Int(..) | Ty::Checked
     );
     if !parsed {
-        text_ok(raw, raw_utf8, scratch).map_err(|m| format!("{m} (v2 {})", fc.column))?;
+        text_ok(raw, raw_utf8, scratch).map_err(|problem| BadValue::Text {
+            problem,
+            column: fc.column.clone(),
+        })?;
     }
     Ok(())
 }
@@ -401,22 +512,19 @@ fn int(v: &[u8]) -> Option<i64> {
 
 /// Whether the type's input function takes the text `v` (COPY escapes
 /// decoded); the error completes "<value> ...".
-fn accepts(ty: &Ty, v: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
+fn accepts(ty: &Ty, v: &[u8], scratch: &mut Vec<u8>) -> Result<(), Refusal> {
     let ok = match ty {
-        Ty::Uuid => input::uuid(v).is_some(),
+        Ty::Uuid => ids::uuid(v).is_some(),
         Ty::Date => timestamp::parse_date(v).is_some(),
         Ty::Timestamptz => timestamp::parse(v).is_some(),
-        Ty::Bool => parse_bool(v).is_some(),
+        Ty::Bool => input::parse_bool(v).is_some(),
         Ty::Int(lo, hi) => int(v).is_some_and(|n| n >= *lo && n <= *hi),
         Ty::Chars(n) => std::str::from_utf8(v).map_or(true, |s| input::fits_length(s, *n)),
-        Ty::Numeric(m) => {
-            return input::numeric(v, *m).map_err(|e| format!("is refused by numeric: {e}"))
-        }
+        Ty::Numeric(m) => return input::numeric(v, *m).map_err(Refusal::Numeric),
         Ty::Json(b) => input::json(v, *b),
         Ty::Array(elem) => {
             let each = |e: &[u8]| accepts(elem, e, &mut Vec::new()).is_ok();
-            return input::array(v, &each, scratch)
-                .map_err(|e| format!("is not a valid array: {e}"));
+            return input::array(v, &each, scratch).map_err(Refusal::Array);
         }
         Ty::Text | Ty::Other | Ty::Checked => true,
     };
@@ -424,30 +532,15 @@ fn accepts(ty: &Ty, v: &[u8], scratch: &mut Vec<u8>) -> Result<(), String> {
         return Ok(());
     }
     Err(match ty {
-        Ty::Uuid => "is not a uuid".into(),
-        Ty::Date => "is not a date".into(),
-        Ty::Timestamptz => "is not a timestamptz".into(),
-        Ty::Bool => "is not a boolean".into(),
-        Ty::Int(..) => "is not an integer in the type's range".into(),
-        Ty::Chars(n) => format!("is longer than {n} characters"),
-        Ty::Json(true) => "is not valid jsonb".into(),
-        _ => "is not valid json".into(),
+        Ty::Uuid => Refusal::Uuid,
+        Ty::Date => Refusal::Date,
+        Ty::Timestamptz => Refusal::Timestamptz,
+        Ty::Bool => Refusal::Bool,
+        Ty::Int(..) => Refusal::Int,
+        Ty::Chars(n) => Refusal::TooLong(*n),
+        Ty::Json(true) => Refusal::Json { jsonb: true },
+        _ => Refusal::Json { jsonb: false },
     })
-}
-
-/// A boolean as PostgreSQL's `boolin` reads it: `t`/`f`, `1`/`0`, any
-/// prefix of `true`, `false`, `yes`, `no`, and `on`, `of`/`off`, in any case,
-/// with blanks around.
-pub fn parse_bool(raw: &[u8]) -> Option<bool> {
-    let v = raw.trim_ascii().to_ascii_lowercase();
-    let prefix = |word: &[u8], min: usize| v.len() >= min && word.starts_with(&v);
-    if v == b"1" || prefix(b"true", 1) || prefix(b"yes", 1) || prefix(b"on", 2) {
-        Some(true)
-    } else if v == b"0" || prefix(b"false", 1) || prefix(b"no", 1) || prefix(b"off", 2) {
-        Some(false)
-    } else {
-        None
-    }
 }
 
 /// PostgreSQL rejects text with NUL or invalid UTF-8. When the raw bytes are

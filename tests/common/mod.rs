@@ -60,6 +60,16 @@ where
         .expect("run the dumpshift binary")
 }
 
+/// Runs dumpshift with `args` as given (which may not be UTF-8).
+pub fn run(args: &[&std::ffi::OsStr]) -> Output {
+    dumpshift(args)
+}
+
+/// A finished command's stderr, as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// Converts `dump` into `<out_dir>/v2_load.sql` with the extra command-line
 /// `args`, asserting success.
 pub fn convert(dump: &Path, out_dir: &Path, args: &[&str]) -> PathBuf {

@@ -115,15 +115,15 @@ fn first_word_is_reported() {
 
 #[test]
 fn truncation_is_an_error_at_the_construct() {
-    assert!(err("SELECT 'abc").message.contains("string literal"));
-    assert!(err("SELECT E'abc\\").message.contains("string literal"));
-    assert!(err("SELECT \"abc").message.contains("quoted identifier"));
-    assert!(err("SELECT $$abc").message.contains("dollar-quoted"));
-    assert!(err("/* abc").message.contains("comment"));
-    assert!(err("SELECT 1").message.contains("no terminating `;`"));
+    assert!(err("SELECT 'abc").message().contains("string literal"));
+    assert!(err("SELECT E'abc\\").message().contains("string literal"));
+    assert!(err("SELECT \"abc").message().contains("quoted identifier"));
+    assert!(err("SELECT $$abc").message().contains("dollar-quoted"));
+    assert!(err("/* abc").message().contains("comment"));
+    assert!(err("SELECT 1").message().contains("no terminating `;`"));
     let e = err("SELECT 1;\nCOPY t (a) FROM stdin;\n1\n");
-    assert!(e.message.contains("`\\.`"));
-    assert_eq!(e.byte, Some(10));
+    assert!(e.message().contains("`\\.`"));
+    assert_eq!(e.byte(), Some(10));
 }
 
 #[test]

@@ -40,7 +40,7 @@ fn rows_with(values: &str, std_strings: bool) -> Result<Vec<Vec<String>>, DataEr
 }
 
 fn rows(values: &str) -> Vec<Vec<String>> {
-    rows_with(values, true).unwrap_or_else(|e| panic!("{values}: {e} at {:?}", e.byte))
+    rows_with(values, true).unwrap_or_else(|e| panic!("{values}: {e} at {:?}", e.byte()))
 }
 
 /// The single field of `INSERT INTO t VALUES (<value>);`.
@@ -56,7 +56,7 @@ fn one(value: &str) -> String {
 fn err(values: &str) -> (String, usize) {
     let e = rows_with(values, true).expect_err(values);
     let prefix = "INSERT INTO t VALUES ".len();
-    let at = e.byte.expect("an offset");
+    let at = e.byte().expect("an offset");
     assert!(at >= prefix, "{values}: error before the values: {e}");
-    (e.message.clone(), at - prefix)
+    (e.message().to_string(), at - prefix)
 }

@@ -98,7 +98,7 @@ fn drain(stmt: &[u8], values_at: usize, std_strings: bool) {
             }
             Ok(None) => return,
             Err(e) => {
-                assert!(e.byte.is_some_and(|b| b <= stmt.len()));
+                assert!(e.byte().is_some_and(|b| b <= stmt.len()));
                 return;
             }
         }

@@ -3,8 +3,8 @@
 
 use super::fixtures::{insert_statements, read_fixture};
 use super::*;
+use crate::dump::insert::HeaderCache;
 use crate::dump::TableName;
-use crate::insert::HeaderCache;
 
 fn cols(names: &[&str]) -> Option<Vec<String>> {
     Some(names.iter().map(|s| s.to_string()).collect())
@@ -97,11 +97,11 @@ fn headers_that_carry_no_plain_rows_are_refused() {
     ];
     for (stmt, want) in cases {
         let e = parse_header(stmt.as_bytes()).unwrap_err();
-        assert!(e.message.contains(want), "{stmt}: {e}");
-        assert!(e.byte.is_some(), "{stmt}");
+        assert!(e.message().contains(want), "{stmt}: {e}");
+        assert!(e.byte().is_some(), "{stmt}");
     }
     let e = parse_header(b"INSERT INTO t\xff VALUES (1);").unwrap_err();
-    assert!(e.message.contains("UTF-8"), "{e}");
+    assert!(e.message().contains("UTF-8"), "{e}");
 }
 
 #[test]

@@ -19,7 +19,7 @@ mod literal;
 pub use header::{parse_header, HeaderCache};
 pub use lex::Tuples;
 
-use crate::dump::TableName;
+use crate::dump::sql::TableName;
 
 /// Where the VALUES list of one INSERT statement starts, and what the header says.
 #[derive(Clone, Debug, PartialEq, Eq)]

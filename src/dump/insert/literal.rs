@@ -7,9 +7,8 @@
 //! nothing is allocated.
 
 use crate::copy::codec::encode_into;
+use crate::dump::lex::{self, line_end};
 use crate::error::DataError;
-
-use super::lex::{is_ident_byte, is_ident_start, line_end};
 
 const UNTERMINATED: &str = "string literal is not terminated (the statement is truncated)";
 
@@ -162,11 +161,11 @@ fn continuation(s: &[u8], mut j: usize) -> Option<usize> {
     let mut newline = false;
     loop {
         match s.get(j)? {
-            b' ' | b'\t' | b'\x0b' | b'\x0c' => j += 1,
             b'\n' | b'\r' => {
                 newline = true;
                 j += 1;
             }
+            &b if lex::is_space(b) => j += 1,
             b'-' if s.get(j + 1) == Some(&b'-') => j = line_end(s, j),
             b'\'' if newline => return Some(j),
             _ => return None,
@@ -176,22 +175,13 @@ fn continuation(s: &[u8], mut j: usize) -> Option<usize> {
 
 /// A `$tag$...$tag$` string: its body is the value, byte for byte.
 pub(super) fn dollar(s: &[u8], open: usize, buf: &mut Vec<u8>) -> Result<usize, DataError> {
-    let mut j = open + 1;
-    if s.get(j).is_some_and(|&b| is_ident_start(b)) {
-        while s.get(j).is_some_and(|&b| is_ident_byte(b) && b != b'$') {
-            j += 1;
-        }
-    }
-    if s.get(j) != Some(&b'$') {
+    let Some(tag_end) = lex::dollar_tag_end(s, open) else {
         return Err(DataError::new("unexpected `$` where a value should be").at(open));
-    }
-    let tag = &s[open..=j];
-    let body = j + 1;
-    let Some(n) = s.get(body..).and_then(|r| memchr::memmem::find(r, tag)) else {
-        return Err(DataError::new("dollar-quoted string is not terminated").at(open));
     };
-    encode_into(&s[body..body + n], buf);
-    Ok(body + n + tag.len())
+    let (body, end) = lex::dollar_body(s, open, tag_end)
+        .map_err(|u| DataError::new("dollar-quoted string is not terminated").at(u.open))?;
+    encode_into(&s[body], buf);
+    Ok(end)
 }
 
 /// `B'0101'` or `X'1F'` (`hex`), whose quote is at `open`. The field is the

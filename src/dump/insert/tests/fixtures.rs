@@ -44,7 +44,7 @@ fn insert_tables(data: &[u8]) -> BTreeMap<TableName, Table> {
         let mut t = Tuples::new(stmt, h.values_at, true);
         while t
             .next_tuple(&mut buf, &mut ranges)
-            .unwrap_or_else(|e| panic!("row at {}: {e}", r.start + e.byte.unwrap_or(0)))
+            .unwrap_or_else(|e| panic!("row at {}: {e}", r.start + e.byte().unwrap_or(0)))
             .is_some()
         {
             table

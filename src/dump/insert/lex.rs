@@ -13,6 +13,10 @@
 use std::ops::Range;
 
 use crate::copy::codec::NULL;
+use crate::dump::lex;
+// Identifiers, whitespace and comments are lexed exactly as the statement
+// splitter lexes them.
+use crate::dump::lex::{is_ident_byte, is_ident_start, skip_ident, skip_trivia};
 use crate::error::DataError;
 
 use super::literal;
@@ -330,47 +334,9 @@ fn starts_word(s: &[u8], i: usize, word: &[u8]) -> bool {
         && !s.get(i + word.len()).is_some_and(|&b| is_ident_byte(b))
 }
 
-pub(super) fn is_ident_start(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
-}
-
-pub(super) fn is_ident_byte(b: u8) -> bool {
-    is_ident_start(b) || b.is_ascii_digit() || b == b'$'
-}
-
-pub(super) fn skip_ident(s: &[u8], mut i: usize) -> usize {
-    while s.get(i).is_some_and(|&b| is_ident_byte(b)) {
-        i += 1;
-    }
-    i
-}
-
+/// A quoted identifier inside one statement: unterminated, the statement
+/// ends in it.
 pub(super) fn skip_quoted_ident(s: &[u8], open: usize) -> Result<usize, DataError> {
-    let mut i = open + 1;
-    loop {
-        let Some(n) = s.get(i..).and_then(|r| memchr::memchr(b'"', r)) else {
-            return Err(DataError::new("quoted identifier is not terminated").at(open));
-        };
-        i += n + 1;
-        if s.get(i) != Some(&b'"') {
-            return Ok(i);
-        }
-        i += 1;
-    }
+    lex::skip_quoted_ident(s, open)
+        .map_err(|u| DataError::new("quoted identifier is not terminated").at(u.open))
 }
-
-/// Skips whitespace and comments.
-pub(super) fn skip_trivia(s: &[u8], mut i: usize) -> Result<usize, DataError> {
-    loop {
-        match s.get(i) {
-            Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') => i += 1,
-            Some(b'-') if s.get(i + 1) == Some(&b'-') => i = line_end(s, i),
-            Some(b'/') if s.get(i + 1) == Some(&b'*') => i = skip_block_comment(s, i)?,
-            _ => return Ok(i),
-        }
-    }
-}
-
-// Comments and line ends are lexed exactly as the statement splitter does.
-pub(super) use crate::dump::split::line_end;
-use crate::dump::split::skip_block_comment;

@@ -7,10 +7,11 @@
 
 use pg_query::NodeEnum;
 
-use crate::dump::TableName;
+use crate::dump::lex::{is_ident_start, skip_ident, skip_trivia};
+use crate::dump::sql::TableName;
 use crate::error::DataError;
 
-use super::lex::{is_ident_start, skip_ident, skip_quoted_ident, skip_trivia};
+use super::lex::skip_quoted_ident;
 use super::{literal, InsertHeader};
 
 /// Parses the header of one INSERT statement (`stmt` runs from `INSERT` to

@@ -249,7 +249,7 @@ fn malformed_input_is_refused_with_its_offset() {
 fn text_after_the_semicolon_and_a_missing_semicolon() {
     let stmt = b"INSERT INTO t VALUES (1); DROP TABLE t;";
     let e = lex_stmt(stmt, true).unwrap_err();
-    assert_eq!(e.byte, Some(26));
+    assert_eq!(e.byte(), Some(26));
     assert_eq!(
         lex_stmt(b"INSERT INTO t VALUES (1);\n-- c\n", true)
             .unwrap()
@@ -262,7 +262,7 @@ fn text_after_the_semicolon_and_a_missing_semicolon() {
     );
     let e = lex_stmt(b"INSERT INTO t VALUES (1, 2", true).unwrap_err();
     assert!(
-        e.message.contains("not closed") && e.byte == Some(26),
+        e.message().contains("not closed") && e.byte() == Some(26),
         "{e}"
     );
 }
@@ -276,7 +276,7 @@ fn an_error_repeats_and_never_moves_on() {
     let e1 = t.next_tuple(&mut buf, &mut ranges).unwrap_err();
     let e2 = t.next_tuple(&mut buf, &mut ranges).unwrap_err();
     assert_eq!(e1, e2);
-    assert_eq!(e1.byte, Some(29));
+    assert_eq!(e1.byte(), Some(29));
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn out_of_range_start_is_an_error_not_a_panic() {
     let mut t = Tuples::new(b"INSERT", 1000, true);
     let (mut buf, mut ranges) = (Vec::new(), Vec::new());
     assert_eq!(
-        t.next_tuple(&mut buf, &mut ranges).unwrap_err().byte,
+        t.next_tuple(&mut buf, &mut ranges).unwrap_err().byte(),
         Some(6)
     );
 }

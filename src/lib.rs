@@ -5,12 +5,14 @@
 //!
 //! 1. `input` maps the dump (file, stdin, compressed, archive) and checks
 //!    its client encoding.
-//! 2. `dump` splits it into statements and reads headers and DDL; `insert`
-//!    lexes INSERT tuples and `copy` scans and codes COPY rows; `rows` is
+//! 2. `dump` splits it into statements (`dump::lex` is the one SQL lexer),
+//!    classifies what is not data, and reads headers and DDL; `dump::insert`
+//!    reads INSERT tuples and `copy` scans and codes COPY rows; `rows` is
 //!    one row source over both, cut into chunks.
 //! 3. `mapping` is the mapping as data (`mapping::load` chooses a file or
 //!    the built-in one), compiled into column plans, one file per transform.
-//! 4. `validate` checks rows and gathers whole-table keys.
+//! 4. `validate` checks rows and gathers whole-table keys. `ids` (UUID
+//!    fields, the lookup index) sits below both `mapping` and `validate`.
 //! 5. `write` lays out the load file (with `migrations`, the embedded v2
 //!    schema) and writes it atomically; `write::folder` writes sets of files.
 //! 6. `migrate` runs steps 1-5 for one dump: select, check, write.

@@ -28,4 +28,5 @@ pub mod rows;
 pub mod stdio;
 pub mod tools;
 pub mod validate;
+pub mod verify;
 pub mod write;

@@ -56,6 +56,19 @@ fn db_error(side: &str, what: &str, e: impl std::fmt::Display) -> Error {
     Error::Usage(format!("--{side} {what}: {e}"))
 }
 
+/// One database being read: which flag named it, what it is, its snapshot.
+struct Side<'a> {
+    flag: &'static str,
+    described: String,
+    tx: Transaction<'a>,
+}
+
+impl Side<'_> {
+    fn fail(&self, e: impl std::fmt::Display) -> Error {
+        db_error(self.flag, &self.described, e)
+    }
+}
+
 /// Runs the verification.
 pub fn run(opts: &Options) -> Result<Outcome, Error> {
     let report_json = match &opts.migration_report {
@@ -76,81 +89,108 @@ pub fn run(opts: &Options) -> Result<Outcome, Error> {
     refuse_targets(&c1, &c2, &d1, &d2)?;
     let mut k1 = open("v1", &c1, &d1)?;
     let mut k2 = open("v2", &c2, &d2)?;
-    let mut t1 = connect::read_only(&mut k1).map_err(|e| db_error("v1", &d1, e))?;
-    let mut t2 = connect::read_only(&mut k2).map_err(|e| db_error("v2", &d2, e))?;
+    let mut v1 = Side {
+        flag: "v1",
+        tx: connect::read_only(&mut k1).map_err(|e| db_error("v1", &d1, e))?,
+        described: d1,
+    };
+    let mut v2 = Side {
+        flag: "v2",
+        tx: connect::read_only(&mut k2).map_err(|e| db_error("v2", &d2, e))?,
+        described: d2,
+    };
     let mut outcome = Outcome {
-        v1: d1.clone(),
-        v2: d2.clone(),
+        v1: v1.described.clone(),
+        v2: v2.described.clone(),
         mapping: opts.mapping.name.clone(),
         strict: opts.strict,
+        load_xid: load_xid(&mut v2.tx, &opts.mapping).map_err(|e| v2.fail(e))?,
         ..Outcome::default()
     };
-    outcome.load_xid = load_xid(&mut t2, &opts.mapping).map_err(|e| db_error("v2", &d2, e))?;
     let total = if std::io::stderr().is_terminal() && !opts.quiet {
-        v1_rows(&mut t1, &opts.mapping).map_err(|e| db_error("v1", &d1, e))?
+        v1_rows(&mut v1.tx, &opts.mapping).map_err(|e| v1.fail(e))?
     } else {
         0
     };
     let progress = Progress::rows(total, "verify", opts.quiet);
     for table in &opts.mapping.tables {
-        let v1 = columns(&mut t1, &opts.mapping.source_schema, &table.source)
-            .map_err(|e| db_error("v1", &d1, e))?;
-        let v2 =
-            columns(&mut t2, TARGET_SCHEMA, &table.target).map_err(|e| db_error("v2", &d2, e))?;
-        if v1.is_empty() {
-            return Err(db_error(
-                "v1",
-                &d1,
-                format!("no table {}.{}", opts.mapping.source_schema, table.source),
-            ));
-        }
-        if v2.is_empty() {
-            return Err(db_error(
-                "v2",
-                &d2,
-                format!("no table {TARGET_SCHEMA}.{}", table.target),
-            ));
-        }
-        let cx = Context {
-            source_schema: &opts.mapping.source_schema,
-            target_schema: TARGET_SCHEMA,
-            v1: &v1,
-            v2: &v2,
+        let place = Place {
+            mapping: &opts.mapping,
             storage_root: &storage_root,
             load_xid: outcome.load_xid.as_deref(),
         };
-        let sql = oracle::table_sql(table, &cx).map_err(Error::Usage)?;
-        let mut out = report::TableOutcome::new(&table.source, &table.target);
-        out.not_compared = sql.not_compared.clone();
-        let r1 = t1
-            .copy_out(&format!("COPY ({}) TO STDOUT", sql.expected))
-            .map_err(|e| db_error("v1", &d1, e))?;
-        let r2 = t2
-            .copy_out(&format!("COPY ({}) TO STDOUT", sql.actual))
-            .map_err(|e| db_error("v2", &d2, e))?;
-        let sides = compare::Sides {
-            expected: r1,
-            actual: r2,
-        };
-        compare::compare(&sql, sides, &mut out, &progress)
-            .map_err(|e| db_error("v1/--v2", "while reading rows", e))?;
+        let out = compare_table(table, &place, &mut v1, &mut v2, &progress)?;
         outcome.tables.push(out);
     }
     progress.finish();
-    outcome.orphans =
-        checks::orphans(&mut t2, TARGET_SCHEMA).map_err(|e| db_error("v2", &d2, e))?;
-    outcome.cycles = checks::cycles(&mut t2, TARGET_SCHEMA).map_err(|e| db_error("v2", &d2, e))?;
+    outcome.orphans = checks::orphans(&mut v2.tx, TARGET_SCHEMA).map_err(|e| v2.fail(e))?;
+    outcome.cycles = checks::cycles(&mut v2.tx, TARGET_SCHEMA).map_err(|e| v2.fail(e))?;
     if let Some(root) = &opts.files_root {
-        outcome.files = files(&mut t2, opts, root, &storage_root, report_json.as_deref()).map_err(
-            |e| match e {
-                FilesError::Db(e) => db_error("v2", &d2, e),
-                FilesError::Other(e) => e,
-            },
-        )?;
+        let found = files(
+            &mut v2.tx,
+            opts,
+            root,
+            &storage_root,
+            report_json.as_deref(),
+        );
+        outcome.files = found.map_err(|e| match e {
+            FilesError::Db(e) => v2.fail(e),
+            FilesError::Other(e) => e,
+        })?;
     }
-    t1.commit().map_err(|e| db_error("v1", &d1, e))?;
-    t2.commit().map_err(|e| db_error("v2", &d2, e))?;
+    v1.tx.commit().map_err(|e| db_error("v1", &outcome.v1, e))?;
+    v2.tx.commit().map_err(|e| db_error("v2", &outcome.v2, e))?;
     Ok(outcome)
+}
+
+/// What every table's SQL shares.
+struct Place<'a> {
+    mapping: &'a Description,
+    storage_root: &'a str,
+    load_xid: Option<&'a str>,
+}
+
+/// Generates the table's two queries, streams both and merges them.
+fn compare_table(
+    table: &crate::mapping::TableDesc,
+    place: &Place,
+    v1: &mut Side,
+    v2: &mut Side,
+    progress: &Progress,
+) -> Result<report::TableOutcome, Error> {
+    let schema = &place.mapping.source_schema;
+    let c1 = columns(&mut v1.tx, schema, &table.source).map_err(|e| v1.fail(e))?;
+    let c2 = columns(&mut v2.tx, TARGET_SCHEMA, &table.target).map_err(|e| v2.fail(e))?;
+    if c1.is_empty() {
+        return Err(v1.fail(format!("no table {schema}.{}", table.source)));
+    }
+    if c2.is_empty() {
+        return Err(v2.fail(format!("no table {TARGET_SCHEMA}.{}", table.target)));
+    }
+    let cx = Context {
+        source_schema: schema,
+        target_schema: TARGET_SCHEMA,
+        v1: &c1,
+        v2: &c2,
+        storage_root: place.storage_root,
+        load_xid: place.load_xid,
+    };
+    let sql = oracle::table_sql(table, &cx).map_err(Error::Usage)?;
+    let mut out = report::TableOutcome::new(&table.source, &table.target);
+    out.not_compared = sql.not_compared.clone();
+    let (d1, d2) = (&v1.described, &v2.described);
+    let expected = v1
+        .tx
+        .copy_out(&format!("COPY ({}) TO STDOUT", sql.expected))
+        .map_err(|e| db_error("v1", d1, e))?;
+    let actual = v2
+        .tx
+        .copy_out(&format!("COPY ({}) TO STDOUT", sql.actual))
+        .map_err(|e| db_error("v2", d2, e))?;
+    let sides = compare::Sides { expected, actual };
+    compare::compare(&sql, sides, &mut out, progress)
+        .map_err(|e| db_error("v1/--v2", "while reading rows", e))?;
+    Ok(out)
 }
 
 enum FilesError {

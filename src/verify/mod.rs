@@ -380,3 +380,29 @@ pub fn command(opts: &Options) -> Result<(), Error> {
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(s: &str) -> Config {
+        connect::config(s, &|_| None).unwrap()
+    }
+
+    #[test]
+    fn a_supabase_host_or_the_same_database_twice_is_refused() {
+        let v2 = cfg("host=/s dbname=lifeos");
+        let hosted = cfg("postgresql://postgres@db.abcdefgh.supabase.co:5432/postgres");
+        let pooler = cfg("host=aws-0-eu-central-1.pooler.supabase.com dbname=postgres");
+        for v1 in [hosted, pooler] {
+            let d = connect::describe(&v1);
+            let e = refuse_targets(&v1, &v2, &d, &connect::describe(&v2)).unwrap_err();
+            assert!(e.to_string().contains("Supabase"), "{e}");
+        }
+        let d = connect::describe(&v2);
+        let e = refuse_targets(&v2, &v2, &d, &d).unwrap_err();
+        assert!(e.to_string().contains("the same database"), "{e}");
+        let v1 = cfg("host=/s dbname=lifeos_v1_check");
+        refuse_targets(&v1, &v2, &connect::describe(&v1), &d).unwrap();
+    }
+}

@@ -21,7 +21,8 @@
 //! `report` is the summary (text and JSON, from plain data), `progress` the
 //! bar on stderr, `stdio` messages that never panic, `exit` the exit codes,
 //! `cleanup` the temporary files a signal removes, `error` the errors.
-//! Beside it: `inspect` reads a dump without migrating it;
+//! Beside it: `inspect` reads a dump without migrating it; `verify` has
+//! PostgreSQL recompute the mapping from a restored v1 and compares v2;
 //! `migrations::lint` and `migrations::baseline` keep a migrations folder.
 
 pub mod cleanup;
@@ -41,4 +42,5 @@ pub mod report;
 pub mod rows;
 pub mod stdio;
 pub mod validate;
+pub mod verify;
 pub mod write;

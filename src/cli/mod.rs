@@ -95,6 +95,9 @@ pub enum Command {
     /// Turn a `pg_dump --schema-only` file into a baseline migration and the
     /// SQL that marks it applied.
     Baseline(BaselineArgs),
+    /// Check a loaded v2 database against a restored v1: PostgreSQL
+    /// recomputes the mapping from v1 and every v2 row is compared.
+    Verify(VerifyArgs),
     /// Show the mapping.
     #[command(subcommand)]
     Mapping(MappingCommand),
@@ -270,6 +273,87 @@ fn migration_name(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err("use letters, digits and `_` only".into())
+    }
+}
+
+const VERIFY_HELP: &str = "\
+Examples:
+  createdb lifeos_v1_check && psql -f life_os_v1_backup.sql lifeos_v1_check
+  dumpshift verify --v1 postgresql:///lifeos_v1_check --v2 postgresql:///lifeos
+  dumpshift verify --v1 'host=/run/postgresql dbname=shop_v1' --v2 shop \\
+      --mapping shop.toml --report verify.json
+  dumpshift verify --v1 lifeos_v1_check --v2 lifeos --files-root /opt/lifeos/storage/files \\
+      --migration-report migration.json
+
+DB is a connection string as psql takes it (a URI, key=value words, or a
+database name); PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD fill in what
+it leaves out. Both sessions are read-only. Rows written in v2 after the load
+(another transaction than the load's) are counted apart, not as differences,
+unless --strict.
+
+Exit codes:
+  0  v2 is what the mapping makes of v1
+  1  a difference (listed in the summary and the report), or the report
+     could not be written
+  2  the command line was wrong, or a database could not be reached or read";
+
+#[derive(Debug, Args)]
+#[command(after_help = VERIFY_HELP)]
+pub struct VerifyArgs {
+    /// The restored v1 database.
+    #[arg(long, value_name = "DB")]
+    pub v1: String,
+    /// The loaded v2 database.
+    #[arg(long, value_name = "DB")]
+    pub v2: String,
+    /// The mapping file the load was made with (default: the built-in one).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The --storage-root of the migration (default: the migration
+    /// report's, else /opt/lifeos/storage/files).
+    #[arg(long, value_name = "DIR")]
+    pub storage_root: Option<String>,
+    /// Check that every stored file is here (DIR/<path under the storage
+    /// root>), of its size_bytes.
+    #[arg(long, value_name = "DIR")]
+    pub files_root: Option<PathBuf>,
+    /// The migration's --report: with --files-root, each copied file's
+    /// sha256 must match it.
+    #[arg(long, value_name = "FILE")]
+    pub migration_report: Option<PathBuf>,
+    /// Write the outcome as JSON to FILE (`-`: stdout). An existing FILE
+    /// needs --force.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Replace the --report file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Rows changed or added in v2 after the load count as differences.
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl VerifyArgs {
+    pub fn options(&self) -> Result<dumpshift::verify::Options, Error> {
+        let mapping = match &self.mapping {
+            Some(path) => Mapping::from_file(path)?,
+            None => Mapping::built_in(),
+        };
+        Ok(dumpshift::verify::Options {
+            v1: self.v1.clone(),
+            v2: self.v2.clone(),
+            mapping: mapping.description,
+            storage_root: self.storage_root.clone(),
+            files_root: self.files_root.clone(),
+            migration_report: self.migration_report.clone(),
+            report: self.report.clone(),
+            force: self.force,
+            strict: self.strict,
+            quiet: self.quiet,
+        })
     }
 }
 
@@ -529,6 +613,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Migrations(MigrationsCommand::Write(a))) => commands::migrations_write(a),
         Some(Command::Migrations(MigrationsCommand::Check(a))) => commands::migrations_check(a),
         Some(Command::Baseline(a)) => commands::baseline(a),
+        Some(Command::Verify(a)) => dumpshift::verify::command(&a.options()?),
         Some(Command::Mapping(MappingCommand::Show)) => commands::mapping_show(),
         Some(Command::Completions(a)) => commands::completions(a),
         Some(Command::Man(a)) => commands::write_man_pages(&a.dir),

@@ -9,6 +9,7 @@
 //! the whole dump are known. A statement kind not listed here is refused:
 //! what dumpshift does not know, it does not skip.
 
+use super::sql::{node_name, strings};
 use pg_query::protobuf::{self, node::Node as N, DropBehavior, ObjectType};
 use pg_query::NodeEnum;
 use serde_json::Value;
@@ -630,15 +631,6 @@ fn harmless(node: &NodeEnum) -> bool {
     )
 }
 
-fn node_name(node: &NodeEnum) -> String {
-    let debug = format!("{node:?}");
-    debug
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
 fn rel(r: &protobuf::RangeVar) -> Rel {
     Rel {
         schema: (!r.schemaname.is_empty()).then(|| r.schemaname.clone()),
@@ -651,16 +643,6 @@ fn range_var(n: &protobuf::Node) -> Option<Rel> {
         Some(N::RangeVar(r)) => Some(rel(r)),
         _ => None,
     }
-}
-
-fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
-    nodes
-        .iter()
-        .filter_map(|n| match &n.node {
-            Some(N::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The statement's first words, for messages: at most six, whitespace

@@ -149,7 +149,8 @@ fn range_name(r: &protobuf::RangeVar) -> TableName {
     TableName::new(schema, &r.relname)
 }
 
-fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
+/// The string items of a pg_query list (names, column lists).
+pub(crate) fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
     nodes
         .iter()
         .filter_map(|n| match &n.node {
@@ -157,6 +158,16 @@ fn strings(nodes: &[protobuf::Node]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// The parse node's kind, as pg_query names it (`UpdateStmt`), for messages.
+pub(crate) fn node_name(node: &NodeEnum) -> String {
+    let debug = format!("{node:?}");
+    debug
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Parses a `COPY table (cols) FROM stdin;` statement.

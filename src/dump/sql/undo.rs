@@ -10,7 +10,7 @@
 use pg_query::protobuf::{self, node::Node as N, DropBehavior, ObjectType};
 use pg_query::NodeEnum;
 
-use super::{range_name, TableName};
+use super::{node_name, range_name, TableName};
 
 /// What undoing one statement takes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,15 +134,6 @@ fn creates_standalone(node: &NodeEnum) -> bool {
             | NodeEnum::CreateTableSpaceStmt(_)
             | NodeEnum::CreateUserMappingStmt(_)
     )
-}
-
-fn node_name(node: &NodeEnum) -> String {
-    let debug = format!("{node:?}");
-    debug
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn string(s: &str) -> protobuf::Node {

@@ -365,11 +365,37 @@ Examples:
 
 The format is documented in the README, section \"Your own mapping\".";
 
+const MAPPING_CHECK_HELP: &str = "\
+Examples:
+  dumpshift mapping check blog.toml
+  dumpshift mapping check blog.toml && dumpshift blog_v1.sql -o blog_v2.sql --mapping blog.toml
+
+Checks the mapping against its target schema (target_migrations) and its
+source schema (source_ddl), without a dump: every target table and column
+exists, every constant fits its column's type, every NOT NULL column
+without a default gets a value, a sequence's scope and order and a lookup's
+key are columns of the right kind, the target's foreign keys allow a load
+order. Each finding is printed on stdout as FILE:LINE: message.
+A run with --mapping makes the same checks first.
+
+Exit codes:
+  0  no findings
+  1  findings, or the file could not be read";
+
 #[derive(Debug, Subcommand)]
 pub enum MappingCommand {
     /// Print the built-in Life OS mapping in the description format (TOML).
     #[command(after_help = MAPPING_SHOW_HELP)]
     Show,
+    /// Check a mapping file against its target and source schemas, without a dump.
+    #[command(after_help = MAPPING_CHECK_HELP)]
+    Check(MappingCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MappingCheckArgs {
+    /// The mapping file (TOML).
+    pub file: PathBuf,
 }
 
 const COMPLETIONS_HELP: &str = "\
@@ -615,6 +641,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Baseline(a)) => commands::baseline(a),
         Some(Command::Verify(a)) => dumpshift::verify::command(&a.options()?),
         Some(Command::Mapping(MappingCommand::Show)) => commands::mapping_show(),
+        Some(Command::Mapping(MappingCommand::Check(a))) => commands::mapping_check(&a.file),
         Some(Command::Completions(a)) => commands::completions(a),
         Some(Command::Man(a)) => commands::write_man_pages(&a.dir),
     }

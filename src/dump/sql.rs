@@ -79,6 +79,8 @@ pub struct ForeignKey {
     pub columns: Vec<String>,
     pub ref_table: TableName,
     pub ref_columns: Vec<String>,
+    /// `INITIALLY DEFERRED`: checked at COMMIT, not row by row.
+    pub deferred: bool,
 }
 
 /// A CHECK constraint of a form dumpshift can evaluate offline. Others are
@@ -471,6 +473,7 @@ fn foreign_key(con: &protobuf::Constraint, own: &[String]) -> Option<ForeignKey>
         columns,
         ref_table: range_name(con.pktable.as_ref()?),
         ref_columns: strings(&con.pk_attrs),
+        deferred: con.initdeferred,
     })
 }
 

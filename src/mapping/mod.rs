@@ -5,6 +5,8 @@
 //! indexes against each COPY header, so no row ever looks anything up by name.
 
 pub mod apply;
+pub mod check;
+pub mod lines;
 pub mod load;
 pub mod plan;
 pub mod sequence;
@@ -37,6 +39,9 @@ pub struct Description {
     pub source_ddl: Option<String>,
     #[serde(rename = "table")]
     pub tables: Vec<TableDesc>,
+    /// Where each table and column entry is in the file, for findings.
+    #[serde(skip)]
+    pub lines: lines::Lines,
 }
 
 fn public() -> String {
@@ -82,6 +87,30 @@ pub struct SequenceDesc {
     #[serde(default)]
     pub fallback_scope: Vec<String>,
     pub order_by: String,
+    /// Latest first (`ORDER BY ... DESC`).
+    #[serde(default)]
+    pub descending: bool,
+    /// Where rows whose `order_by` is NULL go; PostgreSQL's default when
+    /// absent: last ascending, first descending.
+    pub nulls: Option<Nulls>,
+}
+
+/// Where NULLs sort, as `NULLS FIRST` / `NULLS LAST` say.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Nulls {
+    First,
+    Last,
+}
+
+impl SequenceDesc {
+    /// Whether rows with a NULL `order_by` come first in their scope.
+    pub fn nulls_first(&self) -> bool {
+        match self.nulls {
+            Some(n) => n == Nulls::First,
+            None => self.descending,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -171,10 +200,22 @@ impl ColumnDesc {
 }
 
 impl Description {
-    /// Parses and checks a description.
+    /// Parses and checks a description's shape; the findings joined.
     pub fn parse(text: &str) -> Result<Description, String> {
-        let d: Description = toml::from_str(text).map_err(|e| e.to_string())?;
-        d.check().map_err(|e| e.to_string())?;
+        let d = Description::read(text).map_err(|e| e.to_string())?;
+        let findings = check::shape(&d);
+        if findings.is_empty() {
+            return Ok(d);
+        }
+        let all: Vec<String> = findings.iter().map(|f| f.render("mapping")).collect();
+        Err(all.join("\n"))
+    }
+
+    /// Reads the TOML of a description and where its parts are, without
+    /// checking it.
+    pub fn read(text: &str) -> Result<Description, toml::de::Error> {
+        let mut d: Description = toml::from_str(text)?;
+        d.lines = lines::Lines::of(text);
         Ok(d)
     }
 
@@ -183,25 +224,17 @@ impl Description {
         Description::parse(LIFE_OS).expect("the built-in mapping is valid (tested)")
     }
 
-    fn check(&self) -> Result<(), InvalidMapping> {
-        let mut seen = std::collections::BTreeSet::new();
-        for t in &self.tables {
-            if !seen.insert(&t.source) {
-                return Err(InvalidMapping::MappedTwice(t.source.clone()));
-            }
-            for c in &t.columns {
-                if let Rule::Lookup(l) = c.rule()? {
-                    if !self.tables.iter().any(|o| o.source == l.table) {
-                        return Err(InvalidMapping::LookupNotMapped {
-                            table: t.source.clone(),
-                            column: c.name.clone(),
-                            lookup: l.table,
-                        });
-                    }
-                }
-            }
+    /// Puts the tables (and their lines) in `order`, a permutation.
+    pub fn reorder(&mut self, order: &[usize]) {
+        let tables = order.iter().map(|&i| self.tables[i].clone()).collect();
+        self.tables = tables;
+        if self.lines.tables.len() == order.len() {
+            let lines = order
+                .iter()
+                .map(|&i| self.lines.tables[i].clone())
+                .collect();
+            self.lines.tables = lines;
         }
-        Ok(())
     }
 
     pub fn table(&self, source: &str) -> Option<&TableDesc> {

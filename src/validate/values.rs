@@ -253,16 +253,7 @@ pub fn mapping_problems(plan: &TablePlan, v2: &TableDef) -> Vec<(String, String)
             .map(|k| &plan.ops[k]);
         match op {
             Some(Op::Const(v)) => {
-                let fc = field_check(def, 0, &v2.checks);
-                let refused = if codec::is_null(v) {
-                    fc.not_null
-                        .then(|| format!("NULL, but v2 {} is NOT NULL", def.name))
-                } else {
-                    check_value(&fc, v, false, &mut Vec::new())
-                        .err()
-                        .map(|e| e.to_string())
-                };
-                if let Some(m) = refused {
+                if let Some(m) = refuses_constant(def, &v2.checks, v) {
                     out.push((
                         def.name.clone(),
                         format!(
@@ -283,6 +274,20 @@ pub fn mapping_problems(plan: &TablePlan, v2: &TableDef) -> Vec<(String, String)
         }
     }
     out
+}
+
+/// Why the v2 column `def` (under the table's `checks`) refuses `value`,
+/// COPY-encoded (`\N` for NULL), if it does: its type, NOT NULL, a CHECK.
+pub fn refuses_constant(def: &ColumnDef, checks: &[Check], value: &[u8]) -> Option<String> {
+    let fc = field_check(def, 0, checks);
+    if codec::is_null(value) {
+        fc.not_null
+            .then(|| format!("NULL, but v2 {} is NOT NULL", def.name))
+    } else {
+        check_value(&fc, value, false, &mut Vec::new())
+            .err()
+            .map(|e| e.to_string())
+    }
 }
 
 fn narrow(fc: &mut FieldCheck, c: &Check) {

@@ -145,7 +145,7 @@ fn column_problem(col: &super::ColumnDesc, column: &ColumnDef, def: &TableDef) -
             let mut enc = Vec::new();
             codec::encode_into(v.as_bytes(), &mut enc);
             values::refuses_constant(column, &def.checks, &enc)
-                .map(|m| format!("the value {v:?} does not fit: {m}"))
+                .map(|m| format!("value = {v:?} does not fit the column: {m}"))
         }
         Rule::Null if column.not_null => Some(format!("null = true, but the column is NOT NULL")),
         Rule::Sequence(_) if !is_integer(&column.type_name) => Some(format!(

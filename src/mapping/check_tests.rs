@@ -82,8 +82,9 @@ fn constants_that_do_not_fit_their_column_are_found() {
     let f = one(&GOOD.replace(r#"value = "3""#, r#"value = "ten""#));
     assert_eq!(f.line, Some(9));
     assert!(
-        f.message
-            .contains("column rank: the value \"ten\" does not fit"),
+        f.message.contains(
+            "column rank: value = \"ten\" does not fit the column: \"ten\" is not an integer"
+        ),
         "{}",
         f.message
     );

@@ -36,6 +36,24 @@ pub struct SequencePlan {
     pub scope: Vec<usize>,
     pub fallback: Vec<usize>,
     pub order: Order,
+    /// Latest first.
+    pub descending: bool,
+    /// Rows whose instant is NULL come first (else last).
+    pub nulls_first: bool,
+}
+
+impl SequencePlan {
+    /// The number a row's instant (`None`: NULL) sorts by, ascending: the
+    /// direction and the place of NULLs folded in. PostgreSQL's instants
+    /// stay far inside i64 (±infinity aside), so the infinities move one
+    /// step in and NULL takes the very end.
+    pub fn instant_key(&self, instant: Option<i64>) -> i64 {
+        let Some(t) = instant else {
+            return if self.nulls_first { i64::MIN } else { i64::MAX };
+        };
+        let t = if self.descending { !t } else { t };
+        t.clamp(i64::MIN + 1, i64::MAX - 1)
+    }
 }
 
 /// A lookup this table makes into another table's index.
@@ -221,6 +239,8 @@ impl<'a> Compiler<'a> {
             scope,
             fallback,
             order,
+            descending: s.descending,
+            nulls_first: s.nulls_first(),
         });
         Some(Op::Sequence)
     }
@@ -309,6 +329,95 @@ mod tests {
             &["secret".into()],
         );
         assert!(errs.is_ok());
+    }
+
+    #[test]
+    fn instants_sort_with_nulls_where_postgresql_puts_them() {
+        let mut s = SequencePlan {
+            scope: vec![],
+            fallback: vec![],
+            order: Order::Instant(0),
+            descending: false,
+            nulls_first: false,
+        };
+        let keys = |s: &SequencePlan| {
+            let all = [
+                Some(i64::MIN),
+                Some(-5),
+                Some(0),
+                Some(7),
+                Some(i64::MAX),
+                None,
+            ];
+            let mut v: Vec<(i64, Option<i64>)> =
+                all.iter().map(|&t| (s.instant_key(t), t)).collect();
+            v.sort();
+            v.into_iter().map(|p| p.1).collect::<Vec<_>>()
+        };
+        // ORDER BY t: -infinity first, then infinity, then NULLs.
+        assert_eq!(
+            keys(&s),
+            [
+                Some(i64::MIN),
+                Some(-5),
+                Some(0),
+                Some(7),
+                Some(i64::MAX),
+                None
+            ]
+        );
+        s.nulls_first = true;
+        assert_eq!(
+            keys(&s),
+            [
+                None,
+                Some(i64::MIN),
+                Some(-5),
+                Some(0),
+                Some(7),
+                Some(i64::MAX)
+            ]
+        );
+        // ORDER BY t DESC (NULLS FIRST, PostgreSQL's default for DESC).
+        s.descending = true;
+        assert_eq!(
+            keys(&s),
+            [
+                None,
+                Some(i64::MAX),
+                Some(7),
+                Some(0),
+                Some(-5),
+                Some(i64::MIN)
+            ]
+        );
+        s.nulls_first = false;
+        assert_eq!(
+            keys(&s),
+            [
+                Some(i64::MAX),
+                Some(7),
+                Some(0),
+                Some(-5),
+                Some(i64::MIN),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn descending_puts_nulls_first_unless_told_otherwise() {
+        let seq = |extra: &str| {
+            let text = format!("name='x'\n[[table]]\nsource='a'\ntarget='a'\ncolumns=[{{name='s', sequence={{order_by='t'{extra}}}}}]");
+            let d = Description::parse(&text).unwrap();
+            let plan = compile(&d.tables[0], &cols("id,t"), &[]).unwrap();
+            let s = plan.sequence.unwrap();
+            (s.descending, s.nulls_first)
+        };
+        assert_eq!(seq(""), (false, false));
+        assert_eq!(seq(", nulls='first'"), (false, true));
+        assert_eq!(seq(", descending=true"), (true, true));
+        assert_eq!(seq(", descending=true, nulls='last'"), (true, false));
     }
 
     #[test]

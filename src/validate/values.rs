@@ -7,7 +7,7 @@
 //! `dump::Check` reads. Compiled once per table from the v2 DDL of the
 //! embedded migrations, against the fields the plan copies.
 
-use crate::copy::codec;
+use crate::copy::{codec, show};
 use crate::dump::{Check, ColumnDef, TableDef};
 use crate::ids;
 use crate::mapping::plan::{Op, Order, TablePlan};
@@ -370,18 +370,18 @@ impl std::fmt::Display for BadValue {
                 "{value} is outside the range v2 {column} allows ({lo}..={hi})"
             ),
             BadValue::NotInteger { value, column } => {
-                write!(f, "{value:?} is not an integer (v2 {column})")
+                write!(f, "{value} is not an integer (v2 {column})")
             }
             BadValue::Input {
                 value,
                 refusal,
                 column,
-            } => write!(f, "{value:?} {refusal} (v2 {column})"),
+            } => write!(f, "{value} {refusal} (v2 {column})"),
             BadValue::CheckRefuses { value, column } => {
-                write!(f, "{value:?} is a value a v2 CHECK on {column} refuses")
+                write!(f, "{value} is a value a v2 CHECK on {column} refuses")
             }
             BadValue::NotAllowed { value, column } => {
-                write!(f, "{value:?} is not one of the values v2 {column} allows")
+                write!(f, "{value} is not one of the values v2 {column} allows")
             }
             BadValue::Text { problem, column } => write!(f, "{problem} (v2 {column})"),
         }
@@ -429,7 +429,7 @@ fn check_value(
     raw_utf8: bool,
     scratch: &mut Vec<u8>,
 ) -> Result<(), BadValue> {
-    let show = || String::from_utf8_lossy(&raw[..raw.len().min(60)]).into_owned();
+    let show = || show::value(raw);
     let plain = matches!(fc.ty, Ty::Text | Ty::Other | Ty::Checked);
     let decoded;
     let v: &[u8] = if !plain && memchr::memchr(b'\\', raw).is_some() {
@@ -441,9 +441,9 @@ fn check_value(
     match &fc.ty {
         Ty::Int(..) => match int(v) {
             Some(n) if n >= fc.range.0 && n <= fc.range.1 => {}
-            Some(_) => {
+            Some(n) => {
                 return Err(BadValue::OutOfRange {
-                    value: show(),
+                    value: n.to_string(),
                     column: fc.column.clone(),
                     range: fc.range,
                 })

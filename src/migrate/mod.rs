@@ -361,7 +361,8 @@ fn select<'a>(
     let mut missing = Vec::new();
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
-        match source(data, idx, &name) {
+        let declared = opts.mapping.source_ddl.as_ref().map(|_| &opts.reference);
+        match source(data, idx, declared, &name) {
             Ok(Some(found)) => match compile(opts, &idx.catalog, desc, name, found) {
                 Ok(w) => works.push(w),
                 Err(errs) => {
@@ -514,7 +515,17 @@ fn statements_scope<'a>(opts: &'a Options, idx: &DumpIndex) -> statements::Scope
 /// the source. `None` when the dump has no data for it.
 type Found<'a> = Option<(Vec<String>, usize, Source<'a>)>;
 
-fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found<'a>, DataError> {
+/// INSERTs without column names take their order from the dump's CREATE
+/// TABLE, else from the `source_ddl` the mapping names (`declared`). The
+/// built-in Life OS v1 schema is not used for this: a database that grew
+/// by ALTER TABLE may order its columns otherwise, and a wrong order would
+/// swap values silently.
+fn source<'a>(
+    data: &'a [u8],
+    idx: &DumpIndex,
+    declared: Option<&Catalog>,
+    name: &TableName,
+) -> Result<Found<'a>, DataError> {
     let copies: Vec<&CopyBlock> = idx.copies.iter().filter(|c| c.table == *name).collect();
     let inserts: Vec<&InsertBlock> = idx.inserts.iter().filter(|b| b.table == *name).collect();
     if let Some(second) = copies.get(1) {
@@ -545,7 +556,11 @@ fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found
     };
     let at = first.statements[0].start;
     let mut generated = Vec::new();
-    let columns = match (&first.columns, idx.catalog.get(name)) {
+    let def = idx
+        .catalog
+        .get(name)
+        .or_else(|| declared.and_then(|c| c.get(name)));
+    let columns = match (&first.columns, def) {
         (Some(cols), _) => cols.clone(),
         (None, Some(def)) => {
             // `--inserts` writes DEFAULT in a generated column's place.
@@ -556,8 +571,8 @@ fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found
         }
         (None, None) => {
             return Err(DataError::new(
-                "INSERT statements without column names, and no CREATE TABLE in the dump to tell the column order: \
-                 re-run pg_dump with --column-inserts, or include the schema (no --data-only)",
+                "INSERT statements without column names, and no CREATE TABLE in the dump or the mapping's source_ddl to tell the column order: \
+                 re-run pg_dump with --column-inserts, include the schema (no --data-only), or name the source DDL in the mapping (source_ddl)",
             )
             .at(at))
         }

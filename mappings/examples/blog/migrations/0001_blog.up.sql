@@ -1,0 +1,39 @@
+-- Blog v2: authors are writers (display_name is name), posts keep their
+-- table with a writer_id, a format and a sort order per writer, comments
+-- carry their post's writer and a sort order per post, newest first.
+CREATE TABLE writers (
+    id uuid PRIMARY KEY,
+    handle text NOT NULL UNIQUE,
+    name text,
+    created_at timestamptz NOT NULL,
+    is_active boolean NOT NULL
+);
+
+CREATE TABLE posts (
+    id uuid PRIMARY KEY,
+    writer_id uuid NOT NULL REFERENCES writers(id),
+    title text NOT NULL,
+    body text,
+    format text NOT NULL CHECK (format IN ('markdown', 'html')),
+    is_published boolean NOT NULL,
+    published_at timestamptz,
+    created_at timestamptz NOT NULL,
+    sort_order integer NOT NULL,
+    view_count integer NOT NULL DEFAULT 0
+);
+
+CREATE TABLE comments (
+    id uuid PRIMARY KEY,
+    post_id uuid NOT NULL REFERENCES posts(id),
+    post_writer_id uuid NOT NULL REFERENCES writers(id),
+    commenter text,
+    body text NOT NULL,
+    created_at timestamptz,
+    sort_order integer NOT NULL
+);
+
+-- New in v2, empty after the migration.
+CREATE TABLE tags (
+    id uuid PRIMARY KEY,
+    name text NOT NULL UNIQUE
+);

@@ -1,0 +1,294 @@
+//! The blog example (`mappings/examples/blog/`), end to end: its v1
+//! database is built in PostgreSQL, dumped with the real pg_dump in each
+//! form, migrated with its mapping, loaded into a fresh database and every
+//! column compared in SQL with what the mapping says. Each mistake a user
+//! can make in such a mapping is found by `dumpshift mapping check` at its
+//! line, and refused before a run reads the dump.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{assert_success, dumpshift, pg_dump_to, stderr, v1_database, Cluster};
+
+fn dir() -> PathBuf {
+    common::repo_root().join("mappings/examples/blog")
+}
+
+fn mapping() -> PathBuf {
+    dir().join("blog.toml")
+}
+
+fn v1_files() -> [PathBuf; 2] {
+    [dir().join("v1.sql"), dir().join("sample_data.sql")]
+}
+
+fn v1_db(cluster: &Cluster) -> String {
+    let db = cluster.fresh_db("blog_v1");
+    for f in v1_files() {
+        assert_success(&cluster.exec_file(&db, &f), "psql -f the blog v1");
+    }
+    db
+}
+
+/// Each v2 table's rows as the mapping says they must be, computed in SQL
+/// from the v1 rows, beside the query reading what the load wrote.
+const EXPECTED: &[(&str, &str, &str)] = &[
+    (
+        "writers",
+        "SELECT id, handle, display_name, created_at, true FROM v1.authors",
+        "SELECT id, handle, name, created_at, is_active FROM public.writers",
+    ),
+    (
+        "posts",
+        "SELECT id, author_id, title, body, 'markdown'::text, is_published, published_at, created_at,
+                (10 * row_number() OVER (PARTITION BY author_id ORDER BY published_at, id))::int, 0
+         FROM v1.posts",
+        "SELECT id, writer_id, title, body, format, is_published, published_at, created_at,
+                sort_order, view_count
+         FROM public.posts",
+    ),
+    (
+        "comments",
+        "SELECT c.id, c.post_id, p.author_id, c.commenter, c.body, c.created_at,
+                (10 * row_number() OVER (PARTITION BY c.post_id ORDER BY c.created_at DESC, c.id))::int
+         FROM v1.comments c JOIN v1.posts p ON p.id = c.post_id",
+        "SELECT id, post_id, post_writer_id, commenter, body, created_at, sort_order
+         FROM public.comments",
+    ),
+];
+
+/// Panics, listing the differing rows, unless every v2 table of `db` holds
+/// exactly what `EXPECTED` computes from v1.
+fn assert_loaded_as_mapped(cluster: &Cluster, db: &str) {
+    for (table, expected, actual) in EXPECTED {
+        let rows = cluster.query(db, &format!("SELECT count(*) FROM ({expected}) e"));
+        assert_ne!(rows, "0", "{table}: the v1 sample has rows");
+        let diff = cluster.query(
+            db,
+            &format!(
+                "(({expected}) EXCEPT ALL ({actual})) UNION ALL (({actual}) EXCEPT ALL ({expected}))"
+            ),
+        );
+        assert!(diff.is_empty(), "{table} differs from the mapping:\n{diff}");
+    }
+    assert_eq!(cluster.query(db, "SELECT count(*) FROM public.tags"), "0");
+}
+
+fn migrate(dump: &Path, mapping: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        dump.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--mapping".as_ref(),
+        mapping.as_os_str(),
+    ];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    dumpshift(&args)
+}
+
+#[test]
+fn blog_dumps_of_every_form_migrate_to_the_same_load_and_load_as_mapped() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = v1_db(cluster);
+    let mut first: Option<Vec<u8>> = None;
+    let forms: &[&[&str]] = &[
+        &[],
+        &["--inserts"],
+        &["-Fc"],
+        &["--data-only"],
+        &["--data-only", "--inserts"],
+    ];
+    for (i, form) in forms.iter().enumerate() {
+        let dump = dir.path().join(format!("blog_{i}.dump"));
+        pg_dump_to(cluster, &v1, form, &dump);
+        let load = dir.path().join(format!("load_{i}.sql"));
+        let out = migrate(&dump, &mapping(), &load, &["-q"]);
+        assert_success(
+            &out,
+            &format!("dumpshift --mapping blog.toml, pg_dump {form:?}"),
+        );
+        let bytes = std::fs::read(&load).unwrap();
+        match &first {
+            None => {
+                let db = v1_database(cluster, "blog_v2", &v1_files());
+                assert_success(
+                    &cluster.psql_file(&db, &load).unwrap(),
+                    "psql -f the blog load",
+                );
+                assert_loaded_as_mapped(cluster, &db);
+                first = Some(bytes);
+            }
+            Some(f) => assert!(*f == bytes, "pg_dump {form:?} gives another load"),
+        }
+    }
+}
+
+/// The blog mapping with `edit` applied, written to `dir` with the
+/// example's schema files named by absolute path.
+fn edited(dir: &Path, edit: &dyn Fn(String) -> String) -> (PathBuf, String) {
+    let text = std::fs::read_to_string(mapping()).unwrap();
+    let text = text
+        .replace(
+            "target_migrations = \"migrations\"",
+            &format!("target_migrations = {:?}", self::dir().join("migrations")),
+        )
+        .replace(
+            "source_ddl = \"v1.sql\"",
+            &format!("source_ddl = {:?}", self::dir().join("v1.sql")),
+        );
+    let changed = edit(text.clone());
+    assert_ne!(changed, text, "the edit changes the mapping");
+    let path = dir.join("blog_edited.toml");
+    std::fs::write(&path, &changed).unwrap();
+    (path, changed)
+}
+
+/// The line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} is in the mapping"))
+        + 1
+}
+
+/// `(mistake, edit, the line's text, the message)`: one per mistake.
+type Mistake = (&'static str, &'static str, &'static str, &'static str);
+
+const MISTAKES: &[Mistake] = &[
+    (
+        "{ name = \"is_published\", copy",
+        "{ name = \"is_publishd\", copy",
+        "is_publishd",
+        "table posts: target posts has no column is_publishd (its columns: id, writer_id, title, body, format, is_published, published_at, created_at, sort_order, view_count)",
+    ),
+    (
+        "{ name = \"is_active\", value = \"true\" }",
+        "{ name = \"is_active\", value = \"maybe\" }",
+        "\"maybe\"",
+        "table authors: target writers, column is_active: value = \"maybe\" does not fit the column: \"maybe\" is not a boolean (v2 is_active)",
+    ),
+    (
+        "{ name = \"format\", value = \"markdown\" },",
+        "{ name = \"format\", value = \"markdown\" },\n  { name = \"view_count\", value = \"ten\" },",
+        "\"ten\"",
+        "table posts: target posts, column view_count: value = \"ten\" does not fit the column: \"ten\" is not an integer (v2 view_count)",
+    ),
+    (
+        "{ name = \"format\", value = \"markdown\" }",
+        "{ name = \"format\", value = \"rst\" }",
+        "\"rst\"",
+        "table posts: target posts, column format: value = \"rst\" does not fit the column: \"rst\" is not one of the values v2 format allows",
+    ),
+    (
+        "  { name = \"handle\", copy = \"handle\" },\n",
+        "",
+        "target = \"writers\"",
+        "table authors: target writers, column handle: NOT NULL without a default, and the mapping writes nothing to it (give it a rule: copy, value, ...)",
+    ),
+    (
+        "scope = [\"author_id\"]",
+        "scope = [\"title\"]",
+        "scope = [\"title\"]",
+        "table posts, column sort_order: sequence scope title is text, but it must be uuid",
+    ),
+    (
+        "order_by = \"published_at\"",
+        "order_by = \"title\"",
+        "order_by = \"title\"",
+        "table posts, column sort_order: sequence order_by title is text, but it must be timestamptz or timestamp",
+    ),
+    (
+        "key = \"post_id\"",
+        "key = \"commenter\"",
+        "key = \"commenter\"",
+        "table comments, column post_writer_id: lookup key commenter is text, but it must be uuid",
+    ),
+    (
+        "column = \"author_id\" }",
+        "column = \"writer\" }",
+        "column = \"writer\"",
+        "table comments, column post_writer_id: lookup column writer is not a column of source table posts",
+    ),
+    (
+        "{ name = \"body\", copy = \"body\" },\n  { name = \"created_at\"",
+        "{ name = \"body\", copy = \"bodyy\" },\n  { name = \"created_at\"",
+        "\"bodyy\"",
+        "table comments, column body: copied column bodyy is not a column of source table comments",
+    ),
+];
+
+#[test]
+fn mapping_check_finds_each_mistake_at_its_line_and_exits_1() {
+    let clean = dumpshift(["mapping".as_ref(), "check".as_ref(), mapping().as_os_str()]);
+    assert_success(&clean, "dumpshift mapping check blog.toml");
+    assert!(
+        clean.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    assert!(stderr(&clean).contains("no findings"), "{}", stderr(&clean));
+
+    for (from, to, at, message) in MISTAKES {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, text) = edited(dir.path(), &|t| t.replacen(from, to, 1));
+        let out = dumpshift(["mapping".as_ref(), "check".as_ref(), path.as_os_str()]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{to}: {stdout}{}", stderr(&out));
+        let want = format!("{}:{}: {message}", path.display(), line_of(&text, at));
+        assert!(
+            stdout.lines().any(|l| l == want),
+            "{to}:\nwant {want}\ngot\n{stdout}"
+        );
+        assert!(stderr(&out).contains("finding"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_run_with_a_mistaken_mapping_is_refused_before_the_dump_is_read() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("blog.sql");
+    pg_dump_to(cluster, &v1_db(cluster), &[], &dump);
+    let (path, text) = edited(dir.path(), &|t| {
+        t.replacen("value = \"true\"", "value = \"maybe\"", 1)
+    });
+    let load = dir.path().join("load.sql");
+    let out = migrate(&dump, &path, &load, &[]);
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    let at = format!("{}:{}: ", path.display(), line_of(&text, "\"maybe\""));
+    assert!(e.contains(&at) && e.contains("is not a boolean"), "{e}");
+    assert!(!load.exists(), "nothing is written");
+}
+
+#[test]
+fn tables_listed_out_of_foreign_key_order_load_in_it() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("blog.sql");
+    pg_dump_to(cluster, &v1_db(cluster), &[], &dump);
+    // comments first, then posts, then authors: the reverse of FK order.
+    let (path, _) = edited(dir.path(), &|t| {
+        let (head, rest) = t.split_once("[[table]]").unwrap();
+        let mut tables: Vec<&str> = rest.split("[[table]]").collect();
+        tables.reverse();
+        let body: Vec<String> = tables
+            .iter()
+            .map(|s| format!("[[table]]{}\n", s.trim_end()))
+            .collect();
+        format!("{head}{}", body.join("\n"))
+    });
+    let check = dumpshift(["mapping".as_ref(), "check".as_ref(), path.as_os_str()]);
+    assert_success(&check, "mapping check on a reversed mapping");
+    let reversed = dir.path().join("reversed.sql");
+    assert_success(&migrate(&dump, &path, &reversed, &["-q"]), "reversed");
+    let straight = dir.path().join("straight.sql");
+    assert_success(&migrate(&dump, &mapping(), &straight, &["-q"]), "straight");
+    assert!(
+        std::fs::read(&reversed).unwrap() == std::fs::read(&straight).unwrap(),
+        "the file's order changes nothing when the foreign keys decide"
+    );
+}

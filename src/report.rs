@@ -210,6 +210,36 @@ fn column(plan: &TablePlan, name: &str, op: &Op) -> Column {
                 )
             });
         }
+        Op::Coalesce(k) => {
+            let names: Vec<String> = k.fields.iter().filter_map(input).collect();
+            let otherwise = codec::decode(&k.otherwise).map_or("NULL".to_string(), |v| {
+                format!("{:?}", String::from_utf8_lossy(&v))
+            });
+            c.from = names.first().cloned();
+            c.rule = Some(format!(
+                "the first non-NULL of {}, else {otherwise}",
+                names.join(", ")
+            ));
+        }
+        Op::Map(m) => {
+            c.from = input(&m.field);
+            let pairs: Vec<String> = m
+                .pairs
+                .iter()
+                .map(|(a, b)| {
+                    format!(
+                        "{} -> {}",
+                        crate::copy::show::value(a),
+                        crate::copy::show::value(b)
+                    )
+                })
+                .collect();
+            c.rule = Some(format!(
+                "{} mapped: {}",
+                c.from.as_deref().unwrap_or("?"),
+                pairs.join(", ")
+            ));
+        }
         Op::StoragePath(i) => {
             c.from = input(i);
             c.rule = Some(format!(

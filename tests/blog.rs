@@ -37,21 +37,24 @@ fn v1_db(cluster: &Cluster) -> String {
 const EXPECTED: &[(&str, &str, &str)] = &[
     (
         "writers",
-        "SELECT id, handle, display_name, created_at, true FROM v1.authors",
+        "SELECT id, handle, COALESCE(display_name, handle), created_at, true FROM v1.authors",
         "SELECT id, handle, name, created_at, is_active FROM public.writers",
     ),
     (
         "posts",
-        "SELECT id, author_id, title, body, 'markdown'::text, is_published, published_at, created_at,
+        "SELECT id, author_id, title, body, 'markdown'::text, is_published,
+                CASE state WHEN 'draft' THEN 'draft' WHEN 'live' THEN 'published'
+                           WHEN 'old' THEN 'archived' END,
+                published_at, created_at,
                 (10 * row_number() OVER (PARTITION BY author_id ORDER BY published_at, id))::int, 0
          FROM v1.posts",
-        "SELECT id, writer_id, title, body, format, is_published, published_at, created_at,
+        "SELECT id, writer_id, title, body, format, is_published, status, published_at, created_at,
                 sort_order, view_count
          FROM public.posts",
     ),
     (
         "comments",
-        "SELECT c.id, c.post_id, p.author_id, c.commenter, c.body, c.created_at,
+        "SELECT c.id, c.post_id, p.author_id, COALESCE(c.commenter, 'anonymous'), c.body, c.created_at,
                 (10 * row_number() OVER (PARTITION BY c.post_id ORDER BY c.created_at DESC, c.id))::int
          FROM v1.comments c JOIN v1.posts p ON p.id = c.post_id",
         "SELECT id, post_id, post_writer_id, commenter, body, created_at, sort_order
@@ -159,10 +162,34 @@ type Mistake = (&'static str, &'static str, &'static str, &'static str);
 
 const MISTAKES: &[Mistake] = &[
     (
+        "old = \"archived\"",
+        "old = \"gone\"",
+        "old = \"gone\"",
+        "table posts: target posts, column status: map \"old\" = \"gone\" does not fit the column: \"gone\" is not one of the values v2 status allows",
+    ),
+    (
+        "value_if_null = \"anonymous\"",
+        "value_if_null = \"anonymous\", map = { a = \"b\" }",
+        "map = { a",
+        "table comments: column commenter has more than one rule",
+    ),
+    (
+        "{ name = \"commenter\", copy = \"commenter\", value_if_null = \"anonymous\" }",
+        "{ name = \"commenter\", value_if_null = \"anonymous\" }",
+        "{ name = \"commenter\", value_if_null",
+        "table comments: column commenter: value_if_null goes with copy or coalesce",
+    ),
+    (
+        "coalesce = [\"display_name\", \"handle\"]",
+        "coalesce = [\"display_name\", \"nick\"]",
+        "\"nick\"",
+        "table authors, column name: coalesce column nick is not a column of source table authors",
+    ),
+    (
         "{ name = \"is_published\", copy",
         "{ name = \"is_publishd\", copy",
         "is_publishd",
-        "table posts: target posts has no column is_publishd (its columns: id, writer_id, title, body, format, is_published, published_at, created_at, sort_order, view_count)",
+        "table posts: target posts has no column is_publishd (its columns: id, writer_id, title, body, format, is_published, status, published_at, created_at, sort_order, view_count)",
     ),
     (
         "{ name = \"is_active\", value = \"true\" }",
@@ -262,6 +289,60 @@ fn a_run_with_a_mistaken_mapping_is_refused_before_the_dump_is_read() {
     let at = format!("{}:{}: ", path.display(), line_of(&text, "\"maybe\""));
     assert!(e.contains(&at) && e.contains("is not a boolean"), "{e}");
     assert!(!load.exists(), "nothing is written");
+}
+
+#[test]
+fn a_value_the_map_does_not_list_refuses_its_row() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("blog.sql");
+    pg_dump_to(cluster, &v1_db(cluster), &[], &dump);
+    // Deliberately bad input: one post's state edited to one the map lacks.
+    let text = std::fs::read_to_string(&dump).unwrap();
+    let row = "d0000000-0000-4000-8000-000000000002\tc0000000-0000-4000-8000-000000000001\tTie\tsame instant\tt\tlive\t";
+    assert_eq!(text.matches(row).count(), 1, "the dump holds the Tie post");
+    let bad_text = text.replacen(row, &row.replace("\tlive\t", "\tsecret\t"), 1);
+    let bad = dir.path().join("blog_secret.sql");
+    std::fs::write(&bad, &bad_text).unwrap();
+    let load = dir.path().join("load.sql");
+    let out = migrate(&bad, &mapping(), &load, &[]);
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    let byte = bad_text
+        .find("d0000000-0000-4000-8000-000000000002\tc0")
+        .unwrap();
+    let line = bad_text[..byte].matches('\n').count() + 1;
+    assert!(
+        e.contains(&format!(
+            "blog_secret.sql:{line} (byte {byte}): public.posts id d0000000-0000-4000-8000-000000000002, column state: \"secret\" is not a value the mapping's map lists (\"draft\", \"live\", \"old\")"
+        )),
+        "{e}"
+    );
+    assert!(!load.exists(), "nothing is written");
+}
+
+#[test]
+fn inspect_reads_a_data_only_inserts_dump_with_the_column_order_of_source_ddl() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("blog_data.sql");
+    pg_dump_to(
+        cluster,
+        &v1_db(cluster),
+        &["--data-only", "--inserts"],
+        &dump,
+    );
+    let out = dumpshift([
+        "inspect".as_ref(),
+        dump.as_os_str(),
+        "--mapping".as_ref(),
+        mapping().as_os_str(),
+        "--json".as_ref(),
+    ]);
+    assert_success(&out, "dumpshift inspect --mapping blog.toml");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let drift = &report["databases"][0]["drift"];
+    assert_eq!(drift, &serde_json::json!([]), "{report:#}");
 }
 
 #[test]

@@ -49,6 +49,15 @@ pub fn find(mapping: &Description, tables: &[Table]) -> Vec<Drift> {
             });
             continue;
         };
+        if t.data == Some("INSERT") && t.columns.is_empty() {
+            // What the migration says of it: the values cannot be placed.
+            out.push(Drift {
+                table,
+                column: None,
+                problem: crate::migrate::NO_COLUMN_ORDER.to_string(),
+            });
+            continue;
+        }
         let Err(errors) = plan::compile(desc, &t.columns, &[]) else {
             continue;
         };

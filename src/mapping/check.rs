@@ -147,6 +147,18 @@ fn column_problem(col: &super::ColumnDesc, column: &ColumnDef, def: &TableDef) -
             values::refuses_constant(column, &def.checks, &enc)
                 .map(|m| format!("value = {v:?} does not fit the column: {m}"))
         }
+        Rule::Coalesce(_, Some(v)) => {
+            let mut enc = Vec::new();
+            codec::encode_into(v.as_bytes(), &mut enc);
+            values::refuses_constant(column, &def.checks, &enc)
+                .map(|m| format!("value_if_null = {v:?} does not fit the column: {m}"))
+        }
+        Rule::Map(_, map) => map.iter().find_map(|(old, new)| {
+            let mut enc = Vec::new();
+            codec::encode_into(new.as_bytes(), &mut enc);
+            values::refuses_constant(column, &def.checks, &enc)
+                .map(|m| format!("map {old:?} = {new:?} does not fit the column: {m}"))
+        }),
         Rule::Null if column.not_null => Some(format!("null = true, but the column is NOT NULL")),
         Rule::Sequence(_) if !is_integer(&column.type_name) => Some(format!(
             "a sequence writes 10, 20, 30 ..., but the column is {}, not an integer",
@@ -256,6 +268,11 @@ fn reads(rule: &Rule) -> Vec<(&'static str, String, &'static [&'static str])> {
             }
             v
         }
+        Rule::Coalesce(columns, _) => columns
+            .iter()
+            .map(|c| ("coalesce column", c.clone(), &[][..]))
+            .collect(),
+        Rule::Map(c, _) => vec![("mapped column", c.clone(), &[])],
         Rule::Value(_) | Rule::Null => Vec::new(),
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod check;
+pub mod derive;
 pub mod lines;
 pub mod load;
 pub mod plan;
@@ -77,6 +78,13 @@ pub struct ColumnDesc {
     pub sequence: Option<SequenceDesc>,
     pub lookup: Option<LookupDesc>,
     pub storage_path: Option<String>,
+    /// The first non-NULL of these v1 columns.
+    pub coalesce: Option<Vec<String>>,
+    /// With `copy` or `coalesce`: the value written when they give NULL.
+    pub value_if_null: Option<String>,
+    /// With `copy`: each v1 value (key) becomes the value given; a value
+    /// the map does not list refuses its row. NULL stays NULL.
+    pub map: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -130,6 +138,10 @@ pub enum Rule {
     Sequence(SequenceDesc),
     Lookup(LookupDesc),
     StoragePath(String),
+    /// The first non-NULL of the columns, else the value (None: NULL).
+    Coalesce(Vec<String>, Option<String>),
+    /// The column's values renamed.
+    Map(String, std::collections::BTreeMap<String, String>),
 }
 
 /// What makes a description unusable, found before any dump is read.
@@ -141,6 +153,9 @@ pub enum InvalidMapping {
     ManyRules(String),
     /// The v1 table (named) has two entries.
     MappedTwice(String),
+    /// The column (named) gives a key (the first) without the rule it
+    /// completes (the second).
+    Needs(String, &'static str, &'static str),
     /// `table.column` looks up a table the description does not map.
     LookupNotMapped {
         table: String,
@@ -154,9 +169,10 @@ impl std::fmt::Display for InvalidMapping {
         match self {
             InvalidMapping::NoRule(c) => write!(
                 f,
-                "column {c} has no rule (copy, value, null, sequence, lookup or storage_path)"
+                "column {c} has no rule (copy, coalesce, value, null, sequence, lookup or storage_path)"
             ),
             InvalidMapping::ManyRules(c) => write!(f, "column {c} has more than one rule"),
+            InvalidMapping::Needs(c, key, with) => write!(f, "column {c}: {key} goes with {with}"),
             InvalidMapping::MappedTwice(t) => write!(f, "table {t} is mapped twice"),
             InvalidMapping::LookupNotMapped {
                 table,
@@ -173,8 +189,29 @@ impl ColumnDesc {
     /// The single rule this column names.
     pub fn rule(&self) -> Result<Rule, InvalidMapping> {
         let mut rules = Vec::new();
-        if let Some(c) = &self.copy {
-            rules.push(Rule::Copy(c.clone()));
+        match (&self.copy, &self.value_if_null, &self.map) {
+            (Some(c), None, None) => rules.push(Rule::Copy(c.clone())),
+            (Some(c), Some(v), None) => {
+                rules.push(Rule::Coalesce(vec![c.clone()], Some(v.clone())))
+            }
+            (Some(c), None, Some(m)) => rules.push(Rule::Map(c.clone(), m.clone())),
+            (None, _, Some(_)) => {
+                return Err(InvalidMapping::Needs(self.name.clone(), "map", "copy"))
+            }
+            (None, Some(_), None) if self.coalesce.is_none() => {
+                return Err(InvalidMapping::Needs(
+                    self.name.clone(),
+                    "value_if_null",
+                    "copy or coalesce",
+                ))
+            }
+            (Some(_), Some(_), Some(_)) => {
+                return Err(InvalidMapping::ManyRules(self.name.clone()))
+            }
+            _ => {}
+        }
+        if let Some(cs) = &self.coalesce {
+            rules.push(Rule::Coalesce(cs.clone(), self.value_if_null.clone()));
         }
         if let Some(v) = &self.value {
             rules.push(Rule::Value(v.clone()));

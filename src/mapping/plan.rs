@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::derive::{Coalesce, ValueMap};
 use super::sequence::MAX_SCOPE;
 use super::{ColumnDesc, Rule, SequenceDesc, TableDesc};
 use crate::copy::codec;
@@ -20,6 +21,10 @@ pub enum Op {
     Lookup(usize),
     /// Input field N rewritten as a storage path.
     StoragePath(usize),
+    /// The first non-NULL of some input fields, else a constant.
+    Coalesce(Box<Coalesce>),
+    /// Input field N's value renamed.
+    Map(Box<ValueMap>),
 }
 
 /// How to order a sequence.
@@ -210,6 +215,28 @@ impl<'a> Compiler<'a> {
                 Op::Lookup(i)
             }
             Rule::Sequence(s) => return self.sequence(&col.name, &s),
+            Rule::Coalesce(columns, otherwise) => {
+                let fields: Vec<usize> = columns.iter().filter_map(|c| self.need(c)).collect();
+                if fields.len() < columns.len() {
+                    return None;
+                }
+                let otherwise = match otherwise {
+                    Some(v) => {
+                        let mut enc = Vec::new();
+                        codec::encode_into(v.as_bytes(), &mut enc);
+                        enc
+                    }
+                    None => codec::NULL.to_vec(),
+                };
+                Op::Coalesce(Box::new(Coalesce { fields, otherwise }))
+            }
+            Rule::Map(c, map) => {
+                let i = self.need(&c)?;
+                Op::Map(Box::new(ValueMap::new(
+                    i,
+                    map.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+                )))
+            }
         })
     }
 

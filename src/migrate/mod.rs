@@ -511,6 +511,12 @@ fn statements_scope<'a>(opts: &'a Options, idx: &DumpIndex) -> statements::Scope
     }
 }
 
+/// Why a table's INSERTs without column names cannot be placed.
+pub const NO_COLUMN_ORDER: &str =
+    "INSERT statements without column names, and no CREATE TABLE in the dump \
+    or the mapping's source_ddl to tell the column order: re-run pg_dump with --column-inserts, \
+    include the schema (no --data-only), or name the source DDL in the mapping (source_ddl)";
+
 /// A table's rows in the dump: its column list, where its data starts, and
 /// the source. `None` when the dump has no data for it.
 type Found<'a> = Option<(Vec<String>, usize, Source<'a>)>;
@@ -567,15 +573,13 @@ fn source<'a>(
             if def.columns.iter().any(|c| c.generated) {
                 generated = def.columns.iter().map(|c| c.generated).collect();
             }
-            def.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect()
+            def.columns
+                .iter()
+                .filter(|c| !c.generated)
+                .map(|c| c.name.clone())
+                .collect()
         }
-        (None, None) => {
-            return Err(DataError::new(
-                "INSERT statements without column names, and no CREATE TABLE in the dump or the mapping's source_ddl to tell the column order: \
-                 re-run pg_dump with --column-inserts, include the schema (no --data-only), or name the source DDL in the mapping (source_ddl)",
-            )
-            .at(at))
-        }
+        (None, None) => return Err(DataError::new(NO_COLUMN_ORDER).at(at)),
     };
     let statements = inserts
         .iter()

@@ -14,6 +14,7 @@ pub mod values;
 use crate::copy::{codec, show};
 use crate::error::DataError;
 use crate::ids::uuid_field;
+use crate::mapping::derive as derive_check;
 use crate::mapping::plan::{Op, Order, SequencePlan, TablePlan};
 use crate::mapping::sequence::{Scope, Scopes, SeqKey, MAX_SCOPE};
 use crate::mapping::storage_path::{self, BadStoragePath};
@@ -179,8 +180,14 @@ fn check_row(
         facts.index.push((id, row.uuids[v]));
     }
     for op in &plan.ops {
-        if let Op::StoragePath(i) = op {
-            check_storage_path(fields[*i], scratch).map_err(|e| (*i, e.to_string()))?;
+        match op {
+            Op::StoragePath(i) => {
+                check_storage_path(fields[*i], scratch).map_err(|e| (*i, e.to_string()))?
+            }
+            Op::Map(m) if m.get(fields[m.field]).is_none() => {
+                return Err((m.field, derive_check::unmapped(m, fields[m.field])))
+            }
+            _ => {}
         }
     }
     Ok(())

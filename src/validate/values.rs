@@ -93,6 +93,9 @@ pub struct ValueChecks {
     order: Vec<(usize, String, usize, Ty, String)>,
     /// The target's unique keys over these rows.
     pub uniques: Vec<UniqueCheck>,
+    /// `coalesce` into a NOT NULL column without `value_if_null`: the
+    /// fields, one of which must not be NULL, and the v2 column.
+    one_of: Vec<(Vec<usize>, String)>,
 }
 
 impl ValueChecks {
@@ -125,6 +128,7 @@ impl ValueChecks {
             }
             out.fields.push(fc);
         }
+        out.coalesced(plan, v2);
         let ty_of = |col: &str| v2.columns.iter().find(|c| c.name == col).map(ty);
         for c in &v2.checks {
             match c {
@@ -157,6 +161,25 @@ impl ValueChecks {
         out
     }
 
+    /// The fields a `coalesce` reads are checked as the v2 column's type;
+    /// into a NOT NULL column without a fallback, one of them must be set.
+    fn coalesced(&mut self, plan: &TablePlan, v2: &TableDef) {
+        for (name, op) in plan.columns.iter().zip(&plan.ops) {
+            let (Op::Coalesce(c), Some(def)) = (op, v2.columns.iter().find(|d| d.name == *name))
+            else {
+                continue;
+            };
+            for &f in &c.fields {
+                let mut fc = field_check(def, f, &v2.checks);
+                fc.not_null = false;
+                self.fields.push(fc);
+            }
+            if def.not_null && codec::is_null(&c.otherwise) {
+                self.one_of.push((c.fields.clone(), def.name.clone()));
+            }
+        }
+    }
+
     /// Checks one row; the error names the offending field.
     /// `raw_utf8` says the row's raw bytes are already known to be valid
     /// UTF-8 without NUL (checked once for a whole COPY chunk).
@@ -175,6 +198,14 @@ impl ValueChecks {
                 continue;
             }
             check_value(fc, raw, raw_utf8, scratch).map_err(|m| (fc.field, m.to_string()))?;
+        }
+        for (all, column) in &self.one_of {
+            if all.iter().all(|&f| codec::is_null(fields[f])) {
+                return Err((
+                    all[0],
+                    format!("NULL in every coalesced column, but v2 {column} is NOT NULL"),
+                ));
+            }
         }
         for (a, b, what) in &self.differ {
             let (x, y) = (fields[*a], fields[*b]);

@@ -16,6 +16,7 @@ CREATE TABLE public.posts (
     title text NOT NULL,
     body text,
     is_published boolean NOT NULL DEFAULT false,
+    state text NOT NULL DEFAULT 'draft',
     published_at timestamp with time zone,
     created_at timestamp with time zone NOT NULL DEFAULT now()
 );

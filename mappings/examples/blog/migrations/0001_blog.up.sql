@@ -1,6 +1,7 @@
--- Blog v2: authors are writers (display_name is name), posts keep their
--- table with a writer_id, a format and a sort order per writer, comments
--- carry their post's writer and a sort order per post, newest first.
+-- Blog v2: authors are writers (named by display_name, else handle),
+-- posts keep their table with a writer_id, a format, a status renamed from
+-- v1's state and a sort order per writer; comments carry their post's
+-- writer, a commenter always named, and a sort order per post, newest first.
 CREATE TABLE writers (
     id uuid PRIMARY KEY,
     handle text NOT NULL UNIQUE,
@@ -16,6 +17,7 @@ CREATE TABLE posts (
     body text,
     format text NOT NULL CHECK (format IN ('markdown', 'html')),
     is_published boolean NOT NULL,
+    status text NOT NULL CHECK (status IN ('draft', 'published', 'archived')),
     published_at timestamptz,
     created_at timestamptz NOT NULL,
     sort_order integer NOT NULL,
@@ -26,7 +28,7 @@ CREATE TABLE comments (
     id uuid PRIMARY KEY,
     post_id uuid NOT NULL REFERENCES posts(id),
     post_writer_id uuid NOT NULL REFERENCES writers(id),
-    commenter text,
+    commenter text NOT NULL,
     body text NOT NULL,
     created_at timestamptz,
     sort_order integer NOT NULL

@@ -22,6 +22,10 @@ pub struct Summary {
     pub allowed_empty: Vec<String>,
     /// Present when `--files-dir` was given.
     pub files: Option<FilesSummary>,
+    /// v1 columns whose data was not carried over, accepted with
+    /// `--allow-drop` (`public.posts.updated_at`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -112,7 +116,9 @@ pub struct RunReport<'a> {
     /// The v2 schema version the load creates (or, with `data_only`, requires).
     pub schema_version: i64,
     pub data_only: bool,
-    pub storage_root: &'a str,
+    /// Absent when the mapping writes no storage path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_root: Option<&'a str>,
     pub rows_in: u64,
     pub rows_out: u64,
     #[serde(flatten)]
@@ -130,7 +136,8 @@ pub struct RunFacts<'a> {
     /// The v2 schema version the load creates (or, with `data_only`, requires).
     pub schema_version: i64,
     pub data_only: bool,
-    pub storage_root: &'a str,
+    /// `None` when the mapping writes no storage path.
+    pub storage_root: Option<&'a str>,
 }
 
 impl<'a> RunReport<'a> {
@@ -318,6 +325,11 @@ pub fn render_text(output: &str, s: &Summary) -> String {
     for t in &s.allowed_empty {
         out.push_str(&format!(
             "  empty: {t} (no data in the dump; accepted with --allow-empty)\n"
+        ));
+    }
+    for d in &s.dropped {
+        out.push_str(&format!(
+            "  dropped: {d} (its data is not carried over; accepted with --allow-drop)\n"
         ));
     }
     for w in &s.warnings {

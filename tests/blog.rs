@@ -373,3 +373,101 @@ fn tables_listed_out_of_foreign_key_order_load_in_it() {
         "the file's order changes nothing when the foreign keys decide"
     );
 }
+
+#[test]
+fn a_data_only_dump_without_source_ddl_warns_that_foreign_keys_are_unchecked_even_with_q() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("blog_data.sql");
+    pg_dump_to(cluster, &v1_db(cluster), &["--data-only"], &dump);
+    let (path, _) = edited(dir.path(), &|t| {
+        let start = t.find("source_ddl = ").unwrap();
+        let end = start + t[start..].find('\n').unwrap();
+        format!("{}{}", &t[..start], &t[end..])
+    });
+    let load = dir.path().join("load.sql");
+    let report = dir.path().join("report.json");
+    let out = migrate(
+        &dump,
+        &path,
+        &load,
+        &["-q", "--report", report.to_str().unwrap()],
+    );
+    assert_success(&out, "dumpshift -q on a data-only dump without source_ddl");
+    let e = stderr(&out);
+    let warning = "public.posts: neither the dump nor the mapping (source_ddl) declares this table: its foreign keys are not checked";
+    assert!(e.contains(&format!("dumpshift: warning: {warning}")), "{e}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let warnings = json["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 3, "{json:#}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().starts_with(warning)),
+        "{json:#}"
+    );
+    // The blog writes no storage path: the report names no storage root.
+    assert!(json.get("storage_root").is_none(), "{json:#}");
+}
+
+#[test]
+fn allow_drop_takes_schema_qualified_names_lists_what_it_dropped_and_refuses_unknown_columns() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("blog.sql");
+    pg_dump_to(cluster, &v1_db(cluster), &[], &dump);
+    // The mapping no longer writes writers.name: authors.display_name is
+    // then read by nothing, and its data would be lost.
+    let (path, _) = edited(dir.path(), &|t| {
+        t.replacen(
+            "  { name = \"name\", coalesce = [\"display_name\", \"handle\"] },\n",
+            "",
+            1,
+        )
+    });
+    let load = dir.path().join("load.sql");
+    let out = migrate(&dump, &path, &load, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--allow-drop authors.display_name"));
+
+    let report = dir.path().join("report.json");
+    let out = migrate(
+        &dump,
+        &path,
+        &load,
+        &[
+            "--allow-drop",
+            "public.authors.display_name",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_success(&out, "--allow-drop public.authors.display_name");
+    assert!(
+        stderr(&out)
+            .contains("  dropped: public.authors.display_name (its data is not carried over"),
+        "{}",
+        stderr(&out)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(
+        json["dropped"],
+        serde_json::json!(["public.authors.display_name"])
+    );
+
+    let other = dir.path().join("other.sql");
+    let out = migrate(&dump, &path, &other, &["--allow-drop", "posts.nonexistent"]);
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("public.posts: --allow-drop posts.nonexistent: the dump's public.posts has no column nonexistent (its columns: id, author_id, title, body, is_published, state, published_at, created_at)"),
+        "{e}"
+    );
+    assert!(!other.exists());
+    let out = migrate(&dump, &path, &other, &["--allow-drop", "v1.posts.title"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("v1 is not the mapping's source schema (public)"));
+    let out = migrate(&dump, &path, &other, &["--allow-drop", "pots.title"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pots is not a table of the blog mapping"));
+}

@@ -539,16 +539,8 @@ impl MigrateArgs {
                 "--storage-root must be an absolute path without `..`: {root:?}"
             )));
         }
-        for d in &self.allow_drop {
-            if d.split_once('.')
-                .is_none_or(|(t, c)| t.is_empty() || c.is_empty())
-            {
-                return Err(Error::Usage(format!(
-                    "--allow-drop takes TABLE.COLUMN, got {d:?}"
-                )));
-            }
-        }
         let mapping = Mapping::choose(self.mapping.as_deref())?;
+        let allow_drop = self.allow_drop_columns(&mapping.description)?;
         let allow_empty = self.allow_empty_tables(&mapping.description)?;
         Ok(Options {
             input: self.dump.clone().unwrap_or_default(),
@@ -556,7 +548,7 @@ impl MigrateArgs {
             storage_root: root.trim_end_matches('/').to_string(),
             force: self.force,
             quiet: self.quiet,
-            allow_drop: self.allow_drop.clone(),
+            allow_drop,
             allow_empty,
             mapping: mapping.description,
             reference: mapping.reference,
@@ -564,6 +556,42 @@ impl MigrateArgs {
             database: self.database.clone(),
             extras: self.extras()?,
         })
+    }
+
+    /// `--allow-drop` names as `table.column` of mapped source tables:
+    /// `TABLE.COLUMN` or `SCHEMA.TABLE.COLUMN` (the mapping's source
+    /// schema). A table the mapping does not map is a usage error; a
+    /// column the dump lacks is refused once the dump is read.
+    fn allow_drop_columns(&self, mapping: &Description) -> Result<Vec<String>, Error> {
+        let schema = &mapping.source_schema;
+        self.allow_drop
+            .iter()
+            .map(|d| {
+                let parts: Vec<&str> = d.split('.').collect();
+                let (table, column) = match parts[..] {
+                    [t, c] => (t, c),
+                    [s, t, c] if s == schema => (t, c),
+                    [s, _, _] => {
+                        return Err(Error::Usage(format!(
+                            "--allow-drop {d}: {s} is not the mapping's source schema ({schema})"
+                        )))
+                    }
+                    _ => ("", ""),
+                };
+                if table.is_empty() || column.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "--allow-drop takes TABLE.COLUMN or SCHEMA.TABLE.COLUMN, got {d:?}"
+                    )));
+                }
+                if mapping.table(table).is_none() {
+                    return Err(Error::Usage(format!(
+                        "--allow-drop {d}: {table} is not a table of the {} mapping",
+                        mapping.name
+                    )));
+                }
+                Ok(format!("{table}.{column}"))
+            })
+            .collect()
     }
 
     /// `--allow-empty` names as mapped source tables; a name that is not
@@ -678,6 +706,11 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
     let summary = pool.install(|| migrate::run_with(&opts, write_report))?;
     if !args.quiet {
         print_summary(&summary, &opts);
+    } else {
+        // A check that could not be made is said even with -q.
+        for w in &summary.warnings {
+            dumpshift::stdio::say(&format!("dumpshift: warning: {w}\n"));
+        }
     }
     Ok(())
 }

@@ -97,6 +97,20 @@ impl TablePlan {
     pub fn field(&self, name: &str) -> Option<usize> {
         self.input_columns.iter().position(|c| c == name)
     }
+
+    /// Whether anything in the plan reads input field `f`.
+    pub fn reads(&self, f: usize) -> bool {
+        let in_op = self.ops.iter().any(|op| match op {
+            Op::Field(i) | Op::Lookup(i) | Op::StoragePath(i) => *i == f,
+            Op::Coalesce(c) => c.fields.contains(&f),
+            Op::Map(m) => m.field == f,
+            Op::Const(_) | Op::Sequence => false,
+        });
+        let in_sequence = self.sequence.as_ref().is_some_and(|s| {
+            s.scope.contains(&f) || s.fallback.contains(&f) || s.order == Order::Instant(f)
+        });
+        in_op || in_sequence || self.id == Some(f) || self.uuid_fields.contains(&f)
+    }
 }
 
 /// Why a table cannot be compiled.

@@ -69,7 +69,13 @@ impl Options {
             mapping: &self.mapping.name,
             schema_version: self.target.last().map_or(0, |m| m.version),
             data_only: self.extras.data_only,
-            storage_root: &self.storage_root,
+            storage_root: self
+                .mapping
+                .tables
+                .iter()
+                .flat_map(|t| &t.columns)
+                .any(|c| c.storage_path.is_some())
+                .then_some(self.storage_root.as_str()),
         }
     }
 }
@@ -416,6 +422,15 @@ fn select<'a>(
     link_lookups(&mut works, &failed, &mut errors);
     let catalog = |n: &TableName| idx.catalog.get(n).or_else(|| opts.reference.get(n));
     resolve_keys(&mut works, schema, &catalog);
+    dropped_columns(opts, &works, summary, &mut errors);
+    for w in &works {
+        if catalog(&TableName::new(schema, &w.plan.source)).is_none() {
+            summary.warnings.push(format!(
+                "{}: neither the dump nor the mapping (source_ddl) declares this table: its foreign keys are not checked before the load (psql checks them when it loads)",
+                w.label
+            ));
+        }
+    }
     let v2 = v2_catalog(&opts.target);
     for w in &mut works {
         if let Some(def) = v2.get(&TableName::new("public", &w.plan.target)) {
@@ -430,6 +445,36 @@ fn select<'a>(
         Ok(works)
     } else {
         Err(errors)
+    }
+}
+
+/// Each `--allow-drop` column (`table.column`) must be a column of the
+/// table's data; those the mapping does not read are listed as dropped.
+fn dropped_columns(
+    opts: &Options,
+    works: &[Work],
+    summary: &mut Summary,
+    errors: &mut Vec<DataError>,
+) {
+    for d in &opts.allow_drop {
+        let Some((table, column)) = d.split_once('.') else {
+            continue;
+        };
+        let Some(w) = works.iter().find(|w| w.plan.source == table) else {
+            continue;
+        };
+        match w.plan.field(column) {
+            Some(f) if !w.plan.reads(f) => summary.dropped.push(format!("{}.{column}", w.label)),
+            Some(_) => {}
+            None => errors.push(
+                DataError::new(format!(
+                    "--allow-drop {d}: the dump's {} has no column {column} (its columns: {})",
+                    w.label,
+                    w.plan.input_columns.join(", ")
+                ))
+                .table(w.label.clone()),
+            ),
+        }
     }
 }
 

@@ -279,7 +279,19 @@ fn sequence_rule(plan: &TablePlan) -> String {
         }
     }
     match s.order {
-        Order::Instant(i) => rule.push_str(&format!(", in order of {}, ties by id", names(&[i]))),
+        Order::Instant(i) => {
+            // The defaults (ascending, NULLs last) are left unsaid.
+            let direction = match (s.descending, s.nulls_first) {
+                (false, false) => "",
+                (false, true) => " (NULLs first)",
+                (true, true) => " descending (NULLs first)",
+                (true, false) => " descending (NULLs last)",
+            };
+            rule.push_str(&format!(
+                ", in order of {}{direction}, ties by id",
+                names(&[i])
+            ))
+        }
         Order::Dump => rule.push_str(", in dump order"),
     }
     rule

@@ -53,6 +53,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
          FROM public.posts",
     ),
     (
+        "writer_profiles",
+        "SELECT id, bio FROM v1.authors",
+        "SELECT id, bio FROM public.writer_profiles",
+    ),
+    (
         "comments",
         "SELECT c.id, c.post_id, p.author_id, COALESCE(c.commenter, 'anonymous'), c.body, c.created_at,
                 (10 * row_number() OVER (PARTITION BY c.post_id ORDER BY c.created_at DESC, c.id))::int
@@ -165,7 +170,7 @@ const MISTAKES: &[Mistake] = &[
         "old = \"archived\"",
         "old = \"gone\"",
         "old = \"gone\"",
-        "table posts: target posts, column status: map \"old\" = \"gone\" does not fit the column: \"gone\" is not one of the values v2 status allows",
+        "public.posts column status: map \"old\" = \"gone\": v2 refuses it: \"gone\" is not one of the values v2 status allows",
     ),
     (
         "value_if_null = \"anonymous\"",
@@ -183,67 +188,67 @@ const MISTAKES: &[Mistake] = &[
         "coalesce = [\"display_name\", \"handle\"]",
         "coalesce = [\"display_name\", \"nick\"]",
         "\"nick\"",
-        "table authors, column name: coalesce column nick is not a column of source table authors",
+        "public.authors column name: coalesce column nick is not a column of source table authors",
     ),
     (
         "{ name = \"is_published\", copy",
         "{ name = \"is_publishd\", copy",
         "is_publishd",
-        "table posts: target posts has no column is_publishd (its columns: id, writer_id, title, body, format, is_published, status, published_at, created_at, sort_order, view_count)",
+        "public.posts column is_publishd: v2 posts has no column is_publishd (its columns: id, writer_id, title, body, format, is_published, status, published_at, created_at, sort_order, view_count)",
     ),
     (
         "{ name = \"is_active\", value = \"true\" }",
         "{ name = \"is_active\", value = \"maybe\" }",
         "\"maybe\"",
-        "table authors: target writers, column is_active: value = \"maybe\" does not fit the column: \"maybe\" is not a boolean (v2 is_active)",
+        "public.authors column is_active: the mapping writes this value in every row, and v2 refuses it: \"maybe\" is not a boolean (v2 is_active)",
     ),
     (
         "{ name = \"format\", value = \"markdown\" },",
         "{ name = \"format\", value = \"markdown\" },\n  { name = \"view_count\", value = \"ten\" },",
         "\"ten\"",
-        "table posts: target posts, column view_count: value = \"ten\" does not fit the column: \"ten\" is not an integer (v2 view_count)",
+        "public.posts column view_count: the mapping writes this value in every row, and v2 refuses it: \"ten\" is not an integer (v2 view_count)",
     ),
     (
         "{ name = \"format\", value = \"markdown\" }",
         "{ name = \"format\", value = \"rst\" }",
         "\"rst\"",
-        "table posts: target posts, column format: value = \"rst\" does not fit the column: \"rst\" is not one of the values v2 format allows",
+        "public.posts column format: the mapping writes this value in every row, and v2 refuses it: \"rst\" is not one of the values v2 format allows",
     ),
     (
         "  { name = \"handle\", copy = \"handle\" },\n",
         "",
         "target = \"writers\"",
-        "table authors: target writers, column handle: NOT NULL without a default, and the mapping writes nothing to it (give it a rule: copy, value, ...)",
+        "public.authors column handle: v2 handle is NOT NULL without a default, and the mapping writes nothing to it: every row would be refused",
     ),
     (
         "scope = [\"author_id\"]",
         "scope = [\"title\"]",
         "scope = [\"title\"]",
-        "table posts, column sort_order: sequence scope title is text, but it must be uuid",
+        "public.posts column sort_order: sequence scope title is text, but it must be uuid",
     ),
     (
         "order_by = \"published_at\"",
         "order_by = \"title\"",
         "order_by = \"title\"",
-        "table posts, column sort_order: sequence order_by title is text, but it must be timestamptz or timestamp",
+        "public.posts column sort_order: sequence order_by title is text, but it must be timestamptz or timestamp",
     ),
     (
         "key = \"post_id\"",
         "key = \"commenter\"",
         "key = \"commenter\"",
-        "table comments, column post_writer_id: lookup key commenter is text, but it must be uuid",
+        "public.comments column post_writer_id: lookup key commenter is text, but it must be uuid",
     ),
     (
         "column = \"author_id\" }",
         "column = \"writer\" }",
         "column = \"writer\"",
-        "table comments, column post_writer_id: lookup column writer is not a column of source table posts",
+        "public.comments column post_writer_id: lookup column writer is not a column of source table posts",
     ),
     (
         "{ name = \"body\", copy = \"body\" },\n  { name = \"created_at\"",
         "{ name = \"body\", copy = \"bodyy\" },\n  { name = \"created_at\"",
         "\"bodyy\"",
-        "table comments, column body: copied column bodyy is not a column of source table comments",
+        "public.comments column body: copied column bodyy is not a column of source table comments",
     ),
 ];
 
@@ -285,9 +290,23 @@ fn a_run_with_a_mistaken_mapping_is_refused_before_the_dump_is_read() {
     let load = dir.path().join("load.sql");
     let out = migrate(&dump, &path, &load, &[]);
     let e = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert_eq!(out.status.code(), Some(1), "{e}");
     let at = format!("{}:{}: ", path.display(), line_of(&text, "\"maybe\""));
     assert!(e.contains(&at) && e.contains("is not a boolean"), "{e}");
+    assert!(!load.exists(), "nothing is written");
+
+    // A target column the target lacks makes the file no usable mapping: 2.
+    let (path, text) = edited(dir.path(), &|t| {
+        t.replacen("name = \"is_published\"", "name = \"is_publishd\"", 1)
+    });
+    let out = migrate(&dump, &path, &load, &[]);
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    let at = format!("{}:{}: ", path.display(), line_of(&text, "is_publishd"));
+    assert!(
+        e.contains(&at) && e.contains("v2 posts has no column is_publishd"),
+        "{e}"
+    );
     assert!(!load.exists(), "nothing is written");
 }
 
@@ -351,11 +370,13 @@ fn tables_listed_out_of_foreign_key_order_load_in_it() {
     let dir = tempfile::tempdir().unwrap();
     let dump = dir.path().join("blog.sql");
     pg_dump_to(cluster, &v1_db(cluster), &[], &dump);
-    // comments first, then posts, then authors: the reverse of FK order.
+    // comments first, then posts, then authors: the reverse of FK order
+    // (writer_profiles stays last, where the tie-break puts it anyway).
     let (path, _) = edited(dir.path(), &|t| {
         let (head, rest) = t.split_once("[[table]]").unwrap();
         let mut tables: Vec<&str> = rest.split("[[table]]").collect();
-        tables.reverse();
+        assert_eq!(tables.len(), 4);
+        tables[..3].reverse();
         let body: Vec<String> = tables
             .iter()
             .map(|s| format!("[[table]]{}\n", s.trim_end()))
@@ -399,7 +420,7 @@ fn a_data_only_dump_without_source_ddl_warns_that_foreign_keys_are_unchecked_eve
     assert!(e.contains(&format!("dumpshift: warning: {warning}")), "{e}");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     let warnings = json["warnings"].as_array().unwrap();
-    assert_eq!(warnings.len(), 3, "{json:#}");
+    assert_eq!(warnings.len(), 4, "one per mapped table: {json:#}");
     assert!(
         warnings
             .iter()
@@ -470,4 +491,54 @@ fn allow_drop_takes_schema_qualified_names_lists_what_it_dropped_and_refuses_unk
     let out = migrate(&dump, &path, &other, &["--allow-drop", "pots.title"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("pots is not a table of the blog mapping"));
+}
+
+#[test]
+fn verify_recomputes_the_blog_mapping_from_v1_and_finds_a_changed_row() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = v1_db(cluster);
+    let dump = dir.path().join("blog.sql");
+    pg_dump_to(cluster, &v1, &[], &dump);
+    let load = dir.path().join("load.sql");
+    assert_success(&migrate(&dump, &mapping(), &load, &["-q"]), "migrate");
+    let v2 = cluster.fresh_db("blog_verify_v2");
+    assert_success(&cluster.psql_file(&v2, &load).unwrap(), "psql -f load");
+    let conn = |db: &str| {
+        format!(
+            "postgresql:///{db}?host={}&user=postgres",
+            cluster.socket_dir().display()
+        )
+    };
+    let verify = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_dumpshift"))
+            .args([
+                "verify",
+                "--v1",
+                &conn(&v1),
+                "--v2",
+                &conn(&v2),
+                "--mapping",
+            ])
+            .arg(mapping())
+            .args(extra)
+            .env_remove("PGOPTIONS")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = verify(&[]);
+    assert_success(&out, "dumpshift verify --mapping blog.toml");
+    // A comment renumbered and a status renamed otherwise: both differ
+    // from what coalesce, map and a descending sequence make of v1.
+    cluster.exec(
+        &v2,
+        "UPDATE comments SET sort_order = 99 WHERE id = 'e0000000-0000-4000-8000-000000000003';
+         UPDATE posts SET status = 'draft' WHERE id = 'd0000000-0000-4000-8000-000000000003';",
+    );
+    // --strict: rows changed since the load count as differences.
+    let out = verify(&["--strict"]);
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(e.contains("comments") && e.contains("posts"), "{e}");
 }

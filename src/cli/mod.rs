@@ -25,7 +25,8 @@ Examples:
 
   pg_dump lifeos_v1 | dumpshift - -o - > v2_load.sql
   dumpshift backup.sql -o v2_load.sql --storage-root /srv/lifeos/files --force
-  dumpshift shop.sql -o shop_v2.sql --mapping shop.toml    # another schema
+  dumpshift mapping check shop.toml                        # another schema:
+  dumpshift shop.sql -o shop_v2.sql --mapping shop.toml    # check, then migrate
 
   # Check the staged bucket, copy its objects into place, keep a JSON report:
   dumpshift backup.sql -o v2_load.sql --files-dir staged/life-os-files \
@@ -57,11 +58,12 @@ pub const LONG_VERSION: &str = concat!(
     env!("DUMPSHIFT_SCHEMA_VERSION"),
 );
 
-/// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
+/// Migrate a PostgreSQL dump into another schema, offline: Life OS v1 to v2
+/// built in, any schema with --mapping.
 ///
 /// Without a command, dumpshift migrates DUMP into the load file OUT. The
-/// commands below look into dumps and keep the v2 schema under migration
-/// discipline.
+/// commands below look into dumps, check mappings and keep the v2 schema
+/// under migration discipline.
 #[derive(Debug, Parser)]
 #[command(
     name = "dumpshift",
@@ -454,7 +456,9 @@ pub enum Shell {
 /// The migration's arguments: `dumpshift DUMP -o OUT [flags]`.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// The v1 dump: a plain-format pg_dump file, or `-` for stdin.
+    /// The dump to migrate: a pg_dump file (plain SQL with COPY or INSERT
+    /// data, with or without the schema; gzip or zstd compressed; or a -Fc
+    /// archive) or a pg_dumpall file; `-` for stdin.
     #[arg(required = true)]
     pub dump: Option<PathBuf>,
 
@@ -472,7 +476,9 @@ pub struct MigrateArgs {
     pub force: bool,
 
     /// Accept losing a v1 column the mapping does not carry over
-    /// (TABLE.COLUMN; repeat for several).
+    /// (TABLE.COLUMN or SCHEMA.TABLE.COLUMN; repeat for several). A column
+    /// the dump's table lacks is refused; what was dropped is listed in the
+    /// summary and the report.
     #[arg(long, value_name = "TABLE.COLUMN")]
     pub allow_drop: Vec<String>,
 

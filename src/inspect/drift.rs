@@ -58,7 +58,8 @@ pub fn find(mapping: &Description, tables: &[Table]) -> Vec<Drift> {
             });
             continue;
         }
-        let Err(errors) = plan::compile(desc, &t.columns, &[]) else {
+        let taken = crate::mapping::split::taken_by_siblings(mapping, desc);
+        let Err(errors) = plan::compile(desc, &t.columns, &taken) else {
             continue;
         };
         for e in errors {

@@ -18,13 +18,34 @@ use crate::validate::values;
 pub struct Finding {
     pub line: Option<usize>,
     pub message: String,
+    pub kind: Kind,
+}
+
+/// What a finding means for a run: the exit codes differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The file is not a usable mapping: its shape, a table or column its
+    /// target does not have, a cycle of keys (a usage error, exit 2).
+    Invalid,
+    /// A valid mapping whose rows the schemas would refuse: a constant the
+    /// target column refuses, a NOT NULL column left empty, a rule reading
+    /// a column of the wrong kind (the migration is refused, exit 1).
+    Refused,
 }
 
 impl Finding {
-    fn new(line: Option<usize>, message: impl Into<String>) -> Finding {
+    pub fn new(line: Option<usize>, message: impl Into<String>) -> Finding {
         Finding {
             line,
             message: message.into(),
+            kind: Kind::Invalid,
+        }
+    }
+
+    fn refused(line: Option<usize>, message: impl Into<String>) -> Finding {
+        Finding {
+            kind: Kind::Refused,
+            ..Finding::new(line, message)
         }
     }
 
@@ -43,8 +64,8 @@ pub fn shape(d: &Description) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for (t, table) in d.tables.iter().enumerate() {
-        if !seen.insert(&table.source) {
-            let m = super::InvalidMapping::MappedTwice(table.source.clone());
+        if !seen.insert((&table.source, &table.target)) {
+            let m = super::InvalidMapping::MappedTwice(table.source.clone(), table.target.clone());
             out.push(Finding::new(d.lines.source(t), m.to_string()));
         }
         let mut written = BTreeSet::new();
@@ -102,7 +123,8 @@ fn target_table(
     def: &TableDef,
     out: &mut Vec<Finding>,
 ) {
-    let name = format!("table {}: target {}", table.source, table.target);
+    // Named as a run names them: the source table, the v2 column.
+    let name = format!("{}.{}", d.source_schema, table.source);
     for (c, col) in table.columns.iter().enumerate() {
         let line = d.lines.column(t, c);
         let Some(column) = def.columns.iter().find(|x| x.name == col.name) else {
@@ -110,28 +132,29 @@ fn target_table(
             out.push(Finding::new(
                 line,
                 format!(
-                    "{name} has no column {} (its columns: {})",
-                    col.name,
-                    have.join(", ")
+                    "{name} column {c}: v2 {} has no column {c} (its columns: {})",
+                    table.target,
+                    have.join(", "),
+                    c = col.name,
                 ),
             ));
             continue;
         };
         if let Some(m) = column_problem(col, column, def) {
-            out.push(Finding::new(
+            out.push(Finding::refused(
                 line,
-                format!("{name}, column {}: {m}", col.name),
+                format!("{name} column {}: {m}", col.name),
             ));
         }
     }
     for column in &def.columns {
         let written = table.columns.iter().any(|c| c.name == column.name);
         if !written && column.not_null && column.default.is_none() && !column.generated {
-            out.push(Finding::new(
+            out.push(Finding::refused(
                 d.lines.target(t),
                 format!(
-                    "{name}, column {}: NOT NULL without a default, and the mapping writes nothing to it (give it a rule: copy, value, ...)",
-                    column.name
+                    "{name} column {c}: v2 {c} is NOT NULL without a default, and the mapping writes nothing to it: every row would be refused",
+                    c = column.name
                 ),
             ));
         }
@@ -141,31 +164,32 @@ fn target_table(
 /// What the v2 column `column` refuses of the rule of `col`.
 fn column_problem(col: &super::ColumnDesc, column: &ColumnDef, def: &TableDef) -> Option<String> {
     match col.rule().ok()? {
-        Rule::Value(v) => {
-            let mut enc = Vec::new();
-            codec::encode_into(v.as_bytes(), &mut enc);
-            values::refuses_constant(column, &def.checks, &enc)
-                .map(|m| format!("value = {v:?} does not fit the column: {m}"))
-        }
-        Rule::Coalesce(_, Some(v)) => {
-            let mut enc = Vec::new();
-            codec::encode_into(v.as_bytes(), &mut enc);
-            values::refuses_constant(column, &def.checks, &enc)
-                .map(|m| format!("value_if_null = {v:?} does not fit the column: {m}"))
-        }
+        Rule::Value(v) => refuses(column, def, Some(&v))
+            .map(|m| format!("the mapping writes this value in every row, and v2 refuses it: {m}")),
+        Rule::Null => refuses(column, def, None)
+            .map(|m| format!("the mapping writes this value in every row, and v2 refuses it: {m}")),
+        Rule::Coalesce(_, Some(v)) => refuses(column, def, Some(&v))
+            .map(|m| format!("value_if_null {v:?}: v2 refuses it: {m}")),
         Rule::Map(_, map) => map.iter().find_map(|(old, new)| {
-            let mut enc = Vec::new();
-            codec::encode_into(new.as_bytes(), &mut enc);
-            values::refuses_constant(column, &def.checks, &enc)
-                .map(|m| format!("map {old:?} = {new:?} does not fit the column: {m}"))
+            refuses(column, def, Some(new))
+                .map(|m| format!("map {old:?} = {new:?}: v2 refuses it: {m}"))
         }),
-        Rule::Null if column.not_null => Some(format!("null = true, but the column is NOT NULL")),
         Rule::Sequence(_) if !is_integer(&column.type_name) => Some(format!(
-            "a sequence writes 10, 20, 30 ..., but the column is {}, not an integer",
-            column.type_name
+            "a sequence writes 10, 20, 30 ..., but v2 {} is {}, not an integer",
+            column.name, column.type_name
         )),
         _ => None,
     }
+}
+
+/// Why the v2 column refuses the constant `value` (`None`: NULL).
+fn refuses(column: &ColumnDef, def: &TableDef, value: Option<&str>) -> Option<String> {
+    let mut enc = Vec::new();
+    match value {
+        Some(v) => codec::encode_into(v.as_bytes(), &mut enc),
+        None => enc.extend_from_slice(codec::NULL),
+    }
+    values::refuses_constant(column, &def.checks, &enc)
 }
 
 fn is_integer(ty: &str) -> bool {
@@ -196,7 +220,7 @@ pub fn source(d: &Description, catalogs: &[&Catalog], how: Source) -> Vec<Findin
     for (t, table) in d.tables.iter().enumerate() {
         let Some(def) = schema(&table.source) else {
             if how == Source::Complete {
-                out.push(Finding::new(
+                out.push(Finding::refused(
                     d.lines.source(t),
                     format!(
                         "table {}: not in the source schema (source_ddl)",
@@ -209,9 +233,12 @@ pub fn source(d: &Description, catalogs: &[&Catalog], how: Source) -> Vec<Findin
         for (c, col) in table.columns.iter().enumerate() {
             let Ok(rule) = col.rule() else { continue };
             let mut say = |m: String| {
-                out.push(Finding::new(
+                out.push(Finding::refused(
                     d.lines.column(t, c),
-                    format!("table {}, column {}: {m}", table.source, col.name),
+                    format!(
+                        "{}.{} column {}: {m}",
+                        d.source_schema, table.source, col.name
+                    ),
                 ))
             };
             for (role, name, kinds) in reads(&rule) {

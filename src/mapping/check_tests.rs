@@ -70,7 +70,7 @@ fn a_misspelled_target_column_is_found_at_its_line() {
     assert_eq!(f.line, Some(9));
     assert!(
         f.message.starts_with(
-            "table authors: target people has no column rnak (its columns: id, name, active, rank)"
+            "public.authors column rnak: v2 people has no column rnak (its columns: id, name, active, rank)"
         ),
         "{}",
         f.message
@@ -83,7 +83,7 @@ fn constants_that_do_not_fit_their_column_are_found() {
     assert_eq!(f.line, Some(9));
     assert!(
         f.message.contains(
-            "column rank: value = \"ten\" does not fit the column: \"ten\" is not an integer"
+            "public.authors column rank: the mapping writes this value in every row, and v2 refuses it: \"ten\" is not an integer"
         ),
         "{}",
         f.message
@@ -107,7 +107,7 @@ fn a_not_null_column_the_mapping_leaves_empty_is_found() {
     assert_eq!(f.line, Some(14));
     assert!(
         f.message
-            .contains("column title: NOT NULL without a default"),
+            .contains("public.posts column title: v2 title is NOT NULL without a default"),
         "{}",
         f.message
     );
@@ -117,7 +117,7 @@ fn a_not_null_column_the_mapping_leaves_empty_is_found() {
     ));
     assert!(
         f.message
-            .contains("column name: null = true, but the column is NOT NULL"),
+            .contains("public.authors column name: the mapping writes this value in every row, and v2 refuses it: NULL, but v2 name is NOT NULL"),
         "{}",
         f.message
     );

@@ -45,9 +45,20 @@ impl Mapping {
     /// at its line.
     pub fn from_file(path: &Path) -> Result<Mapping, Error> {
         let examined = examine(path, How::Run)?;
+        let message = examined.render().join("\n");
         match examined.mapping {
-            Some(m) if examined.findings.is_empty() => Ok(m),
-            _ => Err(Error::Usage(examined.render().join("\n"))),
+            Some(m) if examined.is_clean() => Ok(m),
+            // Rows the target would refuse: the migration is refused (1);
+            // anything else makes the file no usable mapping (2).
+            _ if examined.syntax.is_none()
+                && examined
+                    .findings
+                    .iter()
+                    .all(|f| f.kind == check::Kind::Refused) =>
+            {
+                Err(Error::Refused(message))
+            }
+            _ => Err(Error::Usage(message)),
         }
     }
 
@@ -56,12 +67,7 @@ impl Mapping {
         base: &Path,
         how: How,
     ) -> Result<Mapping, Vec<Finding>> {
-        let no_line = |m: String| {
-            vec![Finding {
-                line: None,
-                message: m,
-            }]
-        };
+        let no_line = |m: String| vec![Finding::new(None, m)];
         let all = match &description.target_migrations {
             None => migrations::embedded(),
             Some(dir) => read_migrations(&base.join(dir))
@@ -100,6 +106,7 @@ impl Mapping {
             Err(f) => findings.push(f),
         }
         if !findings.is_empty() {
+            findings.sort_by_key(|f| f.line.unwrap_or(0));
             return Err(findings);
         }
         Ok(Mapping {

@@ -11,6 +11,7 @@ pub mod lines;
 pub mod load;
 pub mod plan;
 pub mod sequence;
+pub mod split;
 pub mod storage_path;
 pub mod timestamp;
 
@@ -151,8 +152,8 @@ pub enum InvalidMapping {
     NoRule(String),
     /// The column (named) gives more than one rule.
     ManyRules(String),
-    /// The v1 table (named) has two entries.
-    MappedTwice(String),
+    /// The v1 table (named) has two entries for one target (named).
+    MappedTwice(String, String),
     /// The column (named) gives a key (the first) without the rule it
     /// completes (the second).
     Needs(String, &'static str, &'static str),
@@ -173,7 +174,7 @@ impl std::fmt::Display for InvalidMapping {
             ),
             InvalidMapping::ManyRules(c) => write!(f, "column {c} has more than one rule"),
             InvalidMapping::Needs(c, key, with) => write!(f, "column {c}: {key} goes with {with}"),
-            InvalidMapping::MappedTwice(t) => write!(f, "table {t} is mapped twice"),
+            InvalidMapping::MappedTwice(t, to) => write!(f, "table {t} is mapped twice to {to}"),
             InvalidMapping::LookupNotMapped {
                 table,
                 column,

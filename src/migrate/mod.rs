@@ -24,7 +24,7 @@ use crate::ids::LookupIndex;
 use crate::input::{encoding, Input};
 use crate::mapping::check as mapping_check;
 use crate::mapping::plan::{self, PlanError, TablePlan};
-use crate::mapping::Description;
+use crate::mapping::{split, Description};
 use crate::migrations;
 use crate::progress::Progress;
 pub use crate::report::Summary;
@@ -262,7 +262,7 @@ fn refuse_mapping_findings(opts: &Options, dump: &Catalog) -> Result<(), Error> 
     }
     let file = opts.mapping.lines.file();
     let all: Vec<String> = findings.iter().map(|f| f.render(file)).collect();
-    Err(Error::Usage(all.join("\n")))
+    Err(Error::Refused(all.join("\n")))
 }
 
 /// Reads the objects the rows name and checks them in the staged `dir`.
@@ -368,7 +368,7 @@ fn select<'a>(
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
         let declared = opts.mapping.source_ddl.as_ref().map(|_| &opts.reference);
-        match source(data, idx, declared, &name) {
+        match source_in(data, idx, declared, &name) {
             Ok(Some(found)) => match compile(opts, &idx.catalog, desc, name, found) {
                 Ok(w) => works.push(w),
                 Err(errs) => {
@@ -388,9 +388,13 @@ fn select<'a>(
         summary,
         &mut errors,
     );
-    for ((name, _), absent) in missing.into_iter().zip(absent) {
-        if let (coverage::Absent::Empty(at), Some(desc)) = (absent, opts.mapping.table(&name.name))
-        {
+    for ((name, target), absent) in missing.into_iter().zip(absent) {
+        let desc = opts
+            .mapping
+            .tables
+            .iter()
+            .find(|d| d.source == name.name && d.target == target);
+        if let (coverage::Absent::Empty(at), Some(desc)) = (absent, desc) {
             let found = empty_source(data, idx, opts, &name, at);
             match compile(opts, &idx.catalog, desc, name, found) {
                 Ok(w) => works.push(w),
@@ -405,7 +409,7 @@ fn select<'a>(
         opts.mapping
             .tables
             .iter()
-            .position(|t| t.source == w.plan.source)
+            .position(|t| t.source == w.plan.source && t.target == w.plan.target)
     });
     let scope = statements_scope(opts, idx);
     let (refused, ignored) = statements::account(idx, &scope);
@@ -463,8 +467,15 @@ fn dropped_columns(
         let Some(w) = works.iter().find(|w| w.plan.source == table) else {
             continue;
         };
+        // In a split, a column any entry of the table reads is not lost.
+        let read = |column: &str| {
+            works
+                .iter()
+                .filter(|o| o.plan.source == table)
+                .any(|o| o.plan.field(column).is_some_and(|f| o.plan.reads(f)))
+        };
         match w.plan.field(column) {
-            Some(f) if !w.plan.reads(f) => summary.dropped.push(format!("{}.{column}", w.label)),
+            Some(_) if !read(column) => summary.dropped.push(format!("{}.{column}", w.label)),
             Some(_) => {}
             None => errors.push(
                 DataError::new(format!(
@@ -486,12 +497,13 @@ fn compile<'a>(
     name: TableName,
     (columns, at, src): (Vec<String>, usize, Source<'a>),
 ) -> Result<Work<'a>, Vec<DataError>> {
-    let allow: Vec<String> = opts
+    let mut allow: Vec<String> = opts
         .allow_drop
         .iter()
         .filter_map(|d| d.strip_prefix(&format!("{}.", desc.source)))
         .map(str::to_string)
         .collect();
+    allow.extend(split::taken_by_siblings(&opts.mapping, desc));
     let plan = plan::compile(desc, &columns, &allow).map_err(|errs| {
         errs.into_iter()
             .map(|e| plan_error(e, &name, at))
@@ -556,6 +568,12 @@ fn statements_scope<'a>(opts: &'a Options, idx: &DumpIndex) -> statements::Scope
     }
 }
 
+/// `source_in` with the dump's own DDL only.
+#[cfg(test)]
+fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found<'a>, DataError> {
+    source_in(data, idx, None, name)
+}
+
 /// Why a table's INSERTs without column names cannot be placed.
 pub const NO_COLUMN_ORDER: &str =
     "INSERT statements without column names, and no CREATE TABLE in the dump \
@@ -571,7 +589,7 @@ type Found<'a> = Option<(Vec<String>, usize, Source<'a>)>;
 /// built-in Life OS v1 schema is not used for this: a database that grew
 /// by ALTER TABLE may order its columns otherwise, and a wrong order would
 /// swap values silently.
-fn source<'a>(
+fn source_in<'a>(
     data: &'a [u8],
     idx: &DumpIndex,
     declared: Option<&Catalog>,

@@ -249,12 +249,14 @@ fn sequence(s: &SequenceDesc, table: &TableDesc, cx: &Context) -> Result<String,
         // the order of the rows in the dump.
         "t.ctid".to_string()
     } else {
-        let direction = if s.descending { " DESC" } else { "" };
-        let nulls = if s.nulls_first() { "FIRST" } else { "LAST" };
-        format!(
-            "{}{direction} NULLS {nulls}, t.\"id\"",
-            need_v1(cx, table, &s.order_by)?
-        )
+        // PostgreSQL's defaults (ascending, NULLs last) are left unsaid.
+        let direction = match (s.descending, s.nulls_first()) {
+            (false, false) => "",
+            (false, true) => " NULLS FIRST",
+            (true, true) => " DESC NULLS FIRST",
+            (true, false) => " DESC NULLS LAST",
+        };
+        format!("{}{direction}, t.\"id\"", need_v1(cx, table, &s.order_by)?)
     };
     let over = if partition.is_empty() {
         format!("ORDER BY {order}")

@@ -5,10 +5,10 @@
 -- tabs, newlines, backslashes, a lone `\.` and non-ASCII; one author has
 -- no display_name (named by handle), one comment no commenter.
 
-INSERT INTO public.authors (id, handle, display_name, created_at) VALUES
-  ('c0000000-0000-4000-8000-000000000001', 'ada', 'Ada Lovelace', '2020-01-01 10:00:00+00'),
-  ('c0000000-0000-4000-8000-000000000002', 'grace', NULL, '2020-02-01 10:00:00+00'),
-  ('c0000000-0000-4000-8000-000000000003', 'empty', 'No posts "yet"', '2020-03-01 10:00:00+00');
+INSERT INTO public.authors (id, handle, display_name, bio, created_at) VALUES
+  ('c0000000-0000-4000-8000-000000000001', 'ada', 'Ada Lovelace', E'Analyst.\nPoet of science.', '2020-01-01 10:00:00+00'),
+  ('c0000000-0000-4000-8000-000000000002', 'grace', NULL, NULL, '2020-02-01 10:00:00+00'),
+  ('c0000000-0000-4000-8000-000000000003', 'empty', 'No posts "yet"', 'Tab\there', '2020-03-01 10:00:00+00');
 
 INSERT INTO public.posts (id, author_id, title, body, is_published, state, published_at, created_at) VALUES
   ('d0000000-0000-4000-8000-000000000005', 'c0000000-0000-4000-8000-000000000001', 'Draft two', NULL, false, 'draft', NULL, '2021-01-05 00:00:00+00'),

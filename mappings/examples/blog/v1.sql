@@ -7,6 +7,7 @@ CREATE TABLE public.authors (
     id uuid PRIMARY KEY,
     handle text NOT NULL UNIQUE,
     display_name text,
+    bio text,
     created_at timestamp with time zone NOT NULL DEFAULT now()
 );
 

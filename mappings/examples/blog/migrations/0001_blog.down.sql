@@ -1,1 +1,1 @@
-DROP TABLE tags, comments, posts, writers;
+DROP TABLE tags, writer_profiles, comments, posts, writers;

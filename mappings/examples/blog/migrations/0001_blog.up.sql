@@ -1,7 +1,8 @@
 -- Blog v2: authors are writers (named by display_name, else handle),
 -- posts keep their table with a writer_id, a format, a status renamed from
 -- v1's state and a sort order per writer; comments carry their post's
--- writer, a commenter always named, and a sort order per post, newest first.
+-- writer, a commenter always named, and a sort order per post, newest first;
+-- each writer's bio moves to writer_profiles.
 CREATE TABLE writers (
     id uuid PRIMARY KEY,
     handle text NOT NULL UNIQUE,
@@ -32,6 +33,12 @@ CREATE TABLE comments (
     body text NOT NULL,
     created_at timestamptz,
     sort_order integer NOT NULL
+);
+
+-- A writer's profile, split off v1's authors: one row per writer.
+CREATE TABLE writer_profiles (
+    id uuid PRIMARY KEY REFERENCES writers(id),
+    bio text
 );
 
 -- New in v2, empty after the migration.

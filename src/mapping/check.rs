@@ -349,10 +349,7 @@ fn cycle(d: &Description, needs: &[Vec<usize>], placed: &[bool]) -> Finding {
     let start = (0..needs.len()).find(|&i| !placed[i]).unwrap_or(0);
     let mut path = vec![start];
     let mut at = start;
-    loop {
-        let Some(&next) = needs[at].iter().find(|&&j| !placed[j]) else {
-            break;
-        };
+    while let Some(&next) = needs[at].iter().find(|&&j| !placed[j]) {
         if let Some(k) = path.iter().position(|&p| p == next) {
             path.drain(..k);
             path.push(next);

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 mod check;
 mod coverage;
 mod output;
+mod preflight;
 mod statements;
 #[cfg(test)]
 mod tests;
@@ -22,7 +23,6 @@ use crate::error::{DataError, Error, Report};
 use crate::files::{self, Objects};
 use crate::ids::LookupIndex;
 use crate::input::{encoding, Input};
-use crate::mapping::check as mapping_check;
 use crate::mapping::plan::{self, PlanError, TablePlan};
 use crate::mapping::{split, Description};
 use crate::migrations;
@@ -201,7 +201,7 @@ pub fn prepare<'a>(
     let schema = &opts.mapping.source_schema;
     let mapped = |t: &TableName| t.schema == *schema && opts.mapping.table(&t.name).is_some();
     let idx = choose_database(data, idx, opts.database.as_deref(), &mapped).map_err(fail)?;
-    refuse_mapping_findings(opts, &idx.catalog)?;
+    preflight::refuse_mapping_findings(opts, &idx.catalog)?;
     let mut summary = Summary::default();
     let mut works =
         select(opts, data, &idx, &mut summary).map_err(|errs| report(file, data, errs, 0))?;
@@ -245,24 +245,6 @@ pub fn prepare<'a>(
         summary,
         objects,
     })
-}
-
-/// The mapping's checks that need the source schema, run once more with
-/// the dump's DDL for the tables the mapping's own source schema lacks: a
-/// sequence ordered by a text column is one finding at the mapping's line,
-/// not an error in every row.
-fn refuse_mapping_findings(opts: &Options, dump: &Catalog) -> Result<(), Error> {
-    let findings = mapping_check::source(
-        &opts.mapping,
-        &[&opts.reference, dump],
-        mapping_check::Source::Partial,
-    );
-    if findings.is_empty() {
-        return Ok(());
-    }
-    let file = opts.mapping.lines.file();
-    let all: Vec<String> = findings.iter().map(|f| f.render(file)).collect();
-    Err(Error::Refused(all.join("\n")))
 }
 
 /// Reads the objects the rows name and checks them in the staged `dir`.
@@ -426,15 +408,8 @@ fn select<'a>(
     link_lookups(&mut works, &failed, &mut errors);
     let catalog = |n: &TableName| idx.catalog.get(n).or_else(|| opts.reference.get(n));
     resolve_keys(&mut works, schema, &catalog);
-    dropped_columns(opts, &works, summary, &mut errors);
-    for w in &works {
-        if catalog(&TableName::new(schema, &w.plan.source)).is_none() {
-            summary.warnings.push(format!(
-                "{}: neither the dump nor the mapping (source_ddl) declares this table: its foreign keys are not checked before the load (psql checks them when it loads)",
-                w.label
-            ));
-        }
-    }
+    preflight::dropped_columns(opts, &works, summary, &mut errors);
+    preflight::warn_unchecked_keys(&works, schema, &catalog, summary);
     let v2 = v2_catalog(&opts.target);
     for w in &mut works {
         if let Some(def) = v2.get(&TableName::new("public", &w.plan.target)) {
@@ -449,43 +424,6 @@ fn select<'a>(
         Ok(works)
     } else {
         Err(errors)
-    }
-}
-
-/// Each `--allow-drop` column (`table.column`) must be a column of the
-/// table's data; those the mapping does not read are listed as dropped.
-fn dropped_columns(
-    opts: &Options,
-    works: &[Work],
-    summary: &mut Summary,
-    errors: &mut Vec<DataError>,
-) {
-    for d in &opts.allow_drop {
-        let Some((table, column)) = d.split_once('.') else {
-            continue;
-        };
-        let Some(w) = works.iter().find(|w| w.plan.source == table) else {
-            continue;
-        };
-        // In a split, a column any entry of the table reads is not lost.
-        let read = |column: &str| {
-            works
-                .iter()
-                .filter(|o| o.plan.source == table)
-                .any(|o| o.plan.field(column).is_some_and(|f| o.plan.reads(f)))
-        };
-        match w.plan.field(column) {
-            Some(_) if !read(column) => summary.dropped.push(format!("{}.{column}", w.label)),
-            Some(_) => {}
-            None => errors.push(
-                DataError::new(format!(
-                    "--allow-drop {d}: the dump's {} has no column {column} (its columns: {})",
-                    w.label,
-                    w.plan.input_columns.join(", ")
-                ))
-                .table(w.label.clone()),
-            ),
-        }
     }
 }
 

@@ -542,3 +542,25 @@ fn verify_recomputes_the_blog_mapping_from_v1_and_finds_a_changed_row() {
     assert_eq!(out.status.code(), Some(1), "{e}");
     assert!(e.contains("comments") && e.contains("posts"), "{e}");
 }
+
+#[test]
+fn mapping_check_without_source_ddl_says_the_source_side_was_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = edited(dir.path(), &|t| {
+        let start = t.find("source_ddl = ").unwrap();
+        let end = start + t[start..].find('\n').unwrap();
+        // A source column that does not exist: only a run can tell.
+        format!("{}{}", &t[..start], &t[end..]).replacen(
+            "copy = \"bio\"",
+            "copy = \"biography\"",
+            1,
+        )
+    });
+    let out = dumpshift(["mapping".as_ref(), "check".as_ref(), path.as_os_str()]);
+    assert_success(&out, "mapping check without source_ddl");
+    let e = stderr(&out);
+    assert!(
+        e.contains("no source_ddl: the source columns the rules read were not checked"),
+        "{e}"
+    );
+}

@@ -64,6 +64,15 @@ pub fn mapping_check(file: &Path) -> Result<(), Error> {
         out.push('\n');
     }
     print(out.as_bytes())?;
+    if let Some(m) = &examined.mapping {
+        let d = &m.description;
+        if d.source_ddl.is_none() && d.target_migrations.is_some() {
+            sayln!(
+                "dumpshift: {}: no source_ddl: the source columns the rules read were not checked (a run checks them against the dump's DDL)",
+                file.display()
+            );
+        }
+    }
     match &examined.mapping {
         Some(m) if examined.is_clean() => {
             sayln!(

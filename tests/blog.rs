@@ -564,3 +564,41 @@ fn mapping_check_without_source_ddl_says_the_source_side_was_not_checked() {
         "{e}"
     );
 }
+
+#[test]
+fn target_foreign_keys_in_a_cycle_are_refused_naming_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir(&migrations).unwrap();
+    let up = std::fs::read_to_string(self::dir().join("migrations/0001_blog.up.sql")).unwrap();
+    // Each writer names a pinned post: writers and posts point at each other.
+    let cyclic =
+        format!("{up}\nALTER TABLE writers ADD COLUMN pinned_post uuid REFERENCES posts(id);\n");
+    std::fs::write(migrations.join("0001_blog.up.sql"), &cyclic).unwrap();
+    std::fs::copy(
+        self::dir().join("migrations/0001_blog.down.sql"),
+        migrations.join("0001_blog.down.sql"),
+    )
+    .unwrap();
+    let (path, text) = edited(dir.path(), &|t| {
+        t.replace(
+            &format!("target_migrations = {:?}", self::dir().join("migrations")),
+            &format!("target_migrations = {migrations:?}"),
+        )
+    });
+    let out = dumpshift(["mapping".as_ref(), "check".as_ref(), path.as_os_str()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", stderr(&out));
+    let want = format!(
+        "{}:{}: the target tables' foreign keys form a cycle (writers → posts → writers)",
+        path.display(),
+        line_of(&text, "target = \"writers\"")
+    );
+    assert!(stdout.starts_with(&want), "want {want}\ngot {stdout}");
+    // A run refuses the file as no usable mapping.
+    let load = dir.path().join("load.sql");
+    let out = migrate(&mapping(), &path, &load, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("form a cycle (writers → posts → writers)"));
+    assert!(!load.exists());
+}

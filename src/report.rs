@@ -22,6 +22,10 @@ pub struct Summary {
     pub allowed_empty: Vec<String>,
     /// Present when `--files-dir` was given.
     pub files: Option<FilesSummary>,
+    /// v1 columns whose data was not carried over, accepted with
+    /// `--allow-drop` (`public.posts.updated_at`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<String>,
     pub warnings: Vec<String>,
 }
 
@@ -112,7 +116,9 @@ pub struct RunReport<'a> {
     /// The v2 schema version the load creates (or, with `data_only`, requires).
     pub schema_version: i64,
     pub data_only: bool,
-    pub storage_root: &'a str,
+    /// Absent when the mapping writes no storage path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_root: Option<&'a str>,
     pub rows_in: u64,
     pub rows_out: u64,
     #[serde(flatten)]
@@ -130,7 +136,8 @@ pub struct RunFacts<'a> {
     /// The v2 schema version the load creates (or, with `data_only`, requires).
     pub schema_version: i64,
     pub data_only: bool,
-    pub storage_root: &'a str,
+    /// `None` when the mapping writes no storage path.
+    pub storage_root: Option<&'a str>,
 }
 
 impl<'a> RunReport<'a> {
@@ -210,6 +217,36 @@ fn column(plan: &TablePlan, name: &str, op: &Op) -> Column {
                 )
             });
         }
+        Op::Coalesce(k) => {
+            let names: Vec<String> = k.fields.iter().filter_map(input).collect();
+            let otherwise = codec::decode(&k.otherwise).map_or("NULL".to_string(), |v| {
+                format!("{:?}", String::from_utf8_lossy(&v))
+            });
+            c.from = names.first().cloned();
+            c.rule = Some(format!(
+                "the first non-NULL of {}, else {otherwise}",
+                names.join(", ")
+            ));
+        }
+        Op::Map(m) => {
+            c.from = input(&m.field);
+            let pairs: Vec<String> = m
+                .pairs
+                .iter()
+                .map(|(a, b)| {
+                    format!(
+                        "{} -> {}",
+                        crate::copy::show::value(a),
+                        crate::copy::show::value(b)
+                    )
+                })
+                .collect();
+            c.rule = Some(format!(
+                "{} mapped: {}",
+                c.from.as_deref().unwrap_or("?"),
+                pairs.join(", ")
+            ));
+        }
         Op::StoragePath(i) => {
             c.from = input(i);
             c.rule = Some(format!(
@@ -242,7 +279,19 @@ fn sequence_rule(plan: &TablePlan) -> String {
         }
     }
     match s.order {
-        Order::Instant(i) => rule.push_str(&format!(", in order of {}, ties by id", names(&[i]))),
+        Order::Instant(i) => {
+            // The defaults (ascending, NULLs last) are left unsaid.
+            let direction = match (s.descending, s.nulls_first) {
+                (false, false) => "",
+                (false, true) => " (NULLs first)",
+                (true, true) => " descending (NULLs first)",
+                (true, false) => " descending (NULLs last)",
+            };
+            rule.push_str(&format!(
+                ", in order of {}{direction}, ties by id",
+                names(&[i])
+            ))
+        }
         Order::Dump => rule.push_str(", in dump order"),
     }
     rule
@@ -288,6 +337,11 @@ pub fn render_text(output: &str, s: &Summary) -> String {
     for t in &s.allowed_empty {
         out.push_str(&format!(
             "  empty: {t} (no data in the dump; accepted with --allow-empty)\n"
+        ));
+    }
+    for d in &s.dropped {
+        out.push_str(&format!(
+            "  dropped: {d} (its data is not carried over; accepted with --allow-drop)\n"
         ));
     }
     for w in &s.warnings {

@@ -10,7 +10,7 @@ use std::path::Path;
 use clap::CommandFactory;
 
 use dumpshift::error::Error;
-use dumpshift::mapping::LIFE_OS;
+use dumpshift::mapping::{load, LIFE_OS};
 use dumpshift::migrations::{self, baseline, lint};
 use dumpshift::write::folder;
 use dumpshift::{inspect, sayln};
@@ -51,6 +51,46 @@ pub fn schema() -> Result<(), Error> {
 
 pub fn mapping_show() -> Result<(), Error> {
     print(LIFE_OS.as_bytes())
+}
+
+/// `dumpshift mapping check FILE`: the findings on stdout, one
+/// `FILE:LINE: message` each, and exit 1 when there is any.
+pub fn mapping_check(file: &Path) -> Result<(), Error> {
+    let examined = load::examine(file, load::How::Check)?;
+    let lines = examined.render();
+    let mut out = String::new();
+    for l in &lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    print(out.as_bytes())?;
+    if let Some(m) = &examined.mapping {
+        let d = &m.description;
+        if d.source_ddl.is_none() && d.target_migrations.is_some() {
+            sayln!(
+                "dumpshift: {}: no source_ddl: the source columns the rules read were not checked (a run checks them against the dump's DDL)",
+                file.display()
+            );
+        }
+    }
+    match &examined.mapping {
+        Some(m) if examined.is_clean() => {
+            sayln!(
+                "dumpshift: {}: mapping {} ({} tables, target schema version {}), no findings",
+                file.display(),
+                m.description.name,
+                m.description.tables.len(),
+                m.version()
+            );
+            Ok(())
+        }
+        _ => Err(Error::Refused(format!(
+            "{}: {} finding{}",
+            file.display(),
+            lines.len(),
+            if lines.len() == 1 { "" } else { "s" }
+        ))),
+    }
 }
 
 pub fn migrations_write(args: &MigrationsWriteArgs) -> Result<(), Error> {

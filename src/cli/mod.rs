@@ -25,7 +25,8 @@ Examples:
 
   pg_dump lifeos_v1 | dumpshift - -o - > v2_load.sql
   dumpshift backup.sql -o v2_load.sql --storage-root /srv/lifeos/files --force
-  dumpshift shop.sql -o shop_v2.sql --mapping shop.toml    # another schema
+  dumpshift mapping check shop.toml                        # another schema:
+  dumpshift shop.sql -o shop_v2.sql --mapping shop.toml    # check, then migrate
 
   # Check the staged bucket, copy its objects into place, keep a JSON report:
   dumpshift backup.sql -o v2_load.sql --files-dir staged/life-os-files \
@@ -57,11 +58,12 @@ pub const LONG_VERSION: &str = concat!(
     env!("DUMPSHIFT_SCHEMA_VERSION"),
 );
 
-/// Migrate a Life OS v1 PostgreSQL dump into a v2 load file, offline.
+/// Migrate a PostgreSQL dump into another schema, offline: Life OS v1 to v2
+/// built in, any schema with --mapping.
 ///
 /// Without a command, dumpshift migrates DUMP into the load file OUT. The
-/// commands below look into dumps and keep the v2 schema under migration
-/// discipline.
+/// commands below look into dumps, check mappings and keep the v2 schema
+/// under migration discipline.
 #[derive(Debug, Parser)]
 #[command(
     name = "dumpshift",
@@ -365,11 +367,37 @@ Examples:
 
 The format is documented in the README, section \"Your own mapping\".";
 
+const MAPPING_CHECK_HELP: &str = "\
+Examples:
+  dumpshift mapping check blog.toml
+  dumpshift mapping check blog.toml && dumpshift blog_v1.sql -o blog_v2.sql --mapping blog.toml
+
+Checks the mapping against its target schema (target_migrations) and its
+source schema (source_ddl), without a dump: every target table and column
+exists, every constant fits its column's type, every NOT NULL column
+without a default gets a value, a sequence's scope and order and a lookup's
+key are columns of the right kind, the target's foreign keys allow a load
+order. Each finding is printed on stdout as FILE:LINE: message.
+A run with --mapping makes the same checks first.
+
+Exit codes:
+  0  no findings
+  1  findings, or the file could not be read";
+
 #[derive(Debug, Subcommand)]
 pub enum MappingCommand {
     /// Print the built-in Life OS mapping in the description format (TOML).
     #[command(after_help = MAPPING_SHOW_HELP)]
     Show,
+    /// Check a mapping file against its target and source schemas, without a dump.
+    #[command(after_help = MAPPING_CHECK_HELP)]
+    Check(MappingCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MappingCheckArgs {
+    /// The mapping file (TOML).
+    pub file: PathBuf,
 }
 
 const COMPLETIONS_HELP: &str = "\
@@ -428,7 +456,9 @@ pub enum Shell {
 /// The migration's arguments: `dumpshift DUMP -o OUT [flags]`.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// The v1 dump: a plain-format pg_dump file, or `-` for stdin.
+    /// The dump to migrate: a pg_dump file (plain SQL with COPY or INSERT
+    /// data, with or without the schema; gzip or zstd compressed; or a -Fc
+    /// archive) or a pg_dumpall file; `-` for stdin.
     #[arg(required = true)]
     pub dump: Option<PathBuf>,
 
@@ -446,7 +476,9 @@ pub struct MigrateArgs {
     pub force: bool,
 
     /// Accept losing a v1 column the mapping does not carry over
-    /// (TABLE.COLUMN; repeat for several).
+    /// (TABLE.COLUMN or SCHEMA.TABLE.COLUMN; repeat for several). A column
+    /// the dump's table lacks is refused; what was dropped is listed in the
+    /// summary and the report.
     #[arg(long, value_name = "TABLE.COLUMN")]
     pub allow_drop: Vec<String>,
 
@@ -513,16 +545,8 @@ impl MigrateArgs {
                 "--storage-root must be an absolute path without `..`: {root:?}"
             )));
         }
-        for d in &self.allow_drop {
-            if d.split_once('.')
-                .is_none_or(|(t, c)| t.is_empty() || c.is_empty())
-            {
-                return Err(Error::Usage(format!(
-                    "--allow-drop takes TABLE.COLUMN, got {d:?}"
-                )));
-            }
-        }
         let mapping = Mapping::choose(self.mapping.as_deref())?;
+        let allow_drop = self.allow_drop_columns(&mapping.description)?;
         let allow_empty = self.allow_empty_tables(&mapping.description)?;
         Ok(Options {
             input: self.dump.clone().unwrap_or_default(),
@@ -530,7 +554,7 @@ impl MigrateArgs {
             storage_root: root.trim_end_matches('/').to_string(),
             force: self.force,
             quiet: self.quiet,
-            allow_drop: self.allow_drop.clone(),
+            allow_drop,
             allow_empty,
             mapping: mapping.description,
             reference: mapping.reference,
@@ -538,6 +562,42 @@ impl MigrateArgs {
             database: self.database.clone(),
             extras: self.extras()?,
         })
+    }
+
+    /// `--allow-drop` names as `table.column` of mapped source tables:
+    /// `TABLE.COLUMN` or `SCHEMA.TABLE.COLUMN` (the mapping's source
+    /// schema). A table the mapping does not map is a usage error; a
+    /// column the dump lacks is refused once the dump is read.
+    fn allow_drop_columns(&self, mapping: &Description) -> Result<Vec<String>, Error> {
+        let schema = &mapping.source_schema;
+        self.allow_drop
+            .iter()
+            .map(|d| {
+                let parts: Vec<&str> = d.split('.').collect();
+                let (table, column) = match parts[..] {
+                    [t, c] => (t, c),
+                    [s, t, c] if s == schema => (t, c),
+                    [s, _, _] => {
+                        return Err(Error::Usage(format!(
+                            "--allow-drop {d}: {s} is not the mapping's source schema ({schema})"
+                        )))
+                    }
+                    _ => ("", ""),
+                };
+                if table.is_empty() || column.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "--allow-drop takes TABLE.COLUMN or SCHEMA.TABLE.COLUMN, got {d:?}"
+                    )));
+                }
+                if mapping.table(table).is_none() {
+                    return Err(Error::Usage(format!(
+                        "--allow-drop {d}: {table} is not a table of the {} mapping",
+                        mapping.name
+                    )));
+                }
+                Ok(format!("{table}.{column}"))
+            })
+            .collect()
     }
 
     /// `--allow-empty` names as mapped source tables; a name that is not
@@ -615,6 +675,7 @@ pub fn run(cli: &Cli) -> Result<(), Error> {
         Some(Command::Baseline(a)) => commands::baseline(a),
         Some(Command::Verify(a)) => dumpshift::verify::command(&a.options()?),
         Some(Command::Mapping(MappingCommand::Show)) => commands::mapping_show(),
+        Some(Command::Mapping(MappingCommand::Check(a))) => commands::mapping_check(&a.file),
         Some(Command::Completions(a)) => commands::completions(a),
         Some(Command::Man(a)) => commands::write_man_pages(&a.dir),
     }
@@ -651,6 +712,11 @@ fn run_migrate(args: &MigrateArgs) -> Result<(), Error> {
     let summary = pool.install(|| migrate::run_with(&opts, write_report))?;
     if !args.quiet {
         print_summary(&summary, &opts);
+    } else {
+        // A check that could not be made is said even with -q.
+        for w in &summary.warnings {
+            dumpshift::stdio::say(&format!("dumpshift: warning: {w}\n"));
+        }
     }
     Ok(())
 }

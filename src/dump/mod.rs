@@ -267,6 +267,23 @@ fn note_ddl(catalog: &mut Catalog, ddl: Ddl, at: usize) {
         Ddl::AddPrimaryKey { table, columns } => catalog.entry(table).primary_key = columns,
         Ddl::AddForeignKey { table, key } => catalog.entry(table).foreign_keys.push(key),
         Ddl::AddUnique { table, key } => catalog.entry(table).uniques.push(key),
+        Ddl::AddColumn {
+            table,
+            column,
+            primary_key,
+            foreign_keys,
+            checks,
+            uniques,
+        } => {
+            let def = catalog.entry(table);
+            def.columns.push(column);
+            if !primary_key.is_empty() {
+                def.primary_key = primary_key;
+            }
+            def.foreign_keys.extend(foreign_keys);
+            def.checks.extend(checks);
+            def.uniques.extend(uniques);
+        }
         Ddl::Other => {}
     }
 }

@@ -79,6 +79,8 @@ pub struct ForeignKey {
     pub columns: Vec<String>,
     pub ref_table: TableName,
     pub ref_columns: Vec<String>,
+    /// `INITIALLY DEFERRED`: checked at COMMIT, not row by row.
+    pub deferred: bool,
 }
 
 /// A CHECK constraint of a form dumpshift can evaluate offline. Others are
@@ -117,6 +119,15 @@ pub enum Ddl {
     AddUnique {
         table: TableName,
         key: UniqueKey,
+    },
+    /// `ALTER TABLE ... ADD COLUMN`, with the keys written on the column.
+    AddColumn {
+        table: TableName,
+        column: ColumnDef,
+        primary_key: Vec<String>,
+        foreign_keys: Vec<ForeignKey>,
+        checks: Vec<Check>,
+        uniques: Vec<UniqueKey>,
     },
     AddPrimaryKey {
         table: TableName,
@@ -201,6 +212,13 @@ pub fn parse_ddl(sql: &str) -> Result<Ddl, String> {
                 let Some(N::AlterTableCmd(cmd)) = &cmd.node else {
                     continue;
                 };
+                // A target schema grown by migrations adds columns.
+                if let (true, Some(N::ColumnDef(col))) = (
+                    cmd.subtype == protobuf::AlterTableType::AtAddColumn as i32,
+                    cmd.def.as_ref().and_then(|d| d.node.as_ref()),
+                ) {
+                    return Ok(added_column(table, col));
+                }
                 let Some(N::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
                 else {
                     continue;
@@ -264,6 +282,26 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
         checks,
         uniques,
     })
+}
+
+/// `ALTER TABLE table ADD COLUMN col ...`.
+fn added_column(table: TableName, col: &protobuf::ColumnDef) -> Ddl {
+    let (mut primary_key, mut foreign_keys, mut checks, mut uniques) = Default::default();
+    let mut keys = Keys {
+        primary_key: &mut primary_key,
+        foreign_keys: &mut foreign_keys,
+        checks: &mut checks,
+        uniques: &mut uniques,
+    };
+    let column = column_def(col, &mut keys);
+    Ddl::AddColumn {
+        table,
+        column,
+        primary_key,
+        foreign_keys,
+        checks,
+        uniques,
+    }
 }
 
 /// Where the constraints written on a column go.
@@ -471,6 +509,7 @@ fn foreign_key(con: &protobuf::Constraint, own: &[String]) -> Option<ForeignKey>
         columns,
         ref_table: range_name(con.pktable.as_ref()?),
         ref_columns: strings(&con.pk_attrs),
+        deferred: con.initdeferred,
     })
 }
 
@@ -584,6 +623,34 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn alter_table_add_column_adds_the_column_and_its_keys() {
+        let ddl = parse_ddl(
+            "ALTER TABLE public.writers ADD COLUMN pinned uuid NOT NULL REFERENCES public.posts(id)",
+        )
+        .unwrap();
+        let Ddl::AddColumn {
+            table,
+            column,
+            foreign_keys,
+            ..
+        } = ddl
+        else {
+            panic!("{ddl:?}");
+        };
+        assert_eq!(table, TableName::new("public", "writers"));
+        assert_eq!(
+            (
+                column.name.as_str(),
+                column.type_name.as_str(),
+                column.not_null
+            ),
+            ("pinned", "uuid", true)
+        );
+        assert_eq!(foreign_keys[0].ref_table, TableName::new("public", "posts"));
+        assert_eq!(foreign_keys[0].columns, ["pinned"]);
     }
 
     #[test]

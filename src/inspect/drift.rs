@@ -49,7 +49,17 @@ pub fn find(mapping: &Description, tables: &[Table]) -> Vec<Drift> {
             });
             continue;
         };
-        let Err(errors) = plan::compile(desc, &t.columns, &[]) else {
+        if t.data == Some("INSERT") && t.columns.is_empty() {
+            // What the migration says of it: the values cannot be placed.
+            out.push(Drift {
+                table,
+                column: None,
+                problem: crate::migrate::NO_COLUMN_ORDER.to_string(),
+            });
+            continue;
+        }
+        let taken = crate::mapping::split::taken_by_siblings(mapping, desc);
+        let Err(errors) = plan::compile(desc, &t.columns, &taken) else {
             continue;
         };
         for e in errors {

@@ -19,7 +19,7 @@ pub use drift::Drift;
 
 use crate::copy::scan;
 use crate::dump::insert::{HeaderCache, Tuples};
-use crate::dump::{self, DumpIndex, InsertBlock, TableName};
+use crate::dump::{self, Catalog, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error};
 use crate::input::{encoding, Form, Input};
 use crate::mapping::load::Mapping;
@@ -127,7 +127,8 @@ pub fn inspect(file: &str, input: &Input, full: &Mapping) -> Result<Inspection, 
     let mut databases = Vec::new();
     for (name, range, section) in sections(&data, idx).map_err(fail)? {
         header.read(&data[range.start..first_data(&section).unwrap_or(range.end)]);
-        let tables = tables(&data, &section, mapping).map_err(fail)?;
+        let declared = mapping.source_ddl.as_ref().map(|_| &full.reference);
+        let tables = tables(&data, &section, mapping, declared).map_err(fail)?;
         let has_mapped = tables.iter().any(|t| t.target.is_some());
         let drift = if name.is_none() || has_mapped {
             let mut found = drift::find(mapping, &tables);
@@ -259,7 +260,14 @@ fn identifier(text: &[u8]) -> String {
 
 /// Every table of one database: from its DDL, its COPY blocks and its
 /// INSERT statements, sorted by name, with rows counted in parallel.
-fn tables(data: &[u8], idx: &DumpIndex, mapping: &Description) -> Result<Vec<Table>, DataError> {
+/// INSERTs without column names take their columns from the dump's DDL,
+/// else from the mapping's `source_ddl` (`declared`), as the migration does.
+fn tables(
+    data: &[u8],
+    idx: &DumpIndex,
+    mapping: &Description,
+    declared: Option<&Catalog>,
+) -> Result<Vec<Table>, DataError> {
     let mut by_name: BTreeMap<TableName, Table> = BTreeMap::new();
     for (name, def) in &idx.catalog.tables {
         let cols = def.columns.iter().filter(|c| !c.generated);
@@ -283,6 +291,12 @@ fn tables(data: &[u8], idx: &DumpIndex, mapping: &Description) -> Result<Vec<Tab
         t.rows += rows;
         if let Some(cols) = &b.columns {
             t.columns = cols.clone();
+        }
+    }
+    for (name, t) in &mut by_name {
+        if let (true, Some(def)) = (t.columns.is_empty(), declared.and_then(|c| c.get(name))) {
+            let cols = def.columns.iter().filter(|c| !c.generated);
+            t.columns = cols.map(|c| c.name.clone()).collect();
         }
     }
     let mut tables: Vec<Table> = by_name.into_values().collect();

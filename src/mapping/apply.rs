@@ -95,6 +95,7 @@ enum WriteError {
     NoLookupIndex,
     LookupKeyNotUuid,
     LookupKeyNotFound,
+    NotMapped,
     StoragePath(BadStoragePath),
 }
 
@@ -105,6 +106,7 @@ impl std::fmt::Display for WriteError {
             WriteError::NoLookupIndex => f.write_str("no lookup index"),
             WriteError::LookupKeyNotUuid => f.write_str("lookup key is not a UUID"),
             WriteError::LookupKeyNotFound => f.write_str("lookup key not found"),
+            WriteError::NotMapped => f.write_str("a value the map does not list"),
             WriteError::StoragePath(e) => e.fmt(f),
         }
     }
@@ -149,6 +151,8 @@ fn write_op(
                 None => out.extend_from_slice(codec::NULL),
             }
         }
+        Op::Coalesce(c) => out.extend_from_slice(c.pick(fields)),
+        Op::Map(m) => out.extend_from_slice(m.get(fields[m.field]).ok_or(WriteError::NotMapped)?),
         Op::StoragePath(i) => {
             scratch.clear();
             codec::decode_into(fields[*i], scratch);

@@ -7,8 +7,9 @@
 
 use std::path::Path;
 
+use super::check::{self, Finding};
 use super::{Description, LIFE_OS_V1_SCHEMA};
-use crate::dump::{Catalog, TableName};
+use crate::dump::Catalog;
 use crate::error::{DataError, Error, Position};
 use crate::migrations::{self, Migration};
 
@@ -25,7 +26,7 @@ pub struct Mapping {
 impl Mapping {
     /// The built-in Life OS v1 -> v2 mapping.
     pub fn built_in() -> Mapping {
-        Mapping::resolve(Description::life_os(), Path::new("."))
+        Mapping::resolve(Description::life_os(), Path::new("."), How::Run)
             .expect("the built-in mapping resolves (tested)")
     }
 
@@ -40,46 +41,73 @@ impl Mapping {
 
     /// Reads the mapping file at `path`; `source_ddl` and `target_migrations`
     /// are found relative to it. An unreadable file is an I/O error; a file
-    /// that is not a valid mapping is a usage error naming where it is wrong.
+    /// that is not a valid mapping is a usage error listing every finding
+    /// at its line.
     pub fn from_file(path: &Path) -> Result<Mapping, Error> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io(path, "read the mapping", e))?;
-        let file = path.display().to_string();
-        let description = parse(&text).map_err(|e| Error::Usage(locate(&file, &text, &e)))?;
-        let base = path.parent().unwrap_or(Path::new("."));
-        Mapping::resolve(description, base)
-            .map_err(|m| Error::Usage(format!("{file}: invalid mapping: {m}")))
+        let examined = examine(path, How::Run)?;
+        let message = examined.render().join("\n");
+        match examined.mapping {
+            Some(m) if examined.is_clean() => Ok(m),
+            // Rows the target would refuse: the migration is refused (1);
+            // anything else makes the file no usable mapping (2).
+            _ if examined.syntax.is_none()
+                && examined
+                    .findings
+                    .iter()
+                    .all(|f| f.kind == check::Kind::Refused) =>
+            {
+                Err(Error::Refused(message))
+            }
+            _ => Err(Error::Usage(message)),
+        }
     }
 
-    fn resolve(description: Description, base: &Path) -> Result<Mapping, String> {
+    fn resolve(
+        mut description: Description,
+        base: &Path,
+        how: How,
+    ) -> Result<Mapping, Vec<Finding>> {
+        let no_line = |m: String| vec![Finding::new(None, m)];
         let all = match &description.target_migrations {
             None => migrations::embedded(),
             Some(dir) => read_migrations(&base.join(dir))
-                .map_err(|m| format!("target_migrations {dir:?}: {m}"))?,
+                .map_err(|m| no_line(format!("target_migrations {dir:?}: {m}")))?,
         };
-        let target = up_to(all, description.migrations_version)?;
+        let target = up_to(all, description.migrations_version).map_err(no_line)?;
         let reference = match (&description.source_ddl, &description.target_migrations) {
             (Some(file), _) => {
                 let path = base.join(file);
                 let sql = std::fs::read_to_string(&path).map_err(|e| {
-                    format!("source_ddl {file:?}: cannot read {}: {e}", path.display())
+                    no_line(format!(
+                        "source_ddl {file:?}: cannot read {}: {e}",
+                        path.display()
+                    ))
                 })?;
                 Catalog::from_sql(&sql)
-                    .map_err(|e| format!("source_ddl {}", locate_data(&path, &sql, &e)))?
+                    .map_err(|e| no_line(format!("source_ddl {}", locate_data(&path, &sql, &e))))?
             }
             (None, None) => Catalog::from_sql(LIFE_OS_V1_SCHEMA)
                 .expect("the built-in v1 schema parses (tested)"),
             (None, Some(_)) => Catalog::default(),
         };
         let catalog = target_catalog(&target)
-            .map_err(|e| format!("the target schema cannot be read: {e}"))?;
-        for t in &description.tables {
-            if catalog.get(&TableName::new("public", &t.target)).is_none() {
-                return Err(format!(
-                    "table {}: its target {} is not created by the target schema's migrations",
-                    t.source, t.target
-                ));
-            }
+            .map_err(|e| no_line(format!("the target schema cannot be read: {e}")))?;
+        let mut findings = check::shape(&description);
+        findings.extend(check::target(&description, &catalog));
+        let complete = how == How::Check && !reference.tables.is_empty();
+        let source = if complete {
+            check::Source::Complete
+        } else {
+            check::Source::Partial
+        };
+        findings.extend(check::source(&description, &[&reference], source));
+        match check::load_order(&description, &catalog) {
+            Ok(order) => description.reorder(&order),
+            Err(f) => findings.push(f),
+        }
+        if !findings.is_empty() {
+            findings.sort_by_key(|f| f.line.unwrap_or(0));
+            return Err(findings);
         }
         Ok(Mapping {
             description,
@@ -94,13 +122,70 @@ impl Mapping {
     }
 }
 
-/// Parses a description, keeping where a TOML error is.
-fn parse(text: &str) -> Result<Description, (String, Option<usize>)> {
-    let d: Description =
-        toml::from_str(text).map_err(|e| (e.message().to_string(), e.span().map(|s| s.start)))?;
-    d.check()
-        .map_err(|m| (format!("invalid mapping: {m}"), None))?;
-    Ok(d)
+/// How much of a mapping is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// Before a run: the source side only as far as the schema at hand
+    /// tells (a column the dump lacks is drift, reported against the dump).
+    Run,
+    /// `dumpshift mapping check`: `source_ddl` is the whole source schema.
+    Check,
+}
+
+/// A mapping file examined: the mapping when it has no finding, and the
+/// findings, at their lines.
+pub struct Examined {
+    pub file: String,
+    pub mapping: Option<Mapping>,
+    pub findings: Vec<Finding>,
+    /// A TOML error: its message and byte offset, with the file's text.
+    pub syntax: Option<String>,
+}
+
+impl Examined {
+    /// Every problem, one line each: `FILE:LINE: message`.
+    pub fn render(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.syntax.iter().cloned().collect();
+        out.extend(self.findings.iter().map(|f| f.render(&self.file)));
+        out
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.syntax.is_none() && self.findings.is_empty()
+    }
+}
+
+/// Reads and checks the mapping file at `path` (`how` says how far).
+/// Only an unreadable file is an error.
+pub fn examine(path: &Path, how: How) -> Result<Examined, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read the mapping", e))?;
+    let file = path.display().to_string();
+    let description = match Description::read(&text) {
+        Ok(mut d) => {
+            d.lines.file = file.clone();
+            d
+        }
+        Err(e) => {
+            let message = (e.message().to_string(), e.span().map(|s| s.start));
+            return Ok(Examined {
+                syntax: Some(locate(&file, &text, &message)),
+                file,
+                mapping: None,
+                findings: Vec::new(),
+            });
+        }
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let (mapping, findings) = match Mapping::resolve(description, base, how) {
+        Ok(m) => (Some(m), Vec::new()),
+        Err(f) => (None, f),
+    };
+    Ok(Examined {
+        file,
+        mapping,
+        findings,
+        syntax: None,
+    })
 }
 
 fn locate(file: &str, text: &str, (message, at): &(String, Option<usize>)) -> String {
@@ -171,6 +256,7 @@ fn read_migrations(dir: &Path) -> Result<Vec<Migration>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dump::TableName;
 
     #[test]
     fn the_built_in_mapping_targets_every_embedded_migration() {
@@ -189,11 +275,11 @@ mod tests {
         d.migrations_version = Some(3);
         d.tables
             .retain(|t| ["domains", "areas"].contains(&t.source.as_str()));
-        let m = Mapping::resolve(d.clone(), Path::new(".")).unwrap();
+        let m = Mapping::resolve(d.clone(), Path::new("."), How::Run).unwrap();
         assert_eq!(m.version(), 3);
         assert_eq!(m.target.len(), 3);
         d.migrations_version = Some(99);
-        let e = Mapping::resolve(d, Path::new(".")).unwrap_err();
+        let e = messages(Mapping::resolve(d, Path::new("."), How::Run).unwrap_err());
         assert!(e.contains("migrations_version 99 is not one of"), "{e}");
     }
 
@@ -201,19 +287,28 @@ mod tests {
     fn a_target_table_the_target_schema_lacks_is_refused() {
         let mut d = Description::life_os();
         d.tables[0].target = "realms".into();
-        let e = Mapping::resolve(d, Path::new(".")).unwrap_err();
+        let e = messages(Mapping::resolve(d, Path::new("."), How::Run).unwrap_err());
         assert!(
             e.contains("table domains: its target realms is not created"),
             "{e}"
         );
     }
 
+    fn messages(findings: Vec<Finding>) -> String {
+        let all: Vec<String> = findings.iter().map(|f| f.render("m.toml")).collect();
+        all.join("\n")
+    }
+
     #[test]
     fn toml_errors_name_the_line_and_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.toml");
         let text = "name = 'x'\n[[table]]\nsource = 'a'\ntarget = 'a'\ncolumns = [{ name = 'id', cpy = 'id' }]\n";
-        let e = parse(text).unwrap_err();
-        let m = locate("m.toml", text, &e);
-        assert!(m.starts_with("m.toml:5 (byte "), "{m}");
+        std::fs::write(&path, text).unwrap();
+        let e = examine(&path, How::Check).unwrap();
+        let m = e.syntax.unwrap();
+        let at = format!("{}:5 (byte ", path.display());
+        assert!(m.starts_with(&at), "{m}");
         assert!(m.contains("unknown field `cpy`"), "{m}");
     }
 }

@@ -5,9 +5,13 @@
 //! indexes against each COPY header, so no row ever looks anything up by name.
 
 pub mod apply;
+pub mod check;
+pub mod derive;
+pub mod lines;
 pub mod load;
 pub mod plan;
 pub mod sequence;
+pub mod split;
 pub mod storage_path;
 pub mod timestamp;
 
@@ -37,6 +41,9 @@ pub struct Description {
     pub source_ddl: Option<String>,
     #[serde(rename = "table")]
     pub tables: Vec<TableDesc>,
+    /// Where each table and column entry is in the file, for findings.
+    #[serde(skip)]
+    pub lines: lines::Lines,
 }
 
 fn public() -> String {
@@ -72,6 +79,13 @@ pub struct ColumnDesc {
     pub sequence: Option<SequenceDesc>,
     pub lookup: Option<LookupDesc>,
     pub storage_path: Option<String>,
+    /// The first non-NULL of these v1 columns.
+    pub coalesce: Option<Vec<String>>,
+    /// With `copy` or `coalesce`: the value written when they give NULL.
+    pub value_if_null: Option<String>,
+    /// With `copy`: each v1 value (key) becomes the value given; a value
+    /// the map does not list refuses its row. NULL stays NULL.
+    pub map: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -82,6 +96,30 @@ pub struct SequenceDesc {
     #[serde(default)]
     pub fallback_scope: Vec<String>,
     pub order_by: String,
+    /// Latest first (`ORDER BY ... DESC`).
+    #[serde(default)]
+    pub descending: bool,
+    /// Where rows whose `order_by` is NULL go; PostgreSQL's default when
+    /// absent: last ascending, first descending.
+    pub nulls: Option<Nulls>,
+}
+
+/// Where NULLs sort, as `NULLS FIRST` / `NULLS LAST` say.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Nulls {
+    First,
+    Last,
+}
+
+impl SequenceDesc {
+    /// Whether rows with a NULL `order_by` come first in their scope.
+    pub fn nulls_first(&self) -> bool {
+        match self.nulls {
+            Some(n) => n == Nulls::First,
+            None => self.descending,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -101,6 +139,10 @@ pub enum Rule {
     Sequence(SequenceDesc),
     Lookup(LookupDesc),
     StoragePath(String),
+    /// The first non-NULL of the columns, else the value (None: NULL).
+    Coalesce(Vec<String>, Option<String>),
+    /// The column's values renamed.
+    Map(String, std::collections::BTreeMap<String, String>),
 }
 
 /// What makes a description unusable, found before any dump is read.
@@ -110,8 +152,11 @@ pub enum InvalidMapping {
     NoRule(String),
     /// The column (named) gives more than one rule.
     ManyRules(String),
-    /// The v1 table (named) has two entries.
-    MappedTwice(String),
+    /// The v1 table (named) has two entries for one target (named).
+    MappedTwice(String, String),
+    /// The column (named) gives a key (the first) without the rule it
+    /// completes (the second).
+    Needs(String, &'static str, &'static str),
     /// `table.column` looks up a table the description does not map.
     LookupNotMapped {
         table: String,
@@ -125,10 +170,11 @@ impl std::fmt::Display for InvalidMapping {
         match self {
             InvalidMapping::NoRule(c) => write!(
                 f,
-                "column {c} has no rule (copy, value, null, sequence, lookup or storage_path)"
+                "column {c} has no rule (copy, coalesce, value, null, sequence, lookup or storage_path)"
             ),
             InvalidMapping::ManyRules(c) => write!(f, "column {c} has more than one rule"),
-            InvalidMapping::MappedTwice(t) => write!(f, "table {t} is mapped twice"),
+            InvalidMapping::Needs(c, key, with) => write!(f, "column {c}: {key} goes with {with}"),
+            InvalidMapping::MappedTwice(t, to) => write!(f, "table {t} is mapped twice to {to}"),
             InvalidMapping::LookupNotMapped {
                 table,
                 column,
@@ -144,8 +190,29 @@ impl ColumnDesc {
     /// The single rule this column names.
     pub fn rule(&self) -> Result<Rule, InvalidMapping> {
         let mut rules = Vec::new();
-        if let Some(c) = &self.copy {
-            rules.push(Rule::Copy(c.clone()));
+        match (&self.copy, &self.value_if_null, &self.map) {
+            (Some(c), None, None) => rules.push(Rule::Copy(c.clone())),
+            (Some(c), Some(v), None) => {
+                rules.push(Rule::Coalesce(vec![c.clone()], Some(v.clone())))
+            }
+            (Some(c), None, Some(m)) => rules.push(Rule::Map(c.clone(), m.clone())),
+            (None, _, Some(_)) => {
+                return Err(InvalidMapping::Needs(self.name.clone(), "map", "copy"))
+            }
+            (None, Some(_), None) if self.coalesce.is_none() => {
+                return Err(InvalidMapping::Needs(
+                    self.name.clone(),
+                    "value_if_null",
+                    "copy or coalesce",
+                ))
+            }
+            (Some(_), Some(_), Some(_)) => {
+                return Err(InvalidMapping::ManyRules(self.name.clone()))
+            }
+            _ => {}
+        }
+        if let Some(cs) = &self.coalesce {
+            rules.push(Rule::Coalesce(cs.clone(), self.value_if_null.clone()));
         }
         if let Some(v) = &self.value {
             rules.push(Rule::Value(v.clone()));
@@ -171,10 +238,22 @@ impl ColumnDesc {
 }
 
 impl Description {
-    /// Parses and checks a description.
+    /// Parses and checks a description's shape; the findings joined.
     pub fn parse(text: &str) -> Result<Description, String> {
-        let d: Description = toml::from_str(text).map_err(|e| e.to_string())?;
-        d.check().map_err(|e| e.to_string())?;
+        let d = Description::read(text).map_err(|e| e.to_string())?;
+        let findings = check::shape(&d);
+        if findings.is_empty() {
+            return Ok(d);
+        }
+        let all: Vec<String> = findings.iter().map(|f| f.render("mapping")).collect();
+        Err(all.join("\n"))
+    }
+
+    /// Reads the TOML of a description and where its parts are, without
+    /// checking it.
+    pub fn read(text: &str) -> Result<Description, toml::de::Error> {
+        let mut d: Description = toml::from_str(text)?;
+        d.lines = lines::Lines::of(text);
         Ok(d)
     }
 
@@ -183,25 +262,17 @@ impl Description {
         Description::parse(LIFE_OS).expect("the built-in mapping is valid (tested)")
     }
 
-    fn check(&self) -> Result<(), InvalidMapping> {
-        let mut seen = std::collections::BTreeSet::new();
-        for t in &self.tables {
-            if !seen.insert(&t.source) {
-                return Err(InvalidMapping::MappedTwice(t.source.clone()));
-            }
-            for c in &t.columns {
-                if let Rule::Lookup(l) = c.rule()? {
-                    if !self.tables.iter().any(|o| o.source == l.table) {
-                        return Err(InvalidMapping::LookupNotMapped {
-                            table: t.source.clone(),
-                            column: c.name.clone(),
-                            lookup: l.table,
-                        });
-                    }
-                }
-            }
+    /// Puts the tables (and their lines) in `order`, a permutation.
+    pub fn reorder(&mut self, order: &[usize]) {
+        let tables = order.iter().map(|&i| self.tables[i].clone()).collect();
+        self.tables = tables;
+        if self.lines.tables.len() == order.len() {
+            let lines = order
+                .iter()
+                .map(|&i| self.lines.tables[i].clone())
+                .collect();
+            self.lines.tables = lines;
         }
-        Ok(())
     }
 
     pub fn table(&self, source: &str) -> Option<&TableDesc> {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::derive::{Coalesce, ValueMap};
 use super::sequence::MAX_SCOPE;
 use super::{ColumnDesc, Rule, SequenceDesc, TableDesc};
 use crate::copy::codec;
@@ -20,6 +21,10 @@ pub enum Op {
     Lookup(usize),
     /// Input field N rewritten as a storage path.
     StoragePath(usize),
+    /// The first non-NULL of some input fields, else a constant.
+    Coalesce(Box<Coalesce>),
+    /// Input field N's value renamed.
+    Map(Box<ValueMap>),
 }
 
 /// How to order a sequence.
@@ -36,6 +41,24 @@ pub struct SequencePlan {
     pub scope: Vec<usize>,
     pub fallback: Vec<usize>,
     pub order: Order,
+    /// Latest first.
+    pub descending: bool,
+    /// Rows whose instant is NULL come first (else last).
+    pub nulls_first: bool,
+}
+
+impl SequencePlan {
+    /// The number a row's instant (`None`: NULL) sorts by, ascending: the
+    /// direction and the place of NULLs folded in. PostgreSQL's instants
+    /// stay far inside i64 (±infinity aside), so the infinities move one
+    /// step in and NULL takes the very end.
+    pub fn instant_key(&self, instant: Option<i64>) -> i64 {
+        let Some(t) = instant else {
+            return if self.nulls_first { i64::MIN } else { i64::MAX };
+        };
+        let t = if self.descending { !t } else { t };
+        t.clamp(i64::MIN + 1, i64::MAX - 1)
+    }
 }
 
 /// A lookup this table makes into another table's index.
@@ -73,6 +96,20 @@ pub struct TablePlan {
 impl TablePlan {
     pub fn field(&self, name: &str) -> Option<usize> {
         self.input_columns.iter().position(|c| c == name)
+    }
+
+    /// Whether anything in the plan reads input field `f`.
+    pub fn reads(&self, f: usize) -> bool {
+        let in_op = self.ops.iter().any(|op| match op {
+            Op::Field(i) | Op::Lookup(i) | Op::StoragePath(i) => *i == f,
+            Op::Coalesce(c) => c.fields.contains(&f),
+            Op::Map(m) => m.field == f,
+            Op::Const(_) | Op::Sequence => false,
+        });
+        let in_sequence = self.sequence.as_ref().is_some_and(|s| {
+            s.scope.contains(&f) || s.fallback.contains(&f) || s.order == Order::Instant(f)
+        });
+        in_op || in_sequence || self.id == Some(f) || self.uuid_fields.contains(&f)
     }
 }
 
@@ -192,6 +229,28 @@ impl<'a> Compiler<'a> {
                 Op::Lookup(i)
             }
             Rule::Sequence(s) => return self.sequence(&col.name, &s),
+            Rule::Coalesce(columns, otherwise) => {
+                let fields: Vec<usize> = columns.iter().filter_map(|c| self.need(c)).collect();
+                if fields.len() < columns.len() {
+                    return None;
+                }
+                let otherwise = match otherwise {
+                    Some(v) => {
+                        let mut enc = Vec::new();
+                        codec::encode_into(v.as_bytes(), &mut enc);
+                        enc
+                    }
+                    None => codec::NULL.to_vec(),
+                };
+                Op::Coalesce(Box::new(Coalesce { fields, otherwise }))
+            }
+            Rule::Map(c, map) => {
+                let i = self.need(&c)?;
+                Op::Map(Box::new(ValueMap::new(
+                    i,
+                    map.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+                )))
+            }
         })
     }
 
@@ -221,6 +280,8 @@ impl<'a> Compiler<'a> {
             scope,
             fallback,
             order,
+            descending: s.descending,
+            nulls_first: s.nulls_first(),
         });
         Some(Op::Sequence)
     }
@@ -309,6 +370,95 @@ mod tests {
             &["secret".into()],
         );
         assert!(errs.is_ok());
+    }
+
+    #[test]
+    fn instants_sort_with_nulls_where_postgresql_puts_them() {
+        let mut s = SequencePlan {
+            scope: vec![],
+            fallback: vec![],
+            order: Order::Instant(0),
+            descending: false,
+            nulls_first: false,
+        };
+        let keys = |s: &SequencePlan| {
+            let all = [
+                Some(i64::MIN),
+                Some(-5),
+                Some(0),
+                Some(7),
+                Some(i64::MAX),
+                None,
+            ];
+            let mut v: Vec<(i64, Option<i64>)> =
+                all.iter().map(|&t| (s.instant_key(t), t)).collect();
+            v.sort();
+            v.into_iter().map(|p| p.1).collect::<Vec<_>>()
+        };
+        // ORDER BY t: -infinity first, then infinity, then NULLs.
+        assert_eq!(
+            keys(&s),
+            [
+                Some(i64::MIN),
+                Some(-5),
+                Some(0),
+                Some(7),
+                Some(i64::MAX),
+                None
+            ]
+        );
+        s.nulls_first = true;
+        assert_eq!(
+            keys(&s),
+            [
+                None,
+                Some(i64::MIN),
+                Some(-5),
+                Some(0),
+                Some(7),
+                Some(i64::MAX)
+            ]
+        );
+        // ORDER BY t DESC (NULLS FIRST, PostgreSQL's default for DESC).
+        s.descending = true;
+        assert_eq!(
+            keys(&s),
+            [
+                None,
+                Some(i64::MAX),
+                Some(7),
+                Some(0),
+                Some(-5),
+                Some(i64::MIN)
+            ]
+        );
+        s.nulls_first = false;
+        assert_eq!(
+            keys(&s),
+            [
+                Some(i64::MAX),
+                Some(7),
+                Some(0),
+                Some(-5),
+                Some(i64::MIN),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn descending_puts_nulls_first_unless_told_otherwise() {
+        let seq = |extra: &str| {
+            let text = format!("name='x'\n[[table]]\nsource='a'\ntarget='a'\ncolumns=[{{name='s', sequence={{order_by='t'{extra}}}}}]");
+            let d = Description::parse(&text).unwrap();
+            let plan = compile(&d.tables[0], &cols("id,t"), &[]).unwrap();
+            let s = plan.sequence.unwrap();
+            (s.descending, s.nulls_first)
+        };
+        assert_eq!(seq(""), (false, false));
+        assert_eq!(seq(", nulls='first'"), (false, true));
+        assert_eq!(seq(", descending=true"), (true, true));
+        assert_eq!(seq(", descending=true, nulls='last'"), (true, false));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 mod check;
 mod coverage;
 mod output;
+mod preflight;
 mod statements;
 #[cfg(test)]
 mod tests;
@@ -23,7 +24,7 @@ use crate::files::{self, Objects};
 use crate::ids::LookupIndex;
 use crate::input::{encoding, Input};
 use crate::mapping::plan::{self, PlanError, TablePlan};
-use crate::mapping::Description;
+use crate::mapping::{split, Description};
 use crate::migrations;
 use crate::progress::Progress;
 pub use crate::report::Summary;
@@ -68,7 +69,13 @@ impl Options {
             mapping: &self.mapping.name,
             schema_version: self.target.last().map_or(0, |m| m.version),
             data_only: self.extras.data_only,
-            storage_root: &self.storage_root,
+            storage_root: self
+                .mapping
+                .tables
+                .iter()
+                .flat_map(|t| &t.columns)
+                .any(|c| c.storage_path.is_some())
+                .then_some(self.storage_root.as_str()),
         }
     }
 }
@@ -194,6 +201,7 @@ pub fn prepare<'a>(
     let schema = &opts.mapping.source_schema;
     let mapped = |t: &TableName| t.schema == *schema && opts.mapping.table(&t.name).is_some();
     let idx = choose_database(data, idx, opts.database.as_deref(), &mapped).map_err(fail)?;
+    preflight::refuse_mapping_findings(opts, &idx.catalog)?;
     let mut summary = Summary::default();
     let mut works =
         select(opts, data, &idx, &mut summary).map_err(|errs| report(file, data, errs, 0))?;
@@ -341,7 +349,8 @@ fn select<'a>(
     let mut missing = Vec::new();
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
-        match source(data, idx, &name) {
+        let declared = opts.mapping.source_ddl.as_ref().map(|_| &opts.reference);
+        match source_in(data, idx, declared, &name) {
             Ok(Some(found)) => match compile(opts, &idx.catalog, desc, name, found) {
                 Ok(w) => works.push(w),
                 Err(errs) => {
@@ -361,9 +370,13 @@ fn select<'a>(
         summary,
         &mut errors,
     );
-    for ((name, _), absent) in missing.into_iter().zip(absent) {
-        if let (coverage::Absent::Empty(at), Some(desc)) = (absent, opts.mapping.table(&name.name))
-        {
+    for ((name, target), absent) in missing.into_iter().zip(absent) {
+        let desc = opts
+            .mapping
+            .tables
+            .iter()
+            .find(|d| d.source == name.name && d.target == target);
+        if let (coverage::Absent::Empty(at), Some(desc)) = (absent, desc) {
             let found = empty_source(data, idx, opts, &name, at);
             match compile(opts, &idx.catalog, desc, name, found) {
                 Ok(w) => works.push(w),
@@ -378,7 +391,7 @@ fn select<'a>(
         opts.mapping
             .tables
             .iter()
-            .position(|t| t.source == w.plan.source)
+            .position(|t| t.source == w.plan.source && t.target == w.plan.target)
     });
     let scope = statements_scope(opts, idx);
     let (refused, ignored) = statements::account(idx, &scope);
@@ -395,6 +408,8 @@ fn select<'a>(
     link_lookups(&mut works, &failed, &mut errors);
     let catalog = |n: &TableName| idx.catalog.get(n).or_else(|| opts.reference.get(n));
     resolve_keys(&mut works, schema, &catalog);
+    preflight::dropped_columns(opts, &works, summary, &mut errors);
+    preflight::warn_unchecked_keys(&works, schema, &catalog, summary);
     let v2 = v2_catalog(&opts.target);
     for w in &mut works {
         if let Some(def) = v2.get(&TableName::new("public", &w.plan.target)) {
@@ -420,12 +435,13 @@ fn compile<'a>(
     name: TableName,
     (columns, at, src): (Vec<String>, usize, Source<'a>),
 ) -> Result<Work<'a>, Vec<DataError>> {
-    let allow: Vec<String> = opts
+    let mut allow: Vec<String> = opts
         .allow_drop
         .iter()
         .filter_map(|d| d.strip_prefix(&format!("{}.", desc.source)))
         .map(str::to_string)
         .collect();
+    allow.extend(split::taken_by_siblings(&opts.mapping, desc));
     let plan = plan::compile(desc, &columns, &allow).map_err(|errs| {
         errs.into_iter()
             .map(|e| plan_error(e, &name, at))
@@ -490,11 +506,33 @@ fn statements_scope<'a>(opts: &'a Options, idx: &DumpIndex) -> statements::Scope
     }
 }
 
+/// `source_in` with the dump's own DDL only.
+#[cfg(test)]
+fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found<'a>, DataError> {
+    source_in(data, idx, None, name)
+}
+
+/// Why a table's INSERTs without column names cannot be placed.
+pub const NO_COLUMN_ORDER: &str =
+    "INSERT statements without column names, and no CREATE TABLE in the dump \
+    or the mapping's source_ddl to tell the column order: re-run pg_dump with --column-inserts, \
+    include the schema (no --data-only), or name the source DDL in the mapping (source_ddl)";
+
 /// A table's rows in the dump: its column list, where its data starts, and
 /// the source. `None` when the dump has no data for it.
 type Found<'a> = Option<(Vec<String>, usize, Source<'a>)>;
 
-fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found<'a>, DataError> {
+/// INSERTs without column names take their order from the dump's CREATE
+/// TABLE, else from the `source_ddl` the mapping names (`declared`). The
+/// built-in Life OS v1 schema is not used for this: a database that grew
+/// by ALTER TABLE may order its columns otherwise, and a wrong order would
+/// swap values silently.
+fn source_in<'a>(
+    data: &'a [u8],
+    idx: &DumpIndex,
+    declared: Option<&Catalog>,
+    name: &TableName,
+) -> Result<Found<'a>, DataError> {
     let copies: Vec<&CopyBlock> = idx.copies.iter().filter(|c| c.table == *name).collect();
     let inserts: Vec<&InsertBlock> = idx.inserts.iter().filter(|b| b.table == *name).collect();
     if let Some(second) = copies.get(1) {
@@ -525,22 +563,24 @@ fn source<'a>(data: &'a [u8], idx: &DumpIndex, name: &TableName) -> Result<Found
     };
     let at = first.statements[0].start;
     let mut generated = Vec::new();
-    let columns = match (&first.columns, idx.catalog.get(name)) {
+    let def = idx
+        .catalog
+        .get(name)
+        .or_else(|| declared.and_then(|c| c.get(name)));
+    let columns = match (&first.columns, def) {
         (Some(cols), _) => cols.clone(),
         (None, Some(def)) => {
             // `--inserts` writes DEFAULT in a generated column's place.
             if def.columns.iter().any(|c| c.generated) {
                 generated = def.columns.iter().map(|c| c.generated).collect();
             }
-            def.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect()
+            def.columns
+                .iter()
+                .filter(|c| !c.generated)
+                .map(|c| c.name.clone())
+                .collect()
         }
-        (None, None) => {
-            return Err(DataError::new(
-                "INSERT statements without column names, and no CREATE TABLE in the dump to tell the column order: \
-                 re-run pg_dump with --column-inserts, or include the schema (no --data-only)",
-            )
-            .at(at))
-        }
+        (None, None) => return Err(DataError::new(NO_COLUMN_ORDER).at(at)),
     };
     let statements = inserts
         .iter()

@@ -54,9 +54,11 @@ fn read_columns(plan: &TablePlan) -> Vec<String> {
     let mut fields: Vec<usize> = plan
         .ops
         .iter()
-        .filter_map(|op| match op {
-            Op::Field(i) | Op::Lookup(i) | Op::StoragePath(i) => Some(*i),
-            _ => None,
+        .flat_map(|op| match op {
+            Op::Field(i) | Op::Lookup(i) | Op::StoragePath(i) => vec![*i],
+            Op::Coalesce(c) => c.fields.clone(),
+            Op::Map(m) => vec![m.field],
+            _ => Vec::new(),
         })
         .chain(plan.uuid_fields.iter().copied())
         .chain(plan.id)

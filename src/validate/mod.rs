@@ -11,9 +11,10 @@ pub mod keys;
 pub mod unique;
 pub mod values;
 
-use crate::copy::codec;
+use crate::copy::{codec, show};
 use crate::error::DataError;
 use crate::ids::uuid_field;
+use crate::mapping::derive as derive_check;
 use crate::mapping::plan::{Op, Order, SequencePlan, TablePlan};
 use crate::mapping::sequence::{Scope, Scopes, SeqKey, MAX_SCOPE};
 use crate::mapping::storage_path::{self, BadStoragePath};
@@ -153,12 +154,8 @@ fn check_row(
 ) -> Result<(), (usize, String)> {
     let (plan, fields) = (tc.plan, row.fields);
     for &i in &plan.uuid_fields {
-        row.uuids[i] = uuid_field(fields[i]).map_err(|_| {
-            (
-                i,
-                format!("not a valid UUID: {:?}", String::from_utf8_lossy(fields[i])),
-            )
-        })?;
+        row.uuids[i] = uuid_field(fields[i])
+            .map_err(|_| (i, format!("not a valid UUID: {}", show::value(fields[i]))))?;
     }
     let uuids = &*row.uuids;
     for r in tc.refs {
@@ -183,8 +180,14 @@ fn check_row(
         facts.index.push((id, row.uuids[v]));
     }
     for op in &plan.ops {
-        if let Op::StoragePath(i) = op {
-            check_storage_path(fields[*i], scratch).map_err(|e| (*i, e.to_string()))?;
+        match op {
+            Op::StoragePath(i) => {
+                check_storage_path(fields[*i], scratch).map_err(|e| (*i, e.to_string()))?
+            }
+            Op::Map(m) if m.get(fields[m.field]).is_none() => {
+                return Err((m.field, derive_check::unmapped(m, fields[m.field])))
+            }
+            _ => {}
         }
     }
     Ok(())
@@ -201,17 +204,11 @@ fn sequence_key(
     let scope = row.scopes.index(scope_of(seq, uuids));
     let (instant, id) = match seq.order {
         Order::Dump => (0, 0),
+        Order::Instant(i) if codec::is_null(fields[i]) => (seq.instant_key(None), id.unwrap_or(0)),
         Order::Instant(i) => {
-            let t = timestamp::parse(fields[i]).ok_or_else(|| {
-                (
-                    i,
-                    format!(
-                        "not a timestamptz: {:?}",
-                        String::from_utf8_lossy(fields[i])
-                    ),
-                )
-            })?;
-            (t, id.unwrap_or(0))
+            let t = timestamp::parse(fields[i])
+                .ok_or_else(|| (i, format!("not a timestamptz: {}", show::value(fields[i]))))?;
+            (seq.instant_key(Some(t)), id.unwrap_or(0))
         }
     };
     Ok(SeqKey {

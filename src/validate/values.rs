@@ -7,7 +7,7 @@
 //! `dump::Check` reads. Compiled once per table from the v2 DDL of the
 //! embedded migrations, against the fields the plan copies.
 
-use crate::copy::codec;
+use crate::copy::{codec, show};
 use crate::dump::{Check, ColumnDef, TableDef};
 use crate::ids;
 use crate::mapping::plan::{Op, Order, TablePlan};
@@ -93,6 +93,9 @@ pub struct ValueChecks {
     order: Vec<(usize, String, usize, Ty, String)>,
     /// The target's unique keys over these rows.
     pub uniques: Vec<UniqueCheck>,
+    /// `coalesce` into a NOT NULL column without `value_if_null`: the
+    /// fields, one of which must not be NULL, and the v2 column.
+    one_of: Vec<(Vec<usize>, String)>,
 }
 
 impl ValueChecks {
@@ -125,6 +128,7 @@ impl ValueChecks {
             }
             out.fields.push(fc);
         }
+        out.coalesced(plan, v2);
         let ty_of = |col: &str| v2.columns.iter().find(|c| c.name == col).map(ty);
         for c in &v2.checks {
             match c {
@@ -157,6 +161,25 @@ impl ValueChecks {
         out
     }
 
+    /// The fields a `coalesce` reads are checked as the v2 column's type;
+    /// into a NOT NULL column without a fallback, one of them must be set.
+    fn coalesced(&mut self, plan: &TablePlan, v2: &TableDef) {
+        for (name, op) in plan.columns.iter().zip(&plan.ops) {
+            let (Op::Coalesce(c), Some(def)) = (op, v2.columns.iter().find(|d| d.name == *name))
+            else {
+                continue;
+            };
+            for &f in &c.fields {
+                let mut fc = field_check(def, f, &v2.checks);
+                fc.not_null = false;
+                self.fields.push(fc);
+            }
+            if def.not_null && codec::is_null(&c.otherwise) {
+                self.one_of.push((c.fields.clone(), def.name.clone()));
+            }
+        }
+    }
+
     /// Checks one row; the error names the offending field.
     /// `raw_utf8` says the row's raw bytes are already known to be valid
     /// UTF-8 without NUL (checked once for a whole COPY chunk).
@@ -175,6 +198,14 @@ impl ValueChecks {
                 continue;
             }
             check_value(fc, raw, raw_utf8, scratch).map_err(|m| (fc.field, m.to_string()))?;
+        }
+        for (all, column) in &self.one_of {
+            if all.iter().all(|&f| codec::is_null(fields[f])) {
+                return Err((
+                    all[0],
+                    format!("NULL in every coalesced column, but v2 {column} is NOT NULL"),
+                ));
+            }
         }
         for (a, b, what) in &self.differ {
             let (x, y) = (fields[*a], fields[*b]);
@@ -253,16 +284,7 @@ pub fn mapping_problems(plan: &TablePlan, v2: &TableDef) -> Vec<(String, String)
             .map(|k| &plan.ops[k]);
         match op {
             Some(Op::Const(v)) => {
-                let fc = field_check(def, 0, &v2.checks);
-                let refused = if codec::is_null(v) {
-                    fc.not_null
-                        .then(|| format!("NULL, but v2 {} is NOT NULL", def.name))
-                } else {
-                    check_value(&fc, v, false, &mut Vec::new())
-                        .err()
-                        .map(|e| e.to_string())
-                };
-                if let Some(m) = refused {
+                if let Some(m) = refuses_constant(def, &v2.checks, v) {
                     out.push((
                         def.name.clone(),
                         format!(
@@ -283,6 +305,20 @@ pub fn mapping_problems(plan: &TablePlan, v2: &TableDef) -> Vec<(String, String)
         }
     }
     out
+}
+
+/// Why the v2 column `def` (under the table's `checks`) refuses `value`,
+/// COPY-encoded (`\N` for NULL), if it does: its type, NOT NULL, a CHECK.
+pub fn refuses_constant(def: &ColumnDef, checks: &[Check], value: &[u8]) -> Option<String> {
+    let fc = field_check(def, 0, checks);
+    if codec::is_null(value) {
+        fc.not_null
+            .then(|| format!("NULL, but v2 {} is NOT NULL", def.name))
+    } else {
+        check_value(&fc, value, false, &mut Vec::new())
+            .err()
+            .map(|e| e.to_string())
+    }
 }
 
 fn narrow(fc: &mut FieldCheck, c: &Check) {
@@ -365,18 +401,18 @@ impl std::fmt::Display for BadValue {
                 "{value} is outside the range v2 {column} allows ({lo}..={hi})"
             ),
             BadValue::NotInteger { value, column } => {
-                write!(f, "{value:?} is not an integer (v2 {column})")
+                write!(f, "{value} is not an integer (v2 {column})")
             }
             BadValue::Input {
                 value,
                 refusal,
                 column,
-            } => write!(f, "{value:?} {refusal} (v2 {column})"),
+            } => write!(f, "{value} {refusal} (v2 {column})"),
             BadValue::CheckRefuses { value, column } => {
-                write!(f, "{value:?} is a value a v2 CHECK on {column} refuses")
+                write!(f, "{value} is a value a v2 CHECK on {column} refuses")
             }
             BadValue::NotAllowed { value, column } => {
-                write!(f, "{value:?} is not one of the values v2 {column} allows")
+                write!(f, "{value} is not one of the values v2 {column} allows")
             }
             BadValue::Text { problem, column } => write!(f, "{problem} (v2 {column})"),
         }
@@ -424,7 +460,7 @@ fn check_value(
     raw_utf8: bool,
     scratch: &mut Vec<u8>,
 ) -> Result<(), BadValue> {
-    let show = || String::from_utf8_lossy(&raw[..raw.len().min(60)]).into_owned();
+    let show = || show::value(raw);
     let plain = matches!(fc.ty, Ty::Text | Ty::Other | Ty::Checked);
     let decoded;
     let v: &[u8] = if !plain && memchr::memchr(b'\\', raw).is_some() {
@@ -436,9 +472,9 @@ fn check_value(
     match &fc.ty {
         Ty::Int(..) => match int(v) {
             Some(n) if n >= fc.range.0 && n <= fc.range.1 => {}
-            Some(_) => {
+            Some(n) => {
                 return Err(BadValue::OutOfRange {
-                    value: show(),
+                    value: n.to_string(),
                     column: fc.column.clone(),
                     range: fc.range,
                 })

@@ -201,6 +201,22 @@ fn expression(
             &storage_path(&need_v1(cx, table, &from)?, cx.storage_root),
             ty,
         ),
+        Rule::Coalesce(columns, otherwise) => {
+            let mut parts: Vec<String> = columns
+                .iter()
+                .map(|c| need_v1(cx, table, c).map(|e| format!("({e})::text")))
+                .collect::<Result<_, _>>()?;
+            parts.push(otherwise.as_deref().map_or("NULL".to_string(), literal));
+            cast(&format!("COALESCE({})", parts.join(", ")), ty)
+        }
+        Rule::Map(from, map) => {
+            let arms: Vec<String> = map
+                .iter()
+                .map(|(a, b)| format!(" WHEN {} THEN {}", literal(a), literal(b)))
+                .collect();
+            let e = need_v1(cx, table, &from)?;
+            cast(&format!("CASE ({e})::text{} END", arms.concat()), ty)
+        }
     };
     Ok(Some(e))
 }
@@ -233,7 +249,14 @@ fn sequence(s: &SequenceDesc, table: &TableDesc, cx: &Context) -> Result<String,
         // the order of the rows in the dump.
         "t.ctid".to_string()
     } else {
-        format!("{}, t.\"id\"", need_v1(cx, table, &s.order_by)?)
+        // PostgreSQL's defaults (ascending, NULLs last) are left unsaid.
+        let direction = match (s.descending, s.nulls_first()) {
+            (false, false) => "",
+            (false, true) => " NULLS FIRST",
+            (true, true) => " DESC NULLS FIRST",
+            (true, false) => " DESC NULLS LAST",
+        };
+        format!("{}{direction}, t.\"id\"", need_v1(cx, table, &s.order_by)?)
     };
     let over = if partition.is_empty() {
         format!("ORDER BY {order}")

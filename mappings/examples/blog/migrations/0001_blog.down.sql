@@ -1,0 +1,1 @@
+DROP TABLE tags, writer_profiles, comments, posts, writers;

@@ -1,18 +1,25 @@
-//! Plain dumps compressed with gzip (`pg_dump | gzip`, Supabase's backups)
-//! or zstd, recognised by their magic bytes. They are decompressed as a
+//! Plain dumps compressed whole, recognised by their magic bytes: gzip
+//! (`pg_dump | gzip`, Supabase's backups), zstd, xz, bzip2, and lz4 frames
+//! (`pg_dump --compress=lz4` from PostgreSQL 16, or `pg_dump | lz4`). The
+//! same decoders read the data files of a `pg_dump -Fd` directory. They are decompressed as a
 //! stream into a temporary file, which is then memory-mapped like a plain
 //! dump: memory stays bounded by the decoder's buffers whatever the size.
 //!
-//! Several gzip members or zstd frames one after another (`cat a.gz b.gz`,
-//! pigz, `zstd -T0`) are one stream, as `gunzip -c` and `zstd -dc` read them.
+//! Several gzip members, zstd or lz4 frames, xz or bzip2 streams one after
+//! another (`cat a.gz b.gz`, pigz, `zstd -T0`, pbzip2, `xz -T0`) are one
+//! stream, as `gunzip -c`, `zstd -dc`, `xz -dc`, `bzip2 -dc` and `lz4 -dc`
+//! read them.
 
 use std::io::{self, BufReader, Read, Write};
 
-/// The two compressions recognised.
+/// The compressions recognised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Codec {
     Gzip,
     Zstd,
+    Xz,
+    Bzip2,
+    Lz4,
 }
 
 impl Codec {
@@ -20,8 +27,38 @@ impl Codec {
         match self {
             Codec::Gzip => "gzip",
             Codec::Zstd => "zstd",
+            Codec::Xz => "xz",
+            Codec::Bzip2 => "bzip2",
+            Codec::Lz4 => "lz4",
         }
     }
+
+    /// The codec whose magic `head` starts with.
+    pub fn sniff(head: &[u8]) -> Option<Codec> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Codec::Gzip)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Codec::Zstd)
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+            Some(Codec::Xz)
+        } else if head.starts_with(&[0x04, 0x22, 0x4d, 0x18]) {
+            Some(Codec::Lz4)
+        } else if is_bzip2(head) {
+            Some(Codec::Bzip2)
+        } else {
+            None
+        }
+    }
+}
+
+/// `BZh`, a block size digit, then the magic of a block or of the end of
+/// the stream: "BZh9" alone is too likely at the start of a text.
+fn is_bzip2(head: &[u8]) -> bool {
+    head.len() >= 10
+        && head.starts_with(b"BZh")
+        && (b'1'..=b'9').contains(&head[3])
+        && (head[4..10] == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+            || head[4..10] == [0x17, 0x72, 0x45, 0x38, 0x50, 0x90])
 }
 
 /// Why decompression stopped.
@@ -81,6 +118,12 @@ pub fn inflate(
                 Ok(mut d) => pump(&mut d, out),
                 Err(e) => Err(Pumped::Read(e)),
             },
+            Codec::Xz => pump(
+                &mut liblzma::bufread::XzDecoder::new_multi_decoder(buffered),
+                out,
+            ),
+            Codec::Bzip2 => pump(&mut bzip2::bufread::MultiBzDecoder::new(buffered), out),
+            Codec::Lz4 => pump(&mut lz4_flex::frame::FrameDecoder::new(buffered), out),
         }
     };
     match result {

@@ -411,3 +411,45 @@ fn problems_in_the_rows_of_a_directory_archive_name_it_as_sql() {
         "{e}"
     );
 }
+
+#[test]
+fn inspect_names_each_form_and_its_compression() {
+    for (input, form) in [
+        (
+            "archive/life_os_v1_dir",
+            "directory-format (-Fd) archive 1.14 (data: gzip)",
+        ),
+        (
+            "archive/pg17/life_os_v1_dir_lz4",
+            "directory-format (-Fd) archive 1.16 (data: lz4)",
+        ),
+        (
+            "archive/life_os_v1.tar",
+            "tar-format (-Ft) archive 1.14 (data: none)",
+        ),
+        (
+            "archive/life_os_v1.tar.xz",
+            "tar-format (-Ft) archive 1.14 (data: none), the whole archive xz-compressed",
+        ),
+        (
+            "archive/life_os_v1.dump.gz",
+            "custom-format (-Fc) archive 1.14 (data: gzip), the whole archive gzip-compressed",
+        ),
+        ("archive/life_os_v1_plain.sql.xz", "xz-compressed SQL"),
+        ("archive/life_os_v1_plain.sql.bz2", "bzip2-compressed SQL"),
+        (
+            "archive/pg17/life_os_v1_plain.sql.lz4",
+            "lz4-compressed SQL",
+        ),
+    ] {
+        let o = dumpshift(["inspect".as_ref(), fixture(input).as_os_str()]);
+        assert!(o.status.success(), "{input}: {}", stderr(&o));
+        let text = String::from_utf8(o.stdout).unwrap();
+        let line = text.lines().find(|l| l.trim_start().starts_with("form "));
+        assert_eq!(
+            line.map(|l| l.trim_start()["form".len()..].trim_start()),
+            Some(format!("{form}, rows as COPY").as_str()),
+            "{input}"
+        );
+    }
+}

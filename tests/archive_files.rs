@@ -453,3 +453,42 @@ fn inspect_names_each_form_and_its_compression() {
         );
     }
 }
+
+/// Every file of a directory archive is part of the dump: even `--force`
+/// does not write the load over one of them.
+#[test]
+fn the_output_never_replaces_a_file_of_the_input_directory() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = copy_dir("archive/life_os_v1_dir", work.path());
+    let before = snapshot(work.path());
+    let data = largest_data_file(&dir);
+    for (input, out) in [
+        (dir.clone(), data.clone()),
+        (dir.join("toc.dat"), data.clone()),
+        (dir.clone(), dir.join("toc.dat")),
+    ] {
+        let o = dumpshift([
+            input.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--force".as_ref(),
+            "-q".as_ref(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("a file of the input dump directory"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(snapshot(work.path()) == before, "{}", out.display());
+    }
+    // A new file there is no part of the dump.
+    let out = dir.join("v2_load.sql");
+    let o = dumpshift([
+        dir.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -52,8 +52,9 @@ if ((${#missing[@]})); then
   Install them with: apt-get install postgresql-15 postgresql-client-15
   and put /usr/lib/postgresql/15/bin on PATH."
 fi
-for bin in gzip zstd; do
-    command -v "$bin" >/dev/null 2>&1 || die "missing $bin (for fixtures/archive/). Install it with: apt-get install $bin"
+for bin in gzip zstd xz bzip2 lz4 perl tar; do
+    pkg="$bin"; [[ "$bin" == xz ]] && pkg=xz-utils
+    command -v "$bin" >/dev/null 2>&1 || die "missing $bin (for fixtures/archive/). Install it with: apt-get install $pkg"
 done
 for bin in postgres pg_dump pg_dumpall psql pg_restore; do
     ver="$("$bin" --version)"

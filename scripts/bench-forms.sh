@@ -16,7 +16,8 @@
 #   plain17.sql.lz4    pg_dump (16+) -Z lz4 -f plain17.sql.lz4 DB
 #   plain.sql.xz       xz -6 -c plain.sql      plain.sql.bz2  bzip2 -9 -c plain.sql
 #   plain.sql.lz4      lz4 -c plain.sql        v1.dump.gz     gzip -c v1.dump
-# The load file goes to DIR/out.sql; every form must give the plain file's.
+# The load file goes to DIR/out.sql (--no-sync: the fsync of OUT is not
+# what is measured); every form must give the plain file's.
 set -euo pipefail
 dir="${1:?usage: scripts/bench-forms.sh DIR [ROUNDS]}"
 rounds="${2:-3}"
@@ -29,12 +30,12 @@ for f in plain.sql v1.dump dir dir_z0 dir_lz4 dir_zst v1.tar plain17.sql.lz4 \
     [[ -e "$dir/$f" ]] && forms+=("$f")
 done
 [[ "${forms[0]:-}" == plain.sql ]] || { echo "bench-forms: $dir/plain.sql is missing" >&2; exit 2; }
-"$bin" -q "$dir/plain.sql" -o "$dir/want.sql" --force
+"$bin" -q --no-sync "$dir/plain.sql" -o "$dir/want.sql" --force
 declare -A times
 for ((r = 1; r <= rounds; r++)); do
     for f in "${forms[@]}"; do
         start=$(date +%s.%N)
-        "$bin" -q "$dir/$f" -o "$dir/out.sql" --force
+        "$bin" -q --no-sync "$dir/$f" -o "$dir/out.sql" --force
         end=$(date +%s.%N)
         cmp -s "$dir/out.sql" "$dir/want.sql" || { echo "bench-forms: $f gives another load file" >&2; exit 1; }
         times[$f]+="$(echo "$end - $start" | bc) "

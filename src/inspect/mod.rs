@@ -21,7 +21,7 @@ use crate::copy::scan;
 use crate::dump::insert::{HeaderCache, Tuples};
 use crate::dump::{self, Catalog, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error};
-use crate::input::{encoding, Form, Input};
+use crate::input::{encoding, ArchiveKind, Form, Input};
 use crate::mapping::load::Mapping;
 use crate::mapping::Description;
 
@@ -172,12 +172,23 @@ pub fn inspect(file: &str, input: &Input, full: &Mapping) -> Result<Inspection, 
 fn form_name(form: &Form) -> String {
     match form {
         Form::Plain => "plain SQL".into(),
-        Form::Gzip => "gzip-compressed SQL".into(),
-        Form::Zstd => "zstd-compressed SQL".into(),
-        Form::Custom {
+        Form::Compressed(codec) => format!("{}-compressed SQL", codec.name()),
+        Form::Archive {
+            kind,
             version,
             compression,
-        } => format!("custom-format archive {version} ({compression})"),
+            outer,
+        } => {
+            let kind = match kind {
+                ArchiveKind::Custom => "custom-format (-Fc)",
+                ArchiveKind::Directory => "directory-format (-Fd)",
+                ArchiveKind::Tar => "tar-format (-Ft)",
+            };
+            let whole = outer.map_or(String::new(), |c| {
+                format!(", the whole archive {}-compressed", c.name())
+            });
+            format!("{kind} archive {version} (data: {compression}){whole}")
+        }
     }
 }
 
@@ -349,6 +360,7 @@ fn count_tuples(data: &[u8], block: &InsertBlock) -> Result<u64, DataError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::compressed::Codec;
 
     #[test]
     fn header_gives_versions_and_created_schemas_quoted_or_not() {
@@ -367,11 +379,29 @@ mod tests {
 
     #[test]
     fn every_form_has_a_name() {
-        let custom = Form::Custom {
+        let custom = Form::Archive {
+            kind: ArchiveKind::Custom,
             version: "1.14".into(),
             compression: "gzip".into(),
+            outer: None,
         };
-        assert_eq!(form_name(&custom), "custom-format archive 1.14 (gzip)");
-        assert_eq!(form_name(&Form::Zstd), "zstd-compressed SQL");
+        assert_eq!(
+            form_name(&custom),
+            "custom-format (-Fc) archive 1.14 (data: gzip)"
+        );
+        let tar = Form::Archive {
+            kind: ArchiveKind::Tar,
+            version: "1.14".into(),
+            compression: "none".into(),
+            outer: Some(Codec::Xz),
+        };
+        assert_eq!(
+            form_name(&tar),
+            "tar-format (-Ft) archive 1.14 (data: none), the whole archive xz-compressed"
+        );
+        assert_eq!(
+            form_name(&Form::Compressed(Codec::Zstd)),
+            "zstd-compressed SQL"
+        );
     }
 }

@@ -348,7 +348,10 @@ mod tests {
     fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_dir() {
+            if path.join("toc.dat").is_file() {
+                // A pg_dump -Fd directory is one dump; its files are not.
+                out.push(path);
+            } else if path.is_dir() {
                 files_under(&path, out);
             } else if path.extension().is_none_or(|e| e != "md") {
                 out.push(path);

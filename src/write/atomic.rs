@@ -163,7 +163,43 @@ pub fn check_destination(out: &Path, input: &Path, force: bool) -> Result<(), Er
             input.display()
         )));
     }
+    if let Some(dir) = archive_dir(input) {
+        let inside = out.parent().is_some_and(|p| {
+            same_file(
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                },
+                &dir,
+            )
+        });
+        if inside && std::fs::symlink_metadata(out).is_ok() {
+            return Err(Error::Refused(format!(
+                "refusing to write the output over {}, a file of the input dump directory {}",
+                out.display(),
+                dir.display()
+            )));
+        }
+    }
     classify(out, force).map(drop)
+}
+
+/// The directory of a `pg_dump -Fd` input (given as the directory or as
+/// its toc.dat), whose files are all part of the dump.
+fn archive_dir(input: &Path) -> Option<std::path::PathBuf> {
+    if input.is_dir() {
+        return Some(input.to_path_buf());
+    }
+    if input.file_name()? == "toc.dat" {
+        let parent = input.parent()?;
+        return Some(if parent.as_os_str().is_empty() {
+            Path::new(".").to_path_buf()
+        } else {
+            parent.to_path_buf()
+        });
+    }
+    None
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -1,6 +1,8 @@
 //! `pg_dump -Fc` archives, read without pg_restore: the header and table of
 //! contents (`toc`), the data blocks (`data`), and the SQL text pg_restore
 //! would print for them (`render`), written to `out` in pg_restore's order.
+//! The `-Fd` and `-Ft` archives share the header and TOC (their `toc.dat`)
+//! and keep each table's data in a file of its own (`files`).
 //!
 //! The data blocks of different tables are independent compressed streams,
 //! so they are decompressed by several threads at once. Each table's bytes
@@ -12,8 +14,10 @@
 //! feeds it.
 
 pub mod data;
+pub mod files;
 pub mod read;
 pub mod render;
+pub mod tar;
 pub mod toc;
 
 #[cfg(test)]
@@ -24,10 +28,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use data::{Chunks, DecodeError};
+use files::Job;
+pub use files::Source;
 pub use read::ArchiveError;
 use read::DataPos;
 use render::{Pass, State};
-use toc::{Compression, Entry, Toc};
+use toc::{Compression, Entry, Layout, Toc};
 
 /// What the archive said about itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,9 +64,23 @@ enum Msg {
     Failed(ArchiveError),
 }
 
-/// Writes the SQL text of `archive` to `out`.
+/// Writes the SQL text of the `pg_dump -Fc` archive `archive` to `out`.
 pub fn restore(archive: &[u8], out: &mut dyn Write) -> Result<Info, RestoreError> {
-    let toc = toc::read(archive)?;
+    // Told from the format byte before the entries, which it changes.
+    let files = archive.starts_with(toc::MAGIC) && matches!(archive.get(10), Some(3 | 5));
+    let toc = if files {
+        None
+    } else {
+        Some(toc::read(archive)?)
+    };
+    let Some(toc) = toc.filter(|t| t.header.layout == Layout::Custom) else {
+        return Err(ArchiveError::new(
+            10,
+            "this is the toc.dat of a pg_dump -Fd (directory) or -Ft (tar) archive, which \
+             names data files of its own: give dumpshift the directory or the tar",
+        )
+        .into());
+    };
     let blocks = data::locate_blocks(archive, &toc)?;
     let order = print_order(&toc);
     let mut jobs = Vec::new();
@@ -76,9 +96,54 @@ pub fn restore(archive: &[u8], out: &mut dyn Write) -> Result<Info, RestoreError
                     ),
                 )
             })?;
-            jobs.push((i, pos));
+            jobs.push((i, Job::Block(pos)));
         }
     }
+    run(archive, &toc, &order, &jobs, out)
+}
+
+/// Writes the SQL text of a `pg_dump -Fd` or `-Ft` archive to `out`: its
+/// `toc.dat` is `toc_bytes`, at byte `toc_at` of the tar (0 for a
+/// directory); `source` holds the data files it names.
+pub fn restore_files(
+    toc_bytes: &[u8],
+    toc_at: usize,
+    source: &Source<'_>,
+    out: &mut dyn Write,
+) -> Result<Info, RestoreError> {
+    let shift = |mut a: ArchiveError| {
+        a.byte += toc_at as u64;
+        a
+    };
+    let toc = toc::read(toc_bytes).map_err(shift)?;
+    if toc.header.layout != Layout::Files {
+        return Err(ArchiveError::new(
+            toc_at + 10,
+            "this toc.dat has the header of a pg_dump -Fc archive, not of a -Fd or -Ft one: \
+             the archive is corrupt",
+        )
+        .into());
+    }
+    let order = print_order(&toc);
+    let mut jobs = Vec::new();
+    for &i in &order {
+        let e = &toc.entries[i];
+        if render::has_table_data(e) && e.data != DataPos::NoData {
+            let name = e.filename.unwrap_or_default();
+            jobs.push((i, source.locate(e, name, &describe(e)).map_err(shift)?));
+        }
+    }
+    run(toc_bytes, &toc, &order, &jobs, out)
+}
+
+/// Decompresses the jobs on worker threads and writes everything in order.
+fn run(
+    archive: &[u8],
+    toc: &Toc<'_>,
+    order: &[usize],
+    jobs: &[(usize, Job<'_>)],
+    out: &mut dyn Write,
+) -> Result<Info, RestoreError> {
     let threads = rayon::current_num_threads()
         .clamp(1, 16)
         .min(jobs.len().max(1));
@@ -87,9 +152,9 @@ pub fn restore(archive: &[u8], out: &mut dyn Write) -> Result<Info, RestoreError
     let (txs, rxs): (Vec<_>, Vec<_>) = jobs.iter().map(|_| sync_channel::<Msg>(DEPTH)).unzip();
     let result = std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| work(archive, &toc, &jobs, &txs, &next, &stop));
+            s.spawn(|| work(archive, toc, jobs, &txs, &next, &stop));
         }
-        let r = write_all(out, &toc, &order, rxs);
+        let r = write_all(out, toc, order, rxs);
         stop.store(true, Ordering::Relaxed);
         r
     });
@@ -128,28 +193,31 @@ fn describe(e: &Entry<'_>) -> String {
 fn work(
     archive: &[u8],
     toc: &Toc<'_>,
-    jobs: &[(usize, usize)],
+    jobs: &[(usize, Job<'_>)],
     txs: &[SyncSender<Msg>],
     next: &AtomicUsize,
     stop: &AtomicBool,
 ) {
     while !stop.load(Ordering::Relaxed) {
         let j = next.fetch_add(1, Ordering::Relaxed);
-        let Some(&(i, pos)) = jobs.get(j) else { return };
-        let e = &toc.entries[i];
+        let Some((i, job)) = jobs.get(j) else { return };
+        let e = &toc.entries[*i];
         let tx = &txs[j];
         let mut send = |b: &[u8]| {
             tx.send(Msg::Bytes(b.to_vec()))
                 .map_err(|_| io::Error::other("the writer stopped"))
         };
-        let r = Chunks::open(archive, toc, pos, e.dump_id)
-            .map_err(DecodeError::Archive)
-            .and_then(|c| data::decode(c, toc.header.compression, &mut send));
+        let r = match job {
+            Job::Block(pos) => Chunks::open(archive, toc, *pos, e.dump_id)
+                .map_err(DecodeError::Archive)
+                .and_then(|c| data::decode(c, toc.header.compression, &mut send)),
+            Job::File(f) => files::stream(f, e, &mut send),
+        };
         let msg = match r {
             Ok(()) => Msg::Done,
             Err(DecodeError::Archive(a)) => Msg::Failed(ArchiveError {
-                byte: a.byte,
                 message: format!("the data of {}: {}", describe(e), a.message),
+                ..a
             }),
             Err(DecodeError::Write(_)) => return,
         };

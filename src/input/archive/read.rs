@@ -9,11 +9,21 @@
 
 use std::fmt;
 
-/// A problem in the archive itself, at a byte offset of the archive file.
+/// A problem in the archive, at a byte offset of the archive file or, for
+/// a `pg_dump -Fd` data file, of that file (`file`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArchiveError {
     pub byte: u64,
     pub message: String,
+    pub file: Option<DataFile>,
+}
+
+/// The data file of a directory archive that `ArchiveError::byte` counts in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataFile {
+    pub path: String,
+    /// What the byte counts: "byte", "compressed byte" or "decompressed byte".
+    pub unit: &'static str,
 }
 
 impl ArchiveError {
@@ -21,13 +31,17 @@ impl ArchiveError {
         ArchiveError {
             byte: byte as u64,
             message: message.into(),
+            file: None,
         }
     }
 }
 
 impl fmt::Display for ArchiveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "byte {}: {}", self.byte, self.message)
+        match &self.file {
+            None => write!(f, "byte {}: {}", self.byte, self.message),
+            Some(d) => write!(f, "{} ({} {}): {}", d.path, d.unit, self.byte, self.message),
+        }
     }
 }
 
@@ -42,6 +56,8 @@ pub enum DataPos {
     NotSet,
     /// The entry has no data block.
     NoData,
+    /// The data is in a file of its own (`pg_dump -Fd`, `-Ft`), by name.
+    File,
 }
 
 /// A reading position in the archive bytes.

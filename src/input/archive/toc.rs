@@ -10,6 +10,10 @@
 //! | 1.15 | 16 | compression algorithm byte replaces the compression level |
 //! | 1.16 | 17, 18 | `relkind` integer in every TOC entry |
 //!
+//! The same header and TOC are the `toc.dat` of a `pg_dump -Fd` directory
+//! and of a `pg_dump -Ft` tar (format byte 3, which pg_dump writes for both),
+//! where each entry names its data file instead of recording an offset.
+//!
 //! Strings stay bytes borrowed from the archive: they are in the dump's
 //! client encoding, which the plain-text path transcodes later.
 
@@ -41,9 +45,19 @@ impl Compression {
     }
 }
 
+/// Where the table of contents says the data is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// `pg_dump -Fc`: data blocks after the TOC, found by offset.
+    Custom,
+    /// `pg_dump -Fd` or `-Ft`: one file (or tar member) per entry, by name.
+    Files,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header<'a> {
     pub version: (u8, u8, u8),
+    pub layout: Layout,
     pub int_size: usize,
     pub off_size: usize,
     pub compression: Compression,
@@ -84,6 +98,10 @@ pub struct Entry<'a> {
     pub with_oids: Option<&'a [u8]>,
     pub deps: Vec<&'a [u8]>,
     pub data: DataPos,
+    /// The data file a `Files` layout names (`3461.dat`), if any.
+    pub filename: Option<&'a [u8]>,
+    /// Where the data offset or file name is recorded, for messages.
+    pub data_at: usize,
 }
 
 /// The header, the entries, and where the data area starts.
@@ -153,13 +171,21 @@ fn read_header<'a>(c: &mut Cursor<'a>) -> Result<Header<'a>, ArchiveError> {
         ));
     }
     let at = c.pos;
-    match c.byte("the archive format")? {
-        1 => {}
-        5 => return Err(ArchiveError::new(at, "this is the toc.dat of a directory-format archive (pg_dump -Fd); dumpshift reads custom-format archives (pg_dump -Fc)")),
-        f => return Err(ArchiveError::new(at, format!("archive format {f} is not the custom format (pg_dump -Fc)"))),
-    }
+    let layout = match c.byte("the archive format")? {
+        1 => Layout::Custom,
+        // pg_dump writes 3 (tar) into the toc.dat of -Fd too; 5 is the
+        // directory format's own number.
+        3 | 5 => Layout::Files,
+        f => {
+            return Err(ArchiveError::new(
+                at,
+                format!("unknown archive format {f}: the archive is corrupt"),
+            ))
+        }
+    };
     let mut h = Header {
         version: v,
+        layout,
         int_size: c.int_size,
         off_size: c.off_size,
         compression: Compression::None,
@@ -238,7 +264,14 @@ fn read_entry<'a>(c: &mut Cursor<'a>, h: &Header<'a>) -> Result<Entry<'a>, Archi
     while let Some(d) = c.str("a TOC entry's dependencies")? {
         deps.push(d);
     }
-    let data = c.offset("a TOC entry's data offset")?;
+    let data_at = c.pos;
+    let (data, filename) = match h.layout {
+        Layout::Custom => (c.offset("a TOC entry's data offset")?, None),
+        Layout::Files => match c.str("a TOC entry's data file name")? {
+            Some(f) => (DataPos::File, Some(f)),
+            None => (DataPos::NoData, None),
+        },
+    };
     Ok(Entry {
         dump_id,
         had_dumper,
@@ -258,5 +291,7 @@ fn read_entry<'a>(c: &mut Cursor<'a>, h: &Header<'a>) -> Result<Entry<'a>, Archi
         with_oids,
         deps,
         data,
+        filename,
+        data_at,
     })
 }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::{Fk, Work};
 use crate::error::DataError;
-use crate::ids::LookupIndex;
+use crate::ids::LookupValues;
 use crate::mapping::sequence::{self, Scopes, SeqKey};
 use crate::progress::Progress;
 use crate::validate::keys::{self, Reference};
@@ -71,7 +71,8 @@ fn next_table(works: &[Work], done: &[bool]) -> Option<usize> {
 struct Keys {
     seq: Vec<SeqKey>,
     scopes: Scopes,
-    pairs: Vec<(u128, Option<u128>)>,
+    /// The lookup column's values, in row order beside `ids`.
+    lookup: LookupValues,
     ids: Vec<u128>,
     edges: Vec<(u128, u128)>,
     /// `(hash, row)` per unique key of the table.
@@ -99,8 +100,8 @@ impl Keys {
         if let Some(n) = room(self.ids.len(), self.ids.capacity()) {
             self.ids.reserve_exact(n);
         }
-        if let Some(n) = room(self.pairs.len(), self.pairs.capacity()) {
-            self.pairs.reserve_exact(n);
+        if let Some(n) = room(self.lookup.len(), self.lookup.capacity()) {
+            self.lookup.reserve_exact(n);
         }
     }
 
@@ -115,7 +116,9 @@ impl Keys {
             k.row += row;
             k
         }));
-        self.pairs.extend(f.index);
+        for (_, v) in f.index {
+            self.lookup.push(v);
+        }
         self.ids.extend(f.ids);
         self.edges.extend(f.parents);
         if self.uniques.len() < f.uniques.len() {
@@ -186,7 +189,7 @@ fn scan_table(
 fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
     let Keys {
         seq,
-        mut pairs,
+        lookup,
         ids,
         edges,
         uniques,
@@ -205,13 +208,14 @@ fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
         }
         w.numbers = Some(sequence::number(seq, rows));
     }
-    if w.plan.provides.is_some() {
-        pairs.shrink_to_fit();
-        w.index = Some(LookupIndex::build(pairs));
-    }
     w.ids = ids;
     w.ids.shrink_to_fit();
-    w.ids.par_sort_unstable();
+    if w.plan.provides.is_some() {
+        // Sorts the ids too, so the index shares them.
+        w.index = lookup.build(&mut w.ids);
+    } else {
+        w.ids.par_sort_unstable();
+    }
     for d in keys::duplicates(&w.ids).into_iter().take(MAX_ERRORS) {
         let e = DataError::new("duplicate primary key: the id appears more than once")
             .table(w.label.clone())

@@ -5,20 +5,22 @@
 //! buffer is sorted and appended to one temporary file as a run. Reading
 //! back merges the runs (and the last, in-memory buffer) with a heap, so the
 //! keys come out in the order one sort of all of them would give. The file
-//! is made with `write::temp`, so it is in the cleanup table from before it
-//! exists: a signal or an error removes it, and so does the end of the merge.
+//! is entered in the cleanup table before it exists, as `write::temp` does
+//! for outputs: a signal or an error removes it, and so does the end of the
+//! merge. Unlike an output it is mode 0600 from its creation: it holds the
+//! dump's ids and instants, and `$TMPDIR` is often a shared /tmp.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use rayon::slice::ParallelSliceMut;
 use tempfile::NamedTempFile;
 
-use crate::write::temp::{self, Temp};
+use crate::cleanup;
 
 /// The default of `--memory`.
 pub const DEFAULT_MEMORY: usize = 256 << 20;
@@ -37,9 +39,7 @@ pub struct Runs<T: Record> {
     buf: Vec<T>,
     cap: usize,
     dir: PathBuf,
-    file: Option<NamedTempFile<Temp>>,
-    /// The file again, opened for reading (the temporary file is write-only).
-    reader: Option<File>,
+    file: Option<NamedTempFile<SpillFile>>,
     /// `(first record, records)` of each run in the file.
     runs: Vec<(u64, u64)>,
     written: u64,
@@ -54,7 +54,6 @@ impl<T: Record> Runs<T> {
             cap: (budget / std::mem::size_of::<T>()).max(1),
             dir: dir.to_path_buf(),
             file: None,
-            reader: None,
             runs: Vec::new(),
             written: 0,
         }
@@ -91,14 +90,12 @@ impl<T: Record> Runs<T> {
     fn spill(&mut self) -> io::Result<()> {
         self.buf.par_sort_unstable();
         if self.file.is_none() {
-            let file = temp::create_in(&self.dir)?;
-            self.reader = Some(File::open(file.path())?);
-            self.file = Some(file);
+            self.file = Some(create_in(&self.dir)?);
         }
         let file = self
             .file
             .as_ref()
-            .map(|f| f.as_file().file())
+            .map(|f| &f.as_file().file)
             .expect("made above");
         let mut out = BufWriter::with_capacity(
             1 << 16,
@@ -126,8 +123,7 @@ impl<T: Record> Runs<T> {
         // The read blocks of all runs share the budget the buffer had.
         let block = (self.cap / self.runs.len().max(1)).clamp(16, BLOCK);
         let mut merge = Merge {
-            _file: self.file,
-            reader: self.reader,
+            file: self.file,
             runs: self
                 .runs
                 .iter()
@@ -142,6 +138,34 @@ impl<T: Record> Runs<T> {
         }
         merge
     }
+}
+
+/// The runs' file and its cleanup entry.
+#[derive(Debug)]
+struct SpillFile {
+    file: File,
+    _entry: cleanup::Entry,
+}
+
+/// Creates `.dumpshift-XXXXXX.tmp` in `dir`, readable and writable by its
+/// owner only.
+fn create_in(dir: &Path) -> io::Result<NamedTempFile<SpillFile>> {
+    tempfile::Builder::new()
+        .prefix(".dumpshift-")
+        .suffix(".tmp")
+        .make_in(dir, |path| {
+            let entry = cleanup::file(path);
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)?;
+            Ok(SpillFile {
+                file,
+                _entry: entry,
+            })
+        })
 }
 
 /// Writes at a running offset of a file shared by all its runs.
@@ -206,9 +230,8 @@ impl<T: Record> RunReader<T> {
 /// The keys of `Runs`, in order. A read error ends the keys early and is
 /// kept in `error`.
 pub struct Merge<T: Record> {
-    /// Removes the file when the merge is dropped.
-    _file: Option<NamedTempFile<Temp>>,
-    reader: Option<File>,
+    /// Removed when the merge is dropped.
+    file: Option<NamedTempFile<SpillFile>>,
     runs: Vec<RunReader<T>>,
     heap: BinaryHeap<Reverse<(T, usize)>>,
     memory: std::iter::Peekable<std::vec::IntoIter<T>>,
@@ -217,7 +240,7 @@ pub struct Merge<T: Record> {
 
 impl<T: Record> Merge<T> {
     fn refill(&mut self, run: usize) {
-        let Some(file) = &self.reader else {
+        let Some(file) = self.file.as_ref().map(|f| &f.as_file().file) else {
             return;
         };
         match self.runs[run].pop(file) {

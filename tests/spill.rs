@@ -109,6 +109,13 @@ fn sigterm_while_the_sort_keys_are_on_disk_leaves_no_spill_file() {
         assert!(start.elapsed() < Duration::from_secs(120), "no spill file");
         std::thread::sleep(Duration::from_millis(2));
     }
+    for name in entries(tmp.path()) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(tmp.path().join(&name)).map(|m| m.permissions().mode());
+        if let Ok(mode) = mode {
+            assert_eq!(mode & 0o077, 0, "{name} is open to others: {mode:o}");
+        }
+    }
     let kill = Command::new("kill")
         .args(["-s", "TERM", &child.id().to_string()])
         .status()

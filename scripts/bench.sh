@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh                         # or: make benchmarks
 #   SIZES="10M 100M 1G 5G" RUNS=5 scripts/bench.sh
+#   SIZES="100M 1G" MEMORY=64M scripts/bench.sh   # quicker; a smaller --memory
 #
 # For each dump size (seeded generator, examples/bigdump/, seed 42) it measures,
 # as medians of RUNS runs with the dump in the page cache:
@@ -12,6 +13,8 @@
 #   - thread scaling: -j 1 against -j 2 (--no-sync);
 #   - memory: peak live heap (examples/heap_peak.rs) and a run inside a
 #     256 MiB memory cgroup (cgroup v1; skipped when not writable);
+#   - cost per GB (wall seconds per 10^9 bytes) at each size, and its spread
+#     from the smallest to the largest size;
 #   - up to SQL_MAX_SIZE, what a user would do instead: restore v1 into
 #     PostgreSQL and INSERT ... SELECT the v2 rows from the expected_* views of
 #     tests/sql/check_v2.sql, against dumpshift + psql -f load, in a throw-away
@@ -19,7 +22,8 @@
 # The Markdown report goes to stdout and to $REPORT; progress goes to stderr.
 #
 # Settings (environment variables):
-#   SIZES          dump sizes, as bigdump reads them      (default "10M 100M 1G")
+#   SIZES          dump sizes, as bigdump reads them      (default "100M 1G 5G")
+#   MEMORY         dumpshift's --memory in every run     (default 256M, dumpshift's own default)
 #   RUNS           runs per measurement, median reported  (default 3)
 #   SEED           generator seed                         (default 42)
 #   DUMP_DIR       where dumps are generated/reused       (default /tmp: /tmp/bigdump-SIZE.sql)
@@ -45,7 +49,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-SIZES=${SIZES:-10M 100M 1G}
+SIZES=${SIZES:-100M 1G 5G}
+MEMORY=${MEMORY:-256M}
 RUNS=${RUNS:-3}
 SEED=${SEED:-42}
 DUMP_DIR=${DUMP_DIR:-/tmp}
@@ -231,7 +236,7 @@ machine() {
     echo "- kernel: $(uname -sr) ($(uname -v)); OS: $os"
     echo "- filesystem of the dumps: $(findmnt -n -o FSTYPE -T "$DUMP_DIR" 2>/dev/null || echo '?') ($DUMP_DIR); scratch: $WORK"
     echo "- dumpshift $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null || echo ' (src modified)'), $(rustc --version 2>/dev/null || echo 'rustc ?')"
-    echo "- settings: SIZES=\"$SIZES\" RUNS=$RUNS SEED=$SEED SQL_MAX_SIZE=$SQL_MAX_SIZE CGROUP_MIB=$CGROUP_MIB"
+    echo "- settings: SIZES=\"$SIZES\" RUNS=$RUNS SEED=$SEED SQL_MAX_SIZE=$SQL_MAX_SIZE CGROUP_MIB=$CGROUP_MIB MEMORY=$MEMORY"
     echo '```'
     free -g
     echo '```'
@@ -267,7 +272,7 @@ for size in $SIZES; do
         mv "$dump.partial" "$dump"
     fi
     DUMP[$size]=$dump
-    BYTES[$size]=$(stat -c %s "$dump")
+    BYTES[$size]=$(stat -L -c %s "$dump")
     say "counting COPY rows of $dump"
     count_rows "$dump" >"$WORK/rows-$size"
     ROWS[$size]=$(awk '$1 == "TOTAL" { print $2 }' "$WORK/rows-$size")
@@ -287,13 +292,13 @@ for size in $SIZES; do
         timed "$size" cat_null cat_null "$dump"
         timed "$size" cat_file cat_file "$dump" "$WORK/cat-$run.sql"
         rm -f "$WORK/cat-$run.sql"
-        timed "$size" ds_sync "$DUMPSHIFT" "$dump" -o "$out" -q --force
+        timed "$size" ds_sync "$DUMPSHIFT" "$dump" -o "$out" -q --force --memory "$MEMORY"
         rm -f "$out"
-        timed "$size" ds_nosync "$DUMPSHIFT" "$dump" -o "$out" -q --force --no-sync
+        timed "$size" ds_nosync "$DUMPSHIFT" "$dump" -o "$out" -q --force --memory "$MEMORY" --no-sync
         rm -f "$out"
-        timed "$size" ds_j1 "$DUMPSHIFT" "$dump" -o "$out" -q --force --no-sync -j 1
+        timed "$size" ds_j1 "$DUMPSHIFT" "$dump" -o "$out" -q --force --memory "$MEMORY" --no-sync -j 1
         rm -f "$out"
-        timed "$size" ds_j2 "$DUMPSHIFT" "$dump" -o "$out" -q --force --no-sync -j 2
+        timed "$size" ds_j2 "$DUMPSHIFT" "$dump" -o "$out" -q --force --memory "$MEMORY" --no-sync -j 2
         rm -f "$out"
     done
 done
@@ -337,7 +342,7 @@ cgroup_run() {
     resident=$(fincore -n -b -o RES "$dump" 2>/dev/null | awk '{ printf "%.0f MiB", $1 / 1048576 }') || true
     say "$size: run in a ${CGROUP_MIB} MiB memory cgroup (input in page cache before: ${resident:-?})"
     sync
-    { time in_cgroup "$CG_DIR" "$DUMPSHIFT" "$dump" -o "$out" -q --force >/dev/null 2>>"$LOG"; } 2>"$WORK/time" || rc=$?
+    { time in_cgroup "$CG_DIR" "$DUMPSHIFT" "$dump" -o "$out" -q --force --memory "$MEMORY" >/dev/null 2>>"$LOG"; } 2>"$WORK/time" || rc=$?
     wall=$(awk '{ print $1 }' "$WORK/time")
     failcnt=$(cat "$CG_DIR/memory.failcnt")
     maxu=$(($(cat "$CG_DIR/memory.max_usage_in_bytes") >> 20))
@@ -370,11 +375,11 @@ for size in $SIZES; do
     say "$size: peak live heap (examples/heap_peak)"
     cat "$dump" >/dev/null
     if [[ -x /usr/bin/time ]]; then
-        /usr/bin/time -f 'maxrss %M' "$HEAP_PEAK" "$dump" -o "$WORK/out.sql" -q --force 2>"$WORK/heap" ||
+        /usr/bin/time -f 'maxrss %M' "$HEAP_PEAK" "$dump" -o "$WORK/out.sql" -q --force --memory "$MEMORY" 2>"$WORK/heap" ||
             { cat "$WORK/heap" >>"$LOG"; die "heap_peak failed on $dump"; }
         RSS[$size]="$(awk '$1 == "maxrss" { printf "%.0f MiB", $2 / 1024 }' "$WORK/heap")"
     else
-        "$HEAP_PEAK" "$dump" -o "$WORK/out.sql" -q --force 2>"$WORK/heap" ||
+        "$HEAP_PEAK" "$dump" -o "$WORK/out.sql" -q --force --memory "$MEMORY" 2>"$WORK/heap" ||
             { cat "$WORK/heap" >>"$LOG"; die "heap_peak failed on $dump"; }
         RSS[$size]="?"
     fi
@@ -536,6 +541,22 @@ report() {
             "| $(calc "${BYTES[$size]} / 1e6 / $w_sync" 0) | $(human_count "$(calc "${ROWS[$size]} / $w_sync" 0)")" \
             "| ${HEAP[$size]:-?} | ${RSS[$size]:-?} | ${CGROUP[$size]:-?} |"
     done
+    echo
+    echo "## Cost per GB (--no-sync)"
+    echo
+    echo "Wall seconds per 10^9 bytes of dump, and user+sys per GB; the spread is largest over smallest."
+    echo
+    echo "| size | wall s/GB | user+sys s/GB |"
+    echo "|---|---:|---:|"
+    local per lo="" hi=""
+    for size in $SIZES; do
+        per=$(calc "$(median "${WALL[$size:ds_nosync]}") / (${BYTES[$size]} / 1e9)" 3)
+        echo "| $size | $per | $(calc "$(median "${CPU[$size:ds_nosync]}") / (${BYTES[$size]} / 1e9)" 3) |"
+        if [[ -z $lo ]] || awk -v a="$per" -v b="$lo" 'BEGIN { exit !(a < b) }'; then lo=$per; fi
+        if [[ -z $hi ]] || awk -v a="$per" -v b="$hi" 'BEGIN { exit !(a > b) }'; then hi=$per; fi
+    done
+    echo
+    echo "Spread of wall s/GB across sizes: $(awk -v a="$hi" -v b="$lo" 'BEGIN { if (b > 0) printf "%.0f%%", (a / b - 1) * 100; else print "-" }') (target: within 15%)."
     echo
     echo "peak heap: live heap bytes at most (examples/heap_peak.rs, same arguments); peak RSS: /usr/bin/time of that run,"
     echo "which also counts the touched pages of the memory-mapped input. The cgroup run starts with the input dropped"

@@ -40,6 +40,7 @@ pub mod migrations;
 pub mod progress;
 pub mod report;
 pub mod rows;
+pub mod spill;
 pub mod stdio;
 pub mod validate;
 pub mod verify;

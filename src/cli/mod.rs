@@ -534,6 +534,13 @@ pub struct MigrateArgs {
     /// a machine crash soon after may leave it empty: make it again then.
     #[arg(long)]
     pub no_sync: bool,
+
+    /// Memory for whole-table sort keys (bytes, or K, M, G: powers of
+    /// 1024; at least 64K). Past it they go to sorted runs in a temporary
+    /// file in TMPDIR, removed on every exit. The output is the same for
+    /// any budget.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = dumpshift::spill::parse_size)]
+    pub memory: usize,
 }
 
 impl MigrateArgs {
@@ -662,6 +669,7 @@ impl MigrateArgs {
             files_dir: self.files_dir.clone(),
             copy_files_to: self.copy_files_to.clone(),
             no_sync: self.no_sync,
+            memory: Some(self.memory),
         })
     }
 }

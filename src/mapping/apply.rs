@@ -17,7 +17,8 @@ use crate::rows::Chunk;
 pub struct Context<'a> {
     /// `sort_order` per row of the table, when the plan has a sequence.
     pub sequence: Option<&'a [u32]>,
-    pub lookup: Option<&'a LookupIndex>,
+    /// The lookup index, and the sorted ids of the table it was built on.
+    pub lookup: Option<(&'a LookupIndex, &'a [u128])>,
     pub storage_root: &'a str,
 }
 
@@ -132,13 +133,13 @@ fn write_op(
             out.extend_from_slice(itoa(*v, &mut [0u8; 10]));
         }
         Op::Lookup(i) => {
-            let index = ctx.lookup.ok_or(WriteError::NoLookupIndex)?;
+            let (index, ids) = ctx.lookup.ok_or(WriteError::NoLookupIndex)?;
             let Some(key) = uuid_field(fields[*i]).map_err(|_| WriteError::LookupKeyNotUuid)?
             else {
                 out.extend_from_slice(codec::NULL);
                 return Ok(());
             };
-            match index.get(key).ok_or(WriteError::LookupKeyNotFound)? {
+            match index.get(ids, key).ok_or(WriteError::LookupKeyNotFound)? {
                 Some(v) => {
                     let mut buf = [0u8; 36];
                     out.extend_from_slice(

@@ -86,10 +86,19 @@ impl Scopes {
 /// Numbers the rows: `result[row]` is the row's `sort_order`.
 pub fn number(mut keys: Vec<SeqKey>, rows: usize) -> Vec<u32> {
     keys.par_sort_unstable();
+    number_sorted(keys, rows)
+}
+
+/// `number`, for keys that come already sorted (merged from runs that
+/// went to disk past the memory budget).
+pub fn number_sorted(keys: impl IntoIterator<Item = SeqKey>, rows: usize) -> Vec<u32> {
     let mut out = vec![0u32; rows];
     let mut current: Option<u32> = None;
     let mut k = 0u32;
     for key in keys {
+        if key.row as usize >= rows {
+            continue;
+        }
         if current != Some(key.scope) {
             current = Some(key.scope);
             k = 0;
@@ -98,6 +107,28 @@ pub fn number(mut keys: Vec<SeqKey>, rows: usize) -> Vec<u32> {
         out[key.row as usize] = k.saturating_mul(10);
     }
     out
+}
+
+/// A key in a spilled run: 32 little-endian bytes, field after field.
+impl crate::spill::Record for SeqKey {
+    const BYTES: usize = 32;
+
+    fn put(&self, out: &mut [u8]) {
+        out[..4].copy_from_slice(&self.scope.to_le_bytes());
+        out[4..12].copy_from_slice(&self.instant.to_le_bytes());
+        out[12..28].copy_from_slice(&self.id.to_le_bytes());
+        out[28..32].copy_from_slice(&self.row.to_le_bytes());
+    }
+
+    fn get(raw: &[u8]) -> SeqKey {
+        let b = |r: std::ops::Range<usize>| &raw[r];
+        SeqKey {
+            scope: u32::from_le_bytes(b(0..4).try_into().unwrap_or_default()),
+            instant: i64::from_le_bytes(b(4..12).try_into().unwrap_or_default()),
+            id: u128::from_le_bytes(b(12..28).try_into().unwrap_or_default()),
+            row: u32::from_le_bytes(b(28..32).try_into().unwrap_or_default()),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -169,6 +200,31 @@ mod tests {
         assert_eq!(ra[a5 as usize], rb[b5 as usize]);
         assert_eq!(ra[a9 as usize], rb[b9 as usize]);
         assert_ne!(ra[a5 as usize], ra[a9 as usize]);
+    }
+
+    #[test]
+    fn keys_merged_from_spilled_runs_are_numbered_as_one_sort_numbers_them() {
+        use crate::spill::{Record, Runs};
+        let rows: Vec<(Scope, i64, u128)> = (0..5000u128)
+            .map(|i| {
+                let h = i.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+                let scope = one((h % 7 != 0).then_some(h % 5));
+                (scope, (h >> 64) as i64 % 100, h >> 3)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut runs = Runs::new(300 * std::mem::size_of::<SeqKey>(), dir.path());
+        for k in keys(&rows) {
+            let mut raw = [0u8; 32];
+            k.put(&mut raw);
+            assert_eq!(SeqKey::get(&raw), k);
+            runs.push(k).unwrap();
+        }
+        assert!(runs.spilled());
+        let mut merged = runs.sorted();
+        let got = number_sorted(merged.by_ref(), rows.len());
+        assert!(merged.error().is_none());
+        assert_eq!(got, number(keys(&rows), rows.len()));
     }
 
     #[test]

@@ -11,9 +11,10 @@ use rayon::prelude::*;
 
 use super::{Fk, Work};
 use crate::error::DataError;
-use crate::ids::LookupIndex;
+use crate::ids::LookupValues;
 use crate::mapping::sequence::{self, Scopes, SeqKey};
 use crate::progress::Progress;
+use crate::spill::Runs;
 use crate::validate::keys::{self, Reference};
 use crate::validate::unique::UniqueCheck;
 use crate::validate::{self, ChunkFacts, TableCheck, MAX_ERRORS};
@@ -22,7 +23,9 @@ use crate::validate::{self, ChunkFacts, TableCheck, MAX_ERRORS};
 pub type Problems = (Vec<DataError>, usize);
 
 /// Checks every row, then builds the whole-table structures.
-pub fn check_rows(works: &mut [Work], progress: &Progress) -> Result<(), Problems> {
+/// `memory` bounds the sort keys held in memory (`--memory`); past it they
+/// go to sorted runs in the temporary folder.
+pub fn check_rows(works: &mut [Work], memory: usize, progress: &Progress) -> Result<(), Problems> {
     let mut problems = (Vec::new(), 0);
     let mut done = vec![false; works.len()];
     // Tables read without a problem: only their ids are complete, so only
@@ -34,7 +37,8 @@ pub fn check_rows(works: &mut [Work], progress: &Progress) -> Result<(), Problem
     let mut later: Vec<(usize, usize)> = Vec::new();
     while let Some(t) = next_table(works, &done) {
         let before = problems.0.len() + problems.1;
-        let (keys, deferred) = scan_table(works, t, &clean, &mut problems, progress);
+        let keys = Keys::new(memory);
+        let (keys, deferred) = scan_table(works, t, keys, &clean, &mut problems, progress);
         later.extend(deferred.into_iter().map(|k| (t, k)));
         finish(&mut works[t], keys, &mut problems.0);
         done[t] = true;
@@ -67,11 +71,15 @@ fn next_table(works: &[Work], done: &[bool]) -> Option<usize> {
 }
 
 /// A table's keys, gathered chunk by chunk in order.
-#[derive(Default)]
 struct Keys {
-    seq: Vec<SeqKey>,
+    /// Sequence keys: in memory up to a share of the budget, then in
+    /// sorted runs on disk.
+    seq: Runs<SeqKey>,
+    /// Why a run could not be written, if one could not.
+    spill_error: Option<std::io::Error>,
     scopes: Scopes,
-    pairs: Vec<(u128, Option<u128>)>,
+    /// The lookup column's values, in row order beside `ids`.
+    lookup: LookupValues,
     ids: Vec<u128>,
     edges: Vec<(u128, u128)>,
     /// `(hash, row)` per unique key of the table.
@@ -81,6 +89,23 @@ struct Keys {
 }
 
 impl Keys {
+    /// Keys under a budget of `memory` bytes. The sequence keys get a
+    /// quarter: the table's ids, its lookup values, the sort orders and the
+    /// ids of the tables already read stay in memory beside them.
+    fn new(memory: usize) -> Keys {
+        Keys {
+            seq: Runs::new(memory / 4, &std::env::temp_dir()),
+            spill_error: None,
+            scopes: Scopes::default(),
+            lookup: LookupValues::default(),
+            ids: Vec::new(),
+            edges: Vec::new(),
+            uniques: Vec::new(),
+            first_rows: Vec::new(),
+            rows: 0,
+        }
+    }
+
     /// Reserves room for the rows still to come, estimated from the rows
     /// per byte so far, so the big vectors grow once or twice instead of
     /// doubling (a doubling holds the old and the new copy at once).
@@ -93,14 +118,14 @@ impl Keys {
             let want = (len as f64 * scale) as usize;
             (want > cap).then(|| want - len)
         };
-        if let Some(n) = room(self.seq.len(), self.seq.capacity()) {
-            self.seq.reserve_exact(n);
+        if let Some(n) = room(self.seq.len() as usize, 0) {
+            self.seq.reserve(n);
         }
         if let Some(n) = room(self.ids.len(), self.ids.capacity()) {
             self.ids.reserve_exact(n);
         }
-        if let Some(n) = room(self.pairs.len(), self.pairs.capacity()) {
-            self.pairs.reserve_exact(n);
+        if let Some(n) = room(self.lookup.len(), self.lookup.capacity()) {
+            self.lookup.reserve_exact(n);
         }
     }
 
@@ -110,12 +135,19 @@ impl Keys {
         self.first_rows.push(self.rows);
         let to: Vec<u32> = f.scopes.into_iter().map(|s| self.scopes.index(s)).collect();
         let row = self.rows as u32;
-        self.seq.extend(f.seq.into_iter().map(|mut k| {
+        for mut k in f.seq {
+            if self.spill_error.is_some() {
+                break;
+            }
             k.scope = to[k.scope as usize];
             k.row += row;
-            k
-        }));
-        self.pairs.extend(f.index);
+            if let Err(e) = self.seq.push(k) {
+                self.spill_error = Some(e);
+            }
+        }
+        for (_, v) in f.index {
+            self.lookup.push(v);
+        }
         self.ids.extend(f.ids);
         self.edges.extend(f.parents);
         if self.uniques.len() < f.uniques.len() {
@@ -135,6 +167,7 @@ impl Keys {
 fn scan_table(
     works: &[Work],
     t: usize,
+    mut keys: Keys,
     clean: &[bool],
     problems: &mut Problems,
     progress: &Progress,
@@ -157,7 +190,6 @@ fn scan_table(
         values: &w.values,
         refs: &refs,
     };
-    let mut keys = Keys::default();
     let total = w.source.total_bytes();
     let mut done_bytes = 0;
     for window in w.chunks.chunks(rayon::current_num_threads() * 4) {
@@ -186,7 +218,8 @@ fn scan_table(
 fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
     let Keys {
         seq,
-        mut pairs,
+        spill_error,
+        lookup,
         ids,
         edges,
         uniques,
@@ -203,15 +236,26 @@ fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
                     .table(w.label.clone()),
             );
         }
-        w.numbers = Some(sequence::number(seq, rows));
-    }
-    if w.plan.provides.is_some() {
-        pairs.shrink_to_fit();
-        w.index = Some(LookupIndex::build(pairs));
+        let mut merged = seq.sorted();
+        w.numbers = Some(sequence::number_sorted(merged.by_ref(), rows));
+        if let Some(e) = spill_error.or_else(|| merged.error()) {
+            errors.push(
+                DataError::new(format!(
+                    "could not keep the sort keys in a temporary file in {} (set TMPDIR to a folder with room, or raise --memory): {e}",
+                    std::env::temp_dir().display()
+                ))
+                .table(w.label.clone()),
+            );
+        }
     }
     w.ids = ids;
     w.ids.shrink_to_fit();
-    w.ids.par_sort_unstable();
+    if w.plan.provides.is_some() {
+        // Sorts the ids too, so the index shares them.
+        w.index = lookup.build(&mut w.ids);
+    } else {
+        w.ids.par_sort_unstable();
+    }
     for d in keys::duplicates(&w.ids).into_iter().take(MAX_ERRORS) {
         let e = DataError::new("duplicate primary key: the id appears more than once")
             .table(w.label.clone())

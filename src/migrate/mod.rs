@@ -91,6 +91,9 @@ pub struct Extras {
     pub copy_files_to: Option<PathBuf>,
     /// Skip the fsync of the load file (the rename stays atomic).
     pub no_sync: bool,
+    /// The memory budget for whole-table sort keys (`--memory`; `None`:
+    /// `spill::DEFAULT_MEMORY`). Past it they go to sorted runs on disk.
+    pub memory: Option<usize>,
 }
 
 /// One mapped table's work.
@@ -207,7 +210,8 @@ pub fn prepare<'a>(
         select(opts, data, &idx, &mut summary).map_err(|errs| report(file, data, errs, 0))?;
     let scanned: u64 = works.iter().map(|w| w.source.total_bytes()).sum();
     let progress = Progress::bytes(scanned, "checking", opts.quiet);
-    let checked = check::check_rows(&mut works, &progress);
+    let memory = opts.extras.memory.unwrap_or(crate::spill::DEFAULT_MEMORY);
+    let checked = check::check_rows(&mut works, memory, &progress);
     progress.finish();
     // Staged files are checked even when rows failed, so one run reports
     // every problem; rows with an invalid storage path are left to the checks.

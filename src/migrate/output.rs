@@ -82,7 +82,7 @@ fn write_table(
         .and_then(|l| works.iter().find(|t| t.plan.source == l.table));
     let ctx = Context {
         sequence: w.numbers.as_deref(),
-        lookup: lookup.and_then(|t| t.index.as_ref()),
+        lookup: lookup.and_then(|t| t.index.as_ref().map(|i| (i, &t.ids[..]))),
         storage_root: &opts.storage_root,
     };
     let buffers = Buffers::default();

@@ -1,0 +1,393 @@
+//! Whole-table keys past the memory budget: sorted runs in a temporary file,
+//! merged back in order, the way sort(1) and PostgreSQL's tuplesort do.
+//!
+//! Keys are gathered in a buffer of at most the budget's bytes; a full
+//! buffer is sorted and appended to one temporary file as a run. Reading
+//! back merges the runs (and the last, in-memory buffer) with a heap, so the
+//! keys come out in the order one sort of all of them would give. The file
+//! is entered in the cleanup table before it exists, as `write::temp` does
+//! for outputs: a signal or an error removes it, and so does the end of the
+//! merge. Unlike an output it is mode 0600 from its creation: it holds the
+//! dump's ids and instants, and `$TMPDIR` is often a shared /tmp.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use rayon::slice::ParallelSliceMut;
+use tempfile::NamedTempFile;
+
+use crate::cleanup;
+
+/// The default of `--memory`.
+pub const DEFAULT_MEMORY: usize = 256 << 20;
+/// The least `--memory` accepted: below it the runs would be tiny.
+pub const MIN_MEMORY: usize = 64 << 10;
+
+/// A key that can be written to a run and read back: fixed width, ordered.
+pub trait Record: Copy + Ord + Send {
+    const BYTES: usize;
+    fn put(&self, out: &mut [u8]);
+    fn get(raw: &[u8]) -> Self;
+}
+
+/// Keys being gathered: in memory up to `cap`, then in sorted runs on disk.
+pub struct Runs<T: Record> {
+    buf: Vec<T>,
+    cap: usize,
+    dir: PathBuf,
+    file: Option<NamedTempFile<SpillFile>>,
+    /// `(first record, records)` of each run in the file.
+    runs: Vec<(u64, u64)>,
+    written: u64,
+}
+
+impl<T: Record> Runs<T> {
+    /// Keys held in memory up to `budget` bytes; runs go to a temporary
+    /// file in `dir`.
+    pub fn new(budget: usize, dir: &Path) -> Runs<T> {
+        Runs {
+            buf: Vec::new(),
+            cap: (budget / std::mem::size_of::<T>()).max(1),
+            dir: dir.to_path_buf(),
+            file: None,
+            runs: Vec::new(),
+            written: 0,
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.written + self.buf.len() as u64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether any run went to disk.
+    pub fn spilled(&self) -> bool {
+        !self.runs.is_empty()
+    }
+
+    /// Room for `n` more keys in memory, as far as the budget allows.
+    pub fn reserve(&mut self, n: usize) {
+        let room = self.cap - self.buf.len();
+        self.buf.reserve_exact(n.min(room));
+    }
+
+    pub fn push(&mut self, key: T) -> io::Result<()> {
+        if self.buf.len() >= self.cap {
+            self.spill()?;
+        }
+        self.buf.push(key);
+        Ok(())
+    }
+
+    /// Sorts the buffer and appends it to the file as one run.
+    fn spill(&mut self) -> io::Result<()> {
+        self.buf.par_sort_unstable();
+        if self.file.is_none() {
+            self.file = Some(create_in(&self.dir)?);
+        }
+        let file = self
+            .file
+            .as_ref()
+            .map(|f| &f.as_file().file)
+            .expect("made above");
+        let mut out = BufWriter::with_capacity(
+            1 << 16,
+            Append {
+                file,
+                at: self.written * T::BYTES as u64,
+            },
+        );
+        let mut raw = vec![0u8; T::BYTES];
+        for key in &self.buf {
+            key.put(&mut raw);
+            out.write_all(&raw)?;
+        }
+        out.flush()?;
+        self.runs.push((self.written, self.buf.len() as u64));
+        self.written += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Every key, in order. The temporary file is removed when the merge is
+    /// dropped.
+    pub fn sorted(mut self) -> Merge<T> {
+        self.buf.par_sort_unstable();
+        // The read blocks of all runs share the budget the buffer had.
+        let block = (self.cap / self.runs.len().max(1)).clamp(16, BLOCK);
+        let mut merge = Merge {
+            file: self.file,
+            runs: self
+                .runs
+                .iter()
+                .map(|&(first, len)| RunReader::new(first, len, block))
+                .collect(),
+            heap: BinaryHeap::with_capacity(self.runs.len()),
+            memory: std::mem::take(&mut self.buf).into_iter().peekable(),
+            error: None,
+        };
+        for run in 0..merge.runs.len() {
+            merge.refill(run);
+        }
+        merge
+    }
+}
+
+/// The runs' file and its cleanup entry.
+#[derive(Debug)]
+struct SpillFile {
+    file: File,
+    _entry: cleanup::Entry,
+}
+
+/// Creates `.dumpshift-XXXXXX.tmp` in `dir`, readable and writable by its
+/// owner only.
+fn create_in(dir: &Path) -> io::Result<NamedTempFile<SpillFile>> {
+    tempfile::Builder::new()
+        .prefix(".dumpshift-")
+        .suffix(".tmp")
+        .make_in(dir, |path| {
+            let entry = cleanup::file(path);
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)?;
+            Ok(SpillFile {
+                file,
+                _entry: entry,
+            })
+        })
+}
+
+/// Writes at a running offset of a file shared by all its runs.
+struct Append<'f> {
+    file: &'f File,
+    at: u64,
+}
+
+impl Write for Append<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write_at(buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One run of the file, read a block at a time.
+struct RunReader<T> {
+    /// Records read at once.
+    block_len: u64,
+    next: u64,
+    end: u64,
+    block: Vec<T>,
+    pos: usize,
+}
+
+/// The most records read at once from one run.
+const BLOCK: usize = 2048;
+
+impl<T: Record> RunReader<T> {
+    fn new(first: u64, len: u64, block_len: usize) -> RunReader<T> {
+        RunReader {
+            block_len: block_len as u64,
+            next: first,
+            end: first + len,
+            block: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    fn pop(&mut self, file: &File) -> io::Result<Option<T>> {
+        if self.pos == self.block.len() {
+            let n = self.block_len.min(self.end - self.next);
+            if n == 0 {
+                return Ok(None);
+            }
+            let mut raw = vec![0u8; n as usize * T::BYTES];
+            file.read_exact_at(&mut raw, self.next * T::BYTES as u64)?;
+            self.block.clear();
+            self.block.extend(raw.chunks_exact(T::BYTES).map(T::get));
+            self.next += n;
+            self.pos = 0;
+        }
+        self.pos += 1;
+        Ok(Some(self.block[self.pos - 1]))
+    }
+}
+
+/// The keys of `Runs`, in order. A read error ends the keys early and is
+/// kept in `error`.
+pub struct Merge<T: Record> {
+    /// Removed when the merge is dropped.
+    file: Option<NamedTempFile<SpillFile>>,
+    runs: Vec<RunReader<T>>,
+    heap: BinaryHeap<Reverse<(T, usize)>>,
+    memory: std::iter::Peekable<std::vec::IntoIter<T>>,
+    error: Option<io::Error>,
+}
+
+impl<T: Record> Merge<T> {
+    fn refill(&mut self, run: usize) {
+        let Some(file) = self.file.as_ref().map(|f| &f.as_file().file) else {
+            return;
+        };
+        match self.runs[run].pop(file) {
+            Ok(Some(key)) => self.heap.push(Reverse((key, run))),
+            Ok(None) => {}
+            Err(e) => self.error = self.error.take().or(Some(e)),
+        }
+    }
+
+    /// The first read error met, if any: the keys returned were then fewer.
+    pub fn error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+}
+
+impl<T: Record> Iterator for Merge<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        let disk = self.heap.peek().map(|Reverse((k, _))| *k);
+        match (disk, self.memory.peek()) {
+            (Some(d), Some(m)) if *m < d => self.memory.next(),
+            (Some(_), _) => {
+                let Reverse((key, run)) = self.heap.pop()?;
+                self.refill(run);
+                Some(key)
+            }
+            (None, _) => self.memory.next(),
+        }
+    }
+}
+
+/// Parses `--memory`: bytes, or a number with K, M, G or T (powers of 1024).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (num, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let shift = match unit
+        .trim()
+        .to_ascii_uppercase()
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("not a size: {s:?} (try 256M or 1G)")),
+    };
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("not a size: {s:?} (try 256M or 1G)"))?;
+    let bytes = n
+        .checked_mul(1usize << shift)
+        .ok_or_else(|| format!("too large: {s:?}"))?;
+    if bytes < MIN_MEMORY {
+        return Err(format!("{s:?} is below the least budget, 64K"));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+    struct K(u64);
+
+    impl Record for K {
+        const BYTES: usize = 8;
+        fn put(&self, out: &mut [u8]) {
+            out.copy_from_slice(&self.0.to_le_bytes());
+        }
+        fn get(raw: &[u8]) -> Self {
+            K(u64::from_le_bytes(raw.try_into().unwrap()))
+        }
+    }
+
+    fn keys(n: u64) -> Vec<K> {
+        // A scrambled order with repeats.
+        (0..n)
+            .map(|i| K(i.wrapping_mul(0x9e37_79b9_7f4a_7c15) % (n / 2 + 1)))
+            .collect()
+    }
+
+    #[test]
+    fn runs_on_disk_merge_into_the_order_of_one_sort() {
+        let dir = tempfile::tempdir().unwrap();
+        let all = keys(10_000);
+        // 100 keys a run: the file holds 99 runs, the last stays in memory.
+        let mut runs = Runs::new(100 * 8, dir.path());
+        for &k in &all {
+            runs.push(k).unwrap();
+        }
+        assert!(runs.spilled());
+        assert_eq!(runs.len(), 10_000);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "one file for every run"
+        );
+        let mut merge = runs.sorted();
+        let got: Vec<K> = merge.by_ref().collect();
+        assert!(merge.error().is_none());
+        let mut want = all;
+        want.sort_unstable();
+        assert_eq!(got, want);
+        drop(merge);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the file is removed"
+        );
+    }
+
+    #[test]
+    fn keys_within_the_budget_never_touch_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut runs = Runs::new(1 << 20, dir.path());
+        for k in keys(1000) {
+            runs.push(k).unwrap();
+        }
+        assert!(!runs.spilled());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let got: Vec<K> = runs.sorted().collect();
+        assert!(got.windows(2).all(|w| w[0] <= w[1]) && got.len() == 1000);
+    }
+
+    #[test]
+    fn a_folder_that_cannot_hold_the_runs_is_an_error_not_a_panic() {
+        let mut runs = Runs::new(8, Path::new("/nonexistent/dumpshift-spill"));
+        runs.push(K(1)).unwrap();
+        assert!(runs.push(K(2)).is_err());
+    }
+
+    #[test]
+    fn sizes_read_as_bytes_or_powers_of_1024() {
+        assert_eq!(parse_size("256M"), Ok(256 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("2MiB"), Ok(2 << 20));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        for bad in ["", "M", "12Q", "-1M", "1K", "99999999999999999999T"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+}

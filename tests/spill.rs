@@ -1,0 +1,180 @@
+//! `--memory`: past the budget, whole-table sort keys go to sorted runs in a
+//! temporary file in TMPDIR. The load is the same bytes for any budget and
+//! any thread count, and the file is gone after every exit: success, an
+//! error, a signal.
+//!
+//! The dumps are the benchmark generator's (`examples/bigdump`), compiled
+//! in through `#[path]` as in tests/bigdump.rs: large enough that the tasks'
+//! sort keys fill many runs at the smallest budget.
+
+#[path = "../examples/bigdump/mod.rs"]
+mod bigdump;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_dumpshift")
+}
+
+fn generate(dir: &Path, size: u64) -> PathBuf {
+    let path = dir.join("v1.sql");
+    let file = fs::File::create(&path).unwrap();
+    bigdump::generate(&bigdump::Config { size, seed: 42 }, file).unwrap();
+    path
+}
+
+/// Runs dumpshift with TMPDIR set to `tmp`.
+fn run(tmp: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .env("TMPDIR", tmp)
+        .output()
+        .expect("run dumpshift")
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn assert_ok(o: &Output, what: &str) {
+    assert!(
+        o.status.success(),
+        "{what}: {}\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn a_tiny_memory_budget_spills_the_sort_keys_and_changes_no_byte_of_the_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = generate(dir.path(), 2 << 20);
+    let dump = dump.to_str().unwrap();
+    let out = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    let o = run(tmp.path(), &[dump, "-o", &out("default.sql"), "-q"]);
+    assert_ok(&o, "default budget");
+    let want = fs::read(out("default.sql")).unwrap();
+    for j in ["1", "2"] {
+        let name = format!("tiny-j{j}.sql");
+        let o = run(
+            tmp.path(),
+            &[dump, "-o", &out(&name), "-q", "--memory", "64K", "-j", j],
+        );
+        assert_ok(&o, "--memory 64K");
+        assert!(
+            fs::read(out(&name)).unwrap() == want,
+            "-j {j}: the load differs from the default budget's"
+        );
+        assert!(
+            entries(tmp.path()).is_empty(),
+            "left in TMPDIR: {:?}",
+            entries(tmp.path())
+        );
+    }
+}
+
+#[test]
+fn sigterm_while_the_sort_keys_are_on_disk_leaves_no_spill_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = generate(dir.path(), 16 << 20);
+    let out = dir.path().join("v2_load.sql");
+    let mut child = Command::new(bin())
+        .arg(&dump)
+        .arg("-o")
+        .arg(&out)
+        .args(["-q", "--memory", "64K"])
+        .env("TMPDIR", tmp.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    // The tasks' keys fill a run long before the table is read.
+    while !entries(tmp.path())
+        .iter()
+        .any(|n| n.starts_with(".dumpshift-"))
+    {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("dumpshift ended ({status}) before it spilled a run");
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "no spill file");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    for name in entries(tmp.path()) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(tmp.path().join(&name)).map(|m| m.permissions().mode());
+        if let Ok(mode) = mode {
+            assert_eq!(mode & 0o077, 0, "{name} is open to others: {mode:o}");
+        }
+    }
+    let kill = Command::new("kill")
+        .args(["-s", "TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(143),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        entries(tmp.path()).is_empty(),
+        "left in TMPDIR: {:?}",
+        entries(tmp.path())
+    );
+    assert_eq!(
+        entries(dir.path()),
+        ["v1.sql"],
+        "no load file, no temporary twin"
+    );
+}
+
+#[test]
+fn a_temporary_folder_that_cannot_hold_the_runs_is_a_clear_error_and_leaves_no_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = generate(dir.path(), 2 << 20);
+    let out = dir.path().join("v2_load.sql");
+    let missing = dir.path().join("no-such-folder");
+    let o = run(
+        &missing,
+        &[
+            dump.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+            "--memory",
+            "64K",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("public.tasks")
+            && err.contains("could not keep the sort keys in a temporary file")
+            && err.contains("no-such-folder"),
+        "{err}"
+    );
+    assert_eq!(entries(dir.path()), ["v1.sql"]);
+}
+
+#[test]
+fn a_memory_budget_that_is_not_a_size_or_below_64k_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["1K", "lots", "12Q"] {
+        let o = run(tmp.path(), &["v1.sql", "-o", "out.sql", "--memory", bad]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {err}");
+        assert!(err.contains("--memory"), "{bad}: {err}");
+    }
+}

@@ -34,7 +34,8 @@ pub fn write_load(
 ) -> Result<Vec<u64>, WriteError> {
     let targets: Vec<&str> = works.iter().map(|w| w.plan.target.as_str()).collect();
     let existing = opts.extras.data_only.then_some(&targets[..]);
-    write::preamble(out, &opts.mapping.name, &opts.target, existing)?;
+    let sections = write::sections::split(&opts.target);
+    write::preamble(out, &opts.mapping.name, &opts.target, &sections, existing)?;
     let mut tables = Vec::new();
     let mut written = Vec::new();
     for w in works {
@@ -56,6 +57,9 @@ pub fn write_load(
             t.digests.push((column.clone(), digest::values(rows)));
         }
         tables.push(t);
+    }
+    if existing.is_none() {
+        write::after_data(out, &sections)?;
     }
     write::proof_and_commit(out, &tables)?;
     Ok(written)

@@ -236,3 +236,112 @@ fn a_cut_stream_into_psql_leaves_the_database_as_it_was() {
         }
     }
 }
+
+/// A database where the migrations ran, with golang-migrate's bookkeeping,
+/// then `extra`.
+fn migrated_db(cluster: &Cluster, prefix: &str, extra: &str) -> String {
+    let db = cluster.fresh_db(prefix);
+    apply_migrations(cluster, &db, &repo_root().join("migrations"));
+    let v = common::latest_migration_version();
+    cluster.exec(
+        &db,
+        &format!(
+            "CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);\
+             INSERT INTO schema_migrations VALUES ({v}, false); {extra}"
+        ),
+    );
+    db
+}
+
+#[test]
+fn a_data_only_load_leaves_the_schema_as_it_found_it() {
+    let cluster = Cluster::shared();
+    let tmp = tempfile::tempdir().unwrap();
+    let load = convert(&fixture(EXAMPLE), tmp.path(), &["-q", "--data-only"]);
+    // The stock schema, and one with what cannot be rebuilt from its
+    // definition alone: comments, storage options, statistics, CLUSTER, a
+    // view grouped by a primary key, an index of the user's own.
+    let extras = [
+        "",
+        "COMMENT ON INDEX idx_tasks_domain_id IS 'by domain';\
+         COMMENT ON CONSTRAINT notes_domain_id_fkey ON notes IS 'fk';\
+         CREATE INDEX tasks_title_lower ON tasks (lower(title)) WITH (fillfactor = 70);\
+         CREATE INDEX tasks_due ON tasks (due_date) WHERE status <> 'done';\
+         CREATE INDEX notes_title_lower ON notes (lower(title));\
+         ALTER INDEX notes_title_lower ALTER COLUMN 1 SET STATISTICS 500;\
+         CLUSTER domains USING domains_pkey;\
+         CREATE VIEW domain_names AS SELECT d.id, d.name, count(*) FROM domains d JOIN areas a ON a.domain_id = d.id GROUP BY d.id;",
+    ];
+    let text = std::fs::read_to_string(&load).unwrap();
+    let filled: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("COPY \"")?.split('"').next())
+        .map(|t| format!("'{t}'"))
+        .collect();
+    let db = migrated_db(cluster, "data_only_dropped", "");
+    let expected = cluster.query(
+        &db,
+        &format!(
+            "SELECT (SELECT count(*) FROM pg_index WHERE indrelid::regclass::text IN ({t}))
+                  + (SELECT count(*) FROM pg_constraint WHERE contype = 'f'
+                     AND (conrelid::regclass::text IN ({t}) OR confrelid::regclass::text IN ({t})))",
+            t = filled.join(", ")
+        ),
+    );
+    let peek = tmp.path().join("peek.sql");
+    let commit = text.rfind("COMMIT;").unwrap();
+    std::fs::write(
+        &peek,
+        format!(
+            "{}SELECT 'rebuilt ' || array_length(current_setting('dumpshift.rebuild')::text[], 1);\nROLLBACK;\n",
+            &text[..commit]
+        ),
+    )
+    .unwrap();
+    let out = cluster
+        .psql(&db)
+        .arg("-At")
+        .arg("-f")
+        .arg(&peek)
+        .output()
+        .unwrap();
+    assert_success(&out, "the data-only load, rolled back");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!("rebuilt {expected}")),
+        "{expected} expected: {said}"
+    );
+
+    for (i, extra) in extras.iter().enumerate() {
+        let db = migrated_db(cluster, &format!("data_only_same_{i}"), extra);
+        let before = schema_of(cluster, &db);
+        let out = cluster.psql_file(&db, &load).unwrap();
+        assert_success(&out, "the data-only load");
+        assert_eq!(cluster.query(&db, "SELECT count(*) FROM tasks"), "40");
+        assert_eq!(
+            schema_of(cluster, &db),
+            before,
+            "pg_dump --schema-only changed ({extra})"
+        );
+    }
+}
+
+#[test]
+fn a_failing_data_only_load_keeps_every_key_and_index() {
+    let cluster = Cluster::shared();
+    let tmp = tempfile::tempdir().unwrap();
+    let load = convert(&fixture(EXAMPLE), tmp.path(), &["-q", "--data-only"]);
+    // Deliberately bad: the load file with an error put between the rows and
+    // the rebuild, when every key and index is dropped.
+    let text = std::fs::read_to_string(&load).unwrap();
+    let cut = text.rfind("DO $dumpshift$").unwrap();
+    let failing = format!("{}SELECT 1/0;\n{}", &text[..cut], &text[cut..]);
+    let bad = tmp.path().join("failing.sql");
+    std::fs::write(&bad, failing).unwrap();
+    let db = migrated_db(cluster, "data_only_fails", "");
+    let before = schema_of(cluster, &db);
+    let out = cluster.psql_file(&db, &bad).unwrap();
+    assert!(!out.status.success());
+    assert_eq!(schema_of(cluster, &db), before);
+    assert_eq!(cluster.query(&db, "SELECT count(*) FROM tasks"), "0");
+}

@@ -58,8 +58,9 @@ pub fn write_load(
         }
         tables.push(t);
     }
-    if existing.is_none() {
-        write::after_data(out, &sections)?;
+    match existing {
+        None => write::after_data(out, &sections)?,
+        Some(_) => write::rebuild::rebuild_keys(out)?,
     }
     write::proof_and_commit(out, &tables)?;
     Ok(written)

@@ -6,6 +6,9 @@
 //! Building keys and indexes once over the loaded rows costs a fraction of
 //! maintaining them row by row during the COPYs.
 //!
+//! A data-only load drops the keys and indexes of the tables it fills after
+//! its opening check and rebuilds them after the rows (`rebuild`).
+//!
 //! Everything between BEGIN and COMMIT is one transaction: with
 //! `ON_ERROR_STOP` any failure ends psql before COMMIT and the database is
 //! left as it was.
@@ -19,6 +22,7 @@ pub mod data_only;
 pub mod digest;
 pub mod folder;
 pub mod names;
+pub mod rebuild;
 pub mod sections;
 pub mod temp;
 
@@ -97,7 +101,8 @@ pub fn preamble(
     }
     writeln!(w, "\nBEGIN;\n")?;
     if let Some(tables) = existing {
-        return data_only::require_schema(w, version, tables);
+        data_only::require_schema(w, version, tables)?;
+        return rebuild::drop_keys(w, tables);
     }
     w.write_all(sections.schema.as_bytes())?;
     writeln!(

@@ -175,6 +175,29 @@ run_paths() {
     for db in a b c d e; do psql_ -d postgres -c "DROP DATABASE ${db}_${tag}_$run" >>"$LOG"; done
 }
 
+# Every statement's seconds summed by kind: "kind\tseconds", for the breakdown.
+by_kind() {
+    awk 'function emit() {
+             if (rec !~ /duration: [0-9.]+ ms  statement: /) return
+             ms = rec; sub(/.*duration: /, "", ms); sub(/ ms.*/, "", ms)
+             st = rec; sub(/.*statement: /, "", st); gsub(/[ \t]+/, " ", st)
+             k = "other"
+             if (st ~ /^COPY /) k = "COPY (all tables)"
+             else if (st ~ /PRIMARY KEY \(|UNIQUE /) k = "primary keys and unique constraints"
+             else if (st ~ /^CREATE (UNIQUE )?INDEX/) k = "CREATE INDEX"
+             else if (st ~ /FOREIGN KEY/) k = "foreign keys"
+             else if (st ~ /^CREATE TABLE/) k = "CREATE TABLE"
+             else if (st ~ /DECLARE n bigint/) k = "the proof"
+             else if (st ~ /DECLARE s text/) k = "data-only: rebuild keys, indexes, foreign keys"
+             else if (st ~ /DECLARE r record/) k = "data-only: drop keys, indexes, foreign keys"
+             else if (st ~ /^COMMIT/) k = "COMMIT"
+             t[k] += ms / 1000; all += ms / 1000
+         }
+         /^[0-9][0-9][0-9][0-9]-/ { emit(); rec = $0; next }
+         { rec = rec " " $0 }
+         END { emit(); for (k in t) printf "%s\t%.1f\t%.0f%%\n", k, t[k], 100 * t[k] / all }' | sort -t$'\t' -k2,2 -rn
+}
+
 # The statements of a psql run over 0.1 s, from the server log (a log entry
 # runs on over the lines that do not start with a timestamp): "seconds\tstatement".
 breakdown() {
@@ -188,7 +211,7 @@ breakdown() {
                  else if (st ~ /DECLARE r record/) st = "DO: drop the keys and indexes"
                  else st = "DO: the opening check"
              }
-             if (ms >= 100) printf "%.1f\t%s\n", ms / 1000, substr(st, 1, 90)
+             if (ms + 0 >= 100) printf "%.1f\t%s\n", ms / 1000, substr(st, 1, 90)
          }
          /^[0-9][0-9][0-9][0-9]-/ { emit(); rec = $0; next }
          { rec = rec " " $0 }
@@ -228,6 +251,13 @@ for cluster in durable fsync_off; do
             run_paths "$cluster" "$size" "$run" "${DUMP[$size]}" "${size,,}"
         done
         {
+            echo "By kind, $cluster, $size, last run of (b) | (c):"
+            echo
+            echo '| path | kind | s | share |'
+            echo '|---|---|---:|---:|'
+            by_kind <<<"$LOG_B" | awk -F'\t' '{ printf "| (b) | %s | %s | %s |\n", $1, $2, $3 }'
+            by_kind <<<"$LOG_C" | awk -F'\t' '{ printf "| (c) | %s | %s | %s |\n", $1, $2, $3 }'
+            echo
             echo "Per statement, $cluster, $size, last run of (b) (statements over 0.1 s):"
             echo
             echo '| s | statement |'

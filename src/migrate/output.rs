@@ -40,6 +40,11 @@ pub fn write_load(
     let mut written = Vec::new();
     for w in works {
         let progress = Progress::rows(w.rows, &format!("writing {}", w.plan.target), opts.quiet);
+        // COPY FREEZE: the table was created in this transaction, so its rows
+        // are written frozen, and no later pass has to set their hint bits.
+        let mut head = table_out(w);
+        head.freeze = existing.is_none() && sections.plain.contains(head.target);
+        write::copy_start(out, &head)?;
         let (hashes, rows) = write_table(opts, works, w, out, &progress)?;
         progress.finish();
         if rows != w.rows {
@@ -79,7 +84,6 @@ fn write_table(
     out: &mut Out<'_>,
     progress: &Progress,
 ) -> Result<(RowHashes, u64), WriteError> {
-    write::copy_start(out, &table_out(w))?;
     let lookup = w
         .plan
         .lookup
@@ -182,5 +186,6 @@ fn table_out<'a>(w: &'a Work) -> TableOut<'a> {
         columns: &w.plan.columns,
         rows: w.rows,
         digests: Vec::new(),
+        freeze: false,
     }
 }

@@ -4,7 +4,10 @@
 //! order, then the primary keys, unique constraints and indexes, then the
 //! foreign keys, the proof block that re-counts every table, and COMMIT.
 //! Building keys and indexes once over the loaded rows costs a fraction of
-//! maintaining them row by row during the COPYs.
+//! maintaining them row by row during the COPYs. Each COPY into a table the
+//! load created is `WITH (FREEZE)`: its rows are written already frozen and
+//! visible, which measured about 15% off `psql -f` of the 100 MB dump's load.
+//! `maintenance_work_mem` is left alone: raising it did not measurably help.
 //!
 //! A data-only load drops the keys and indexes of the tables it fills after
 //! its opening check and rebuilds them after the rows (`rebuild`).
@@ -39,6 +42,9 @@ pub struct TableOut<'a> {
     pub rows: u64,
     /// (v2 column, expected sha256 hex) pairs the proof recomputes in SQL.
     pub digests: Vec<(String, String)>,
+    /// `COPY ... WITH (FREEZE)`: only for a plain table created earlier in
+    /// the same transaction (PostgreSQL refuses it otherwise).
+    pub freeze: bool,
 }
 
 /// Quotes an identifier for PostgreSQL, always, so any mapping's names work.
@@ -142,9 +148,10 @@ pub fn after_data(w: &mut dyn Write, sections: &Sections) -> io::Result<()> {
 pub fn copy_start(w: &mut dyn Write, t: &TableOut) -> io::Result<()> {
     let cols: Vec<String> = t.columns.iter().map(|c| ident(c)).collect();
     writeln!(w, "-- {} <- {}: {} rows", t.target, t.source, t.rows)?;
+    let with = if t.freeze { " WITH (FREEZE)" } else { "" };
     writeln!(
         w,
-        "COPY {} ({}) FROM stdin;",
+        "COPY {} ({}) FROM stdin{with};",
         ident(t.target),
         cols.join(", ")
     )

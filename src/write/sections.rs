@@ -36,6 +36,8 @@ pub struct Sections {
     pub indexes: Vec<String>,
     /// After those: foreign keys.
     pub foreign_keys: Vec<String>,
+    /// The tables split here: plain tables, created by this schema.
+    pub plain: std::collections::BTreeSet<String>,
 }
 
 /// Splits `migrations` into sections.
@@ -60,6 +62,7 @@ struct Splitter {
 
 /// What a CREATE TABLE becomes: the table alone, its keys after the data.
 struct Table {
+    name: String,
     create: String,
     indexes: Vec<String>,
     foreign_keys: Vec<String>,
@@ -87,6 +90,7 @@ impl Splitter {
     fn statement(&mut self, text: &str, node: Option<&NodeEnum>) {
         let split = match node {
             Some(N::CreateStmt(c)) => table(c, &mut self.names).map(|t| {
+                self.out.plain.insert(t.name);
                 self.push_text(&leading_comments(text));
                 self.push_text(&format!("{};", t.create));
                 self.out.indexes.extend(t.indexes);
@@ -228,6 +232,7 @@ fn table(c: &protobuf::CreateStmt, ns: &mut Namespace) -> Option<Table> {
     name_keys(&rel.relname, &mut keys, ns)?;
     let create = NodeEnum::CreateStmt(stripped).deparse(pretty()).ok()?;
     let mut t = Table {
+        name: rel.relname.clone(),
         create,
         indexes: Vec::new(),
         foreign_keys: Vec::new(),

@@ -496,14 +496,14 @@ CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boole
 INSERT INTO schema_migrations (version, dirty) VALUES (9, false);
 
 -- domains <- public.domains: 3 rows
-COPY "domains" ("id", "name", "color", "description", "icon", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "domains" ("id", "name", "color", "description", "icon", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 38f45bb2-e7a4-49db-bafb-249f8c316b71	Work	#2563eb	\N	\N	2024-01-08 08:30:00-05	2024-01-08 08:30:00-05	t	10
 33b4ff7a-0d0d-423d-8954-a904ce768ad4	Personal	#16a34a	\N	\N	2024-01-08 08:31:00-05	2024-01-08 08:31:00-05	t	20
 6fc59728-9d3e-4ba7-8eed-61984eed8e50	Sintri	#9333ea	\N	\N	2024-01-08 08:32:00-05	2024-01-08 08:32:00-05	t	30
 \.
 
 -- areas <- public.areas: 5 rows
-COPY "areas" ("id", "domain_id", "name", "description", "icon", "color", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "areas" ("id", "domain_id", "name", "description", "icon", "color", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 b68dbe20-da9e-4b68-a2fd-ea19dcdf1bb9	38f45bb2-e7a4-49db-bafb-249f8c316b71	Engineering	Product engineering and platform work	\N	\N	2024-01-08 09:00:00-05	2024-01-08 09:00:00-05	t	10
 9da8a567-6576-4a7f-8317-8c9d3a426006	38f45bb2-e7a4-49db-bafb-249f8c316b71	Team	Hiring, 1:1s and reviews	\N	\N	2024-01-08 09:05:00-05	2024-01-08 09:05:00-05	t	20
 fa66bf3f-eeb2-4f64-a146-10bb389f7aad	33b4ff7a-0d0d-423d-8954-a904ce768ad4	Health	Running, sleep and food	\N	\N	2024-01-08 09:10:00-05	2024-01-08 09:10:00-05	t	10
@@ -512,7 +512,7 @@ b45bc8bd-2e4d-4a20-bb33-268766faa2cf	6fc59728-9d3e-4ba7-8eed-61984eed8e50	Produc
 \.
 
 -- projects <- public.projects: 10 rows
-COPY "projects" ("id", "domain_id", "area_id", "name", "description", "status", "priority", "start_date", "target_date", "color", "release_id", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "projects" ("id", "domain_id", "area_id", "name", "description", "status", "priority", "start_date", "target_date", "color", "release_id", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 73db3633-74d5-41fd-a94c-d17e5c6c0662	38f45bb2-e7a4-49db-bafb-249f8c316b71	b68dbe20-da9e-4b68-a2fd-ea19dcdf1bb9	Billing service v2	Move invoicing off the monolith.	active	3	\N	2024-12-13	\N	\N	2024-02-05 10:00:00-05	2024-10-28 16:10:00-04	t	10
 f291f382-9de5-48c3-a3f8-ca12d673e5ba	38f45bb2-e7a4-49db-bafb-249f8c316b71	b68dbe20-da9e-4b68-a2fd-ea19dcdf1bb9	Observability cleanup	Dashboards and alerts that page for a reason.	on_hold	3	\N	\N	\N	\N	2024-03-11 09:30:00-04	2024-06-01 12:00:00-04	t	20
 ad9e9b03-eafb-4815-9b21-ab1b28c5b126	38f45bb2-e7a4-49db-bafb-249f8c316b71	9da8a567-6576-4a7f-8317-8c9d3a426006	Hire two backend engineers	\N	active	3	\N	2024-11-29	\N	\N	2024-04-02 11:00:00-04	2024-10-30 09:00:00-04	t	10
@@ -526,7 +526,7 @@ ef85c9ca-0174-40ef-910d-4b529e321ad6	6fc59728-9d3e-4ba7-8eed-61984eed8e50	\N	See
 \.
 
 -- context_types <- public.context_types: 6 rows
-COPY "context_types" ("id", "value", "label", "is_system", "is_active", "sort_order") FROM stdin;
+COPY "context_types" ("id", "value", "label", "is_system", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 b8356f9d-f29c-4a41-8385-70ac5b0118d0	deep_work	Deep work	t	t	10
 62d5974f-479b-4619-b1f9-943663543558	quick	Quick win	t	t	20
 3a9ca174-6ae3-4d71-aaec-a0b56e927d69	phone	Phone call	t	t	30
@@ -536,7 +536,7 @@ d89311d4-3cf9-44bc-96a0-89979466073f	low_energy	Low energy	t	t	60
 \.
 
 -- tasks <- public.tasks: 40 rows
-COPY "tasks" ("id", "domain_id", "project_id", "parent_id", "title", "description", "priority", "status", "due_date", "deadline", "recurrence", "tags", "context", "is_custom_context", "assigned_to", "estimated_minutes", "actual_minutes", "energy_level", "template_id", "created_at", "updated_at", "completed_at", "is_active", "sort_order") FROM stdin;
+COPY "tasks" ("id", "domain_id", "project_id", "parent_id", "title", "description", "priority", "status", "due_date", "deadline", "recurrence", "tags", "context", "is_custom_context", "assigned_to", "estimated_minutes", "actual_minutes", "energy_level", "template_id", "created_at", "updated_at", "completed_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	\N	Write the billing design doc	Cover invoices, credits and refunds.\n\nLink the ADRs.	1	done	2024-02-23	\N	\N	{design}	deep_work	f	\N	\N	\N	\N	\N	2024-02-05 10:15:00-05	2024-02-22 17:30:00-05	2024-02-22 17:30:00-05	t	10
 6dd76de4-e4e3-4125-bda8-09de70205476	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	Review the doc with finance	\N	2	done	\N	\N	\N	\N	phone	f	\N	\N	\N	\N	\N	2024-02-05 10:20:00-05	2024-03-01 11:00:00-05	2024-03-01 11:00:00-05	t	20
 9d0f24ee-3ef4-4b9c-b1c9-fef1b51f1bab	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	\N	Invoice PDF renderer	Port the templates; keep page numbers.	2	in_progress	2024-11-15	\N	\N	{backend}	deep_work	f	\N	\N	\N	\N	\N	2024-03-04 09:00:00-05	2024-03-04 09:00:00-05	\N	t	30
@@ -580,7 +580,7 @@ c2adac38-34ca-4c31-9b72-bf7611f0f882	33b4ff7a-0d0d-423d-8954-a904ce768ad4	b57524
 \.
 
 -- notes <- public.notes: 8 rows
-COPY "notes" ("id", "domain_id", "project_id", "task_id", "title", "body", "content_format", "tags", "is_pinned", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "notes" ("id", "domain_id", "project_id", "task_id", "title", "body", "content_format", "tags", "is_pinned", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 8bfbd707-ba92-4a7b-993b-1e7aa9f0ce68	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	Billing v2 design	# Billing v2\n\n## Goals\n\n- Invoices rendered from one template\n- Credits and refunds as ledger entries\n\n## Non-goals\n\n- Multi-currency (next year)\n\n```sql\nSELECT invoice_id, sum(amount_cents)\n  FROM ledger\n GROUP BY invoice_id;\n```\n	markdown	{design,billing}	f	2024-02-06 09:00:00-05	2024-02-22 17:25:00-05	t	0
 c33f0ed8-ee18-41af-9d41-15d1ee134300	38f45bb2-e7a4-49db-bafb-249f8c316b71	ad9e9b03-eafb-4815-9b21-ab1b28c5b126	\N	Interview loop	1. Intro call (30 min)\n2. Pairing session (90 min)\n3. System design (60 min)\n4. Team chat (30 min)\n	markdown	{hiring}	f	2024-04-02 12:00:00-04	2024-04-02 12:00:00-04	t	0
 4bc937d4-b21c-4ce8-9bcb-95d4553abc3b	38f45bb2-e7a4-49db-bafb-249f8c316b71	93c38732-7075-4b14-8c2f-0ffeb049f7e5	\N	Offsite retro	**Keep:** workshops in the morning.\n**Change:** fewer slides.\n	markdown	\N	f	2024-09-23 10:00:00-04	2024-09-23 10:00:00-04	t	0
@@ -592,7 +592,7 @@ c0392c57-8406-4b04-9789-3076251348ff	33b4ff7a-0d0d-423d-8954-a904ce768ad4	59ea75
 \.
 
 -- capture <- public.capture: 6 rows
-COPY "capture" ("id", "raw_text", "processed", "task_id", "domain_id", "project_id", "source", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "capture" ("id", "raw_text", "processed", "task_id", "domain_id", "project_id", "source", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 8b15e272-0d38-4f01-a563-f70f1bd1d2a2	call mom before saturday	t	0067536b-9439-418b-be6e-d5b575ae2b70	\N	\N	web	2024-10-28 07:55:00-04	2024-10-28 07:55:00-04	t	0
 c9cc3631-2d2c-48a5-82a6-dd3f5d79a49b	status page: look at open source options	t	d612c379-cabf-49e0-99a6-570fe35ed425	\N	\N	web	2024-06-03 09:25:00-04	2024-06-03 09:25:00-04	t	0
 4b6f8e58-9ec9-4d0b-b246-235436a2e12e	idea: weekly digest email for beta users	f	\N	\N	\N	web	2024-10-30 22:10:00-04	2024-10-30 22:10:00-04	t	0
@@ -602,7 +602,7 @@ bd8f4f5f-5707-4015-90e8-b6d42febf052	book: Designing Data-Intensive Applications
 \.
 
 -- bookmarks <- public.links: 8 rows
-COPY "bookmarks" ("id", "domain_id", "project_id", "task_id", "folder_id", "label", "url", "description", "favicon_url", "tags", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "bookmarks" ("id", "domain_id", "project_id", "task_id", "folder_id", "label", "url", "description", "favicon_url", "tags", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 9cb52290-11ad-44f1-bea6-58d6b3d1aa77	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	\N	\N	Stripe invoicing docs	https://docs.stripe.com/invoicing	\N	\N	\N	2024-02-06 09:30:00-05	2024-02-06 09:30:00-05	t	0
 831c1b31-d33e-4ee9-a38c-9c1bb07a9936	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	\N	ADR template	https://github.com/joelparkerhenderson/architecture-decision-record	The one we use	\N	\N	2024-02-06 09:35:00-05	2024-02-06 09:35:00-05	t	0
 bb507ce3-e27a-4883-bf49-e29b4310accb	38f45bb2-e7a4-49db-bafb-249f8c316b71	f291f382-9de5-48c3-a3f8-ca12d673e5ba	02baa7ff-b322-4945-a067-df7c34eebe2c	\N	SRE workbook: alerting on SLOs	https://sre.google/workbook/alerting-on-slos/	\N	\N	\N	2024-03-11 10:00:00-04	2024-03-11 10:00:00-04	t	0
@@ -614,7 +614,7 @@ bb507ce3-e27a-4883-bf49-e29b4310accb	38f45bb2-e7a4-49db-bafb-249f8c316b71	f291f3
 \.
 
 -- files <- public.files: 6 rows
-COPY "files" ("id", "domain_id", "project_id", "task_id", "capture_id", "note_id", "filename", "original_filename", "storage_path", "mime_type", "size_bytes", "description", "tags", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "files" ("id", "domain_id", "project_id", "task_id", "capture_id", "note_id", "filename", "original_filename", "storage_path", "mime_type", "size_bytes", "description", "tags", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 ab3771c7-ed67-4959-a7d1-830586653344	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	\N	\N	ab3771c7-ed67-4959-a7d1-830586653344_billing-v2-design.pdf	Billing v2 design.pdf	/opt/lifeos/storage/files/38f45bb2-e7a4-49db-bafb-249f8c316b71/ab3771c7-ed67-4959-a7d1-830586653344_billing-v2-design.pdf	application/pdf	184320	Exported design doc	{design}	2024-02-22 17:30:00-05	2024-02-22 17:30:00-05	t	0
 3eba6c0f-de2a-4016-afb4-f697f03cca30	33b4ff7a-0d0d-423d-8954-a904ce768ad4	cc0ef9f8-b669-4398-bded-b3fdcb2e222c	\N	\N	\N	3eba6c0f-de2a-4016-afb4-f697f03cca30_bed-sketch.png	bed sketch.png	/opt/lifeos/storage/files/33b4ff7a-0d0d-423d-8954-a904ce768ad4/3eba6c0f-de2a-4016-afb4-f697f03cca30_bed-sketch.png	image/png	98304	Sketch with measurements	\N	2024-08-11 09:05:00-04	2024-08-11 09:05:00-04	t	0
 c727f5e9-47f3-4834-8d0d-158a49426cf8	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	3ff00ed8-3d7c-4968-af18-daaa2e5a196c	\N	\N	c727f5e9-47f3-4834-8d0d-158a49426cf8_sample-invoice.pdf	sample invoice.pdf	/opt/lifeos/storage/files/38f45bb2-e7a4-49db-bafb-249f8c316b71/c727f5e9-47f3-4834-8d0d-158a49426cf8_sample-invoice.pdf	application/pdf	40960	\N	\N	2024-03-05 09:00:00-05	2024-03-05 09:00:00-05	t	0
@@ -624,7 +624,7 @@ c727f5e9-47f3-4834-8d0d-158a49426cf8	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db36
 \.
 
 -- daily_focus <- public.daily_focus: 15 rows
-COPY "daily_focus" ("id", "focus_date", "task_id", "domain_id", "slot", "completed", "note", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "daily_focus" ("id", "focus_date", "task_id", "domain_id", "slot", "completed", "note", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 43c7606a-e848-4290-8844-85a3c1a928a6	2024-10-28	a99ac25a-1033-49fe-848c-eba2fe398f65	38f45bb2-e7a4-49db-bafb-249f8c316b71	1	f	\N	2024-10-28 08:00:00-04	2024-10-28 08:00:00-04	t	0
 29ccb72c-d695-496d-a7f3-315bdb2c3c6b	2024-10-28	0067536b-9439-418b-be6e-d5b575ae2b70	33b4ff7a-0d0d-423d-8954-a904ce768ad4	2	f	Before lunch	2024-10-28 08:01:00-04	2024-10-28 08:01:00-04	t	0
 6ccdafe1-4e82-405b-9c28-e4e409e38e29	2024-10-28	08c225cb-0b9f-47f7-8723-460cb679f02c	6fc59728-9d3e-4ba7-8eed-61984eed8e50	3	f	\N	2024-10-28 08:02:00-04	2024-10-28 08:02:00-04	t	0
@@ -643,7 +643,7 @@ a005c47e-be85-4458-82c2-2945648069b9	2024-11-01	b9f3c4f1-2961-4f01-8fe1-b3eee6b8
 \.
 
 -- reminders <- public.reminders: 0 rows
-COPY "reminders" ("id", "entity_type", "entity_id", "remind_at", "note", "is_sent", "recurrence", "snoozed_until", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "reminders" ("id", "entity_type", "entity_id", "remind_at", "note", "is_sent", "recurrence", "snoozed_until", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 \.
 
 -- Primary keys, unique constraints and indexes, built over the loaded rows.

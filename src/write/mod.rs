@@ -6,8 +6,10 @@
 //! Building keys and indexes once over the loaded rows costs a fraction of
 //! maintaining them row by row during the COPYs. Each COPY into a table the
 //! load created is `WITH (FREEZE)`: its rows are written already frozen and
-//! visible, which measured about 15% off `psql -f` of the 100 MB dump's load.
-//! `maintenance_work_mem` is left alone: raising it did not measurably help.
+//! visible, which measured about 15% off `psql -f` of the 100 MB dump's load
+//! (BENCHMARKS.md). `maintenance_work_mem` (512MB against the default) and
+//! `work_mem` for the proof's sorts were measured there too and did not
+//! measurably help, so the load sets neither.
 //!
 //! A data-only load drops the keys and indexes of the tables it fills after
 //! its opening check and rebuilds them after the rows (`rebuild`).

@@ -178,54 +178,7 @@ fn table(c: &protobuf::CreateStmt, ns: &mut Namespace) -> Option<Table> {
         return None;
     }
     let mut stripped = c.clone();
-    let mut keys: Vec<protobuf::Constraint> = Vec::new();
-    for elt in &mut stripped.table_elts {
-        match &mut elt.node {
-            Some(N::ColumnDef(col)) => {
-                if !names::fits(&col.colname) {
-                    return None;
-                }
-                let own = vec![string(&col.colname)];
-                let mut kept = Vec::new();
-                for con in std::mem::take(&mut col.constraints) {
-                    let Some(N::Constraint(k)) = &con.node else {
-                        return None;
-                    };
-                    match deferred(k)? {
-                        false => kept.push(con),
-                        true => {
-                            let mut k = (**k).clone();
-                            if is(&k, ConstrType::ConstrForeign) {
-                                k.fk_attrs = own.clone();
-                            } else {
-                                k.keys = own.clone();
-                            }
-                            keys.push(k);
-                        }
-                    }
-                }
-                col.constraints = kept;
-            }
-            Some(N::Constraint(_)) => {}
-            _ => return None,
-        }
-    }
-    let mut table_keys = Vec::new();
-    stripped.table_elts.retain(|elt| match &elt.node {
-        Some(N::Constraint(k)) if deferred(k) == Some(true) => {
-            table_keys.push((**k).clone());
-            false
-        }
-        _ => true,
-    });
-    if stripped
-        .table_elts
-        .iter()
-        .any(|e| matches!(&e.node, Some(N::Constraint(k)) if deferred(k).is_none()))
-    {
-        return None;
-    }
-    keys.extend(table_keys);
+    let mut keys = take_keys(&mut stripped)?;
     // PostgreSQL makes the primary key first, then the unique constraints,
     // then the foreign keys: the order the names are chosen in.
     keys.sort_by_key(key_rank);
@@ -238,14 +191,71 @@ fn table(c: &protobuf::CreateStmt, ns: &mut Namespace) -> Option<Table> {
         foreign_keys: Vec::new(),
     };
     for k in keys {
+        let foreign = key_rank(&k) == 2;
         let sql = add_constraint(rel, k)?;
-        if sql.contains("FOREIGN KEY") {
+        if foreign {
             t.foreign_keys.push(sql);
         } else {
             t.indexes.push(sql);
         }
     }
     Some(t)
+}
+
+/// Takes the primary key, unique and foreign key constraints out of a
+/// CREATE TABLE, column-level ones given their column; `None` if it holds
+/// anything not modelled.
+fn take_keys(stripped: &mut protobuf::CreateStmt) -> Option<Vec<protobuf::Constraint>> {
+    let mut keys = Vec::new();
+    for elt in &mut stripped.table_elts {
+        match &mut elt.node {
+            Some(N::ColumnDef(col)) => keys.extend(column_keys(col)?),
+            Some(N::Constraint(_)) => {}
+            _ => return None,
+        }
+    }
+    let mut table_keys = Vec::new();
+    stripped.table_elts.retain(|elt| match &elt.node {
+        Some(N::Constraint(k)) if deferred(k) == Some(true) => {
+            table_keys.push((**k).clone());
+            false
+        }
+        _ => true,
+    });
+    let unknown =
+        |e: &protobuf::Node| matches!(&e.node, Some(N::Constraint(k)) if deferred(k).is_none());
+    if stripped.table_elts.iter().any(unknown) {
+        return None;
+    }
+    keys.extend(table_keys);
+    Some(keys)
+}
+
+/// Takes the keys written on a column out of it, naming the column in them.
+fn column_keys(col: &mut protobuf::ColumnDef) -> Option<Vec<protobuf::Constraint>> {
+    if !names::fits(&col.colname) {
+        return None;
+    }
+    let own = vec![string(&col.colname)];
+    let (mut kept, mut keys) = (Vec::new(), Vec::new());
+    for con in std::mem::take(&mut col.constraints) {
+        let Some(N::Constraint(k)) = &con.node else {
+            return None;
+        };
+        if !deferred(k)? {
+            kept.push(con);
+            continue;
+        }
+        let mut k = (**k).clone();
+        if is(&k, ConstrType::ConstrForeign) {
+            k.fk_attrs = own.clone();
+        } else {
+            k.keys = own.clone();
+        }
+        keys.push(k);
+    }
+    col.constraints = kept;
+    Some(keys)
 }
 
 pub(super) fn key_rank(k: &protobuf::Constraint) -> u8 {

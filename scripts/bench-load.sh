@@ -91,21 +91,21 @@ stopwatch() {
     cat "$WORK/time"
 }
 
-# start_cluster NAME SETTINGS...: a throw-away cluster on a unix socket.
+# start_cluster SETTINGS...: a throw-away cluster on a unix socket; its
+# directory goes into PG (not through $(...): cleanup must see CLUSTERS).
 start_cluster() {
-    local dir
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/dumpshift-bench-load-pg.XXXXXX")
-    CLUSTERS+=("$dir")
-    [[ $(id -u) == 0 ]] && chown postgres: "$dir"
-    as_postgres "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 \
+    PG=$(mktemp -d "${TMPDIR:-/tmp}/dumpshift-bench-load-pg.XXXXXX")
+    CLUSTERS+=("$PG")
+    [[ $(id -u) == 0 ]] && chown postgres: "$PG"
+    as_postgres "$PG_BIN/initdb" -D "$PG/data" -A trust -U postgres -E UTF8 \
         --locale=C.UTF-8 --no-instructions >>"$LOG" 2>&1 || die "initdb failed"
-    as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
-        -o "-k $dir -c listen_addresses='' -c log_min_duration_statement=0 $*" start >>"$LOG" 2>&1 ||
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG/data" -l "$PG/server.log" -w -s \
+        -o "-k $PG -c listen_addresses='' -c log_min_duration_statement=0 $*" start >>"$LOG" 2>&1 ||
         die "pg_ctl start failed"
-    echo "$dir"
 }
 
-PG=""  # the socket directory of the cluster in use
+PG="" # the socket directory of the cluster in use
+drop_db() { psql_ -d postgres -c "DROP DATABASE $1" >>"$LOG"; }
 psql_() { psql -h "$PG" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
 fresh_db() { createdb -h "$PG" -U postgres -T template0 "$1"; }
 
@@ -147,6 +147,7 @@ run_paths() {
     local c=$1 size=$2 run=$3 dump=$4 tag=$5 load=$WORK/v2_load.sql data=$WORK/v2_data.sql t1 t2
     fresh_db "a_${tag}_$run"
     T[$c:$size:a]+="$(stopwatch psql_ -d "a_${tag}_$run" -f "$dump") "
+    drop_db "a_${tag}_$run"
     t1=$(stopwatch "$DUMPSHIFT" "$dump" -o "$load" -q --force)
     fresh_db "b_${tag}_$run"
     MARK_B=$(wc -c <"$PG/server.log")
@@ -155,12 +156,16 @@ run_paths() {
     T[$c:$size:b1]+="$t1 "
     T[$c:$size:b2]+="$t2 "
     T[$c:$size:b]+="$(calc "$t1 + $t2" 3) "
+    drop_db "b_${tag}_$run"
+    rm -f "$load"
     migrated_db "c_${tag}_$run"
     t1=$(stopwatch "$DUMPSHIFT" "$dump" -o "$data" -q --force --data-only)
     MARK_C=$(wc -c <"$PG/server.log")
     t2=$(stopwatch psql_ -d "c_${tag}_$run" -f "$data")
     LOG_C=$(tail -c +"$((MARK_C + 1))" "$PG/server.log")
     T[$c:$size:c]+="$(calc "$t1 + $t2" 3) "
+    drop_db "c_${tag}_$run"
+    rm -f "$data"
     fresh_db "d_${tag}_$run"
     t1=$(stopwatch psql_ -d "d_${tag}_$run" -f "$dump")
     t2=$(stopwatch bash -c "set -o pipefail; psql -h '$PG' -U postgres -X -q -v ON_ERROR_STOP=1 -d 'd_${tag}_$run' \
@@ -168,11 +173,11 @@ run_paths() {
         psql -h '$PG' -U postgres -X -q -v ON_ERROR_STOP=1 -d 'd_${tag}_$run' && \
         psql -h '$PG' -U postgres -X -q -v ON_ERROR_STOP=1 -d 'd_${tag}_$run' -f '$WORK/insert_select.sql'")
     T[$c:$size:d]+="$(calc "$t1 + $t2" 3) "
+    drop_db "d_${tag}_$run"
     fresh_db "e_${tag}_$run"
     T[$c:$size:e]+="$(stopwatch bash -c "set -o pipefail; '$DUMPSHIFT' '$dump' -q -o - | \
         psql -h '$PG' -U postgres -X -q -v ON_ERROR_STOP=1 -d 'e_${tag}_$run'") "
-    rm -f "$load" "$data"
-    for db in a b c d e; do psql_ -d postgres -c "DROP DATABASE ${db}_${tag}_$run" >>"$LOG"; done
+    drop_db "e_${tag}_$run"
 }
 
 # Every statement's seconds summed by kind: "kind\tseconds", for the breakdown.
@@ -242,7 +247,7 @@ done
 for cluster in durable fsync_off; do
     settings=""
     [[ $cluster == fsync_off ]] && settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    PG=$(start_cluster "$settings")
+    start_cluster "$settings"
     say "$cluster cluster in $PG"
     for size in $SIZES; do
         cat "${DUMP[$size]}" >/dev/null
@@ -273,6 +278,7 @@ for cluster in durable fsync_off; do
         } >>"$WORK/breakdown.md"
     done
     as_postgres "$PG_BIN/pg_ctl" -D "$PG/data" -m fast -w -s stop >>"$LOG" 2>&1 || true
+    rm -rf "$PG"
 done
 
 {

@@ -90,9 +90,12 @@ bigdump: deps
 # dumpshift against cp and cat, thread scaling, peak heap, a 256 MiB memory
 # cgroup and the psql INSERT ... SELECT path, side by side: scripts/bench.sh.
 # The Markdown report goes to stdout and /tmp/dumpshift-bench.md.
+# Then the load itself, paths (a)-(e) on a durable and an fsync=off cluster:
+# scripts/bench-load.sh, report in /tmp/dumpshift-bench-load.md.
 #   make benchmarks SIZES="10M 100M 1G 5G" RUNS=3
 benchmarks: deps
 	scripts/bench.sh
+	BUILD=0 scripts/bench-load.sh
 
 clean:
 	$(CARGO) clean

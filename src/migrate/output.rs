@@ -34,11 +34,17 @@ pub fn write_load(
 ) -> Result<Vec<u64>, WriteError> {
     let targets: Vec<&str> = works.iter().map(|w| w.plan.target.as_str()).collect();
     let existing = opts.extras.data_only.then_some(&targets[..]);
-    write::preamble(out, &opts.mapping.name, &opts.target, existing)?;
+    let sections = write::sections::split(&opts.target);
+    write::preamble(out, &opts.mapping.name, &opts.target, &sections, existing)?;
     let mut tables = Vec::new();
     let mut written = Vec::new();
     for w in works {
         let progress = Progress::rows(w.rows, &format!("writing {}", w.plan.target), opts.quiet);
+        // COPY FREEZE: the table was created in this transaction, so its rows
+        // are written frozen, and no later pass has to set their hint bits.
+        let mut head = table_out(w);
+        head.freeze = existing.is_none() && sections.plain.contains(head.target);
+        write::copy_start(out, &head)?;
         let (hashes, rows) = write_table(opts, works, w, out, &progress)?;
         progress.finish();
         if rows != w.rows {
@@ -57,6 +63,10 @@ pub fn write_load(
         }
         tables.push(t);
     }
+    match existing {
+        None => write::after_data(out, &sections)?,
+        Some(_) => write::rebuild::rebuild_keys(out)?,
+    }
     write::proof_and_commit(out, &tables)?;
     Ok(written)
 }
@@ -74,7 +84,6 @@ fn write_table(
     out: &mut Out<'_>,
     progress: &Progress,
 ) -> Result<(RowHashes, u64), WriteError> {
-    write::copy_start(out, &table_out(w))?;
     let lookup = w
         .plan
         .lookup
@@ -177,5 +186,6 @@ fn table_out<'a>(w: &'a Work) -> TableOut<'a> {
         columns: &w.plan.columns,
         rows: w.rows,
         digests: Vec::new(),
+        freeze: false,
     }
 }

@@ -1,6 +1,7 @@
 -- dumpshift 0.1.0 load file: mapping life-os, v2 schema version 9.
 -- Load into an empty database: psql -v ON_ERROR_STOP=1 -f FILE DBNAME
--- One transaction: the schema, every row, then a proof of the row counts.
+-- One transaction, in pg_dump's order: the tables, every row, then the keys,
+-- indexes and foreign keys, then a proof of the row counts and digests.
 -- Any error leaves the database as it was.
 
 \set ON_ERROR_STOP on
@@ -13,673 +14,496 @@ SET search_path = public;
 BEGIN;
 
 -- migration 0001_core.up.sql
--- Life OS v2, migration 0001: core hierarchy.
--- domains -> areas -> projects, plus releases and milestones around projects,
--- and the context_types lookup.
---
--- Conventions for every v2 table: uuid primary key from gen_random_uuid()
--- (core PostgreSQL 13+), created_at/updated_at timestamptz, and the universal
--- columns is_active and sort_order. updated_at is maintained by the
--- application.
---
--- Mapped tables (domains, areas, projects, context_types) keep the v1 column
--- types, NOT NULLs, defaults and CHECKs of every copied column.
-
 CREATE TABLE domains (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    name        text NOT NULL,
-    color       text,
+    id uuid DEFAULT gen_random_uuid(),
+    name text NOT NULL,
+    color text,
     description text,
-    icon        text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    icon text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
 CREATE TABLE areas (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id   uuid NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
-    name        text NOT NULL,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid NOT NULL,
+    name text NOT NULL,
     description text,
-    icon        text,
-    color       text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    icon text,
+    color text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_areas_domain_id ON areas (domain_id);
-
--- New in v2: a release/version groups projects.
 CREATE TABLE releases (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id   uuid REFERENCES domains(id) ON DELETE CASCADE,
-    name        text NOT NULL,
-    version     text,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid,
+    name text NOT NULL,
+    version text,
     description text,
-    status      text NOT NULL DEFAULT 'planned'
-                CHECK (status IN ('planned', 'in_progress', 'released', 'cancelled')),
+    status text NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'in_progress', 'released', 'cancelled')),
     target_date date,
     released_at timestamptz,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_releases_domain_id ON releases (domain_id);
-
--- v1 due_date is target_date in v2 (same value, same type).
 CREATE TABLE projects (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id   uuid NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
-    area_id     uuid REFERENCES areas(id) ON DELETE SET NULL,
-    name        text NOT NULL,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid NOT NULL,
+    area_id uuid,
+    name text NOT NULL,
     description text,
-    status      text NOT NULL DEFAULT 'active'
-                CHECK (status IN ('active', 'on_hold', 'completed', 'archived')),
-    priority    integer NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 4),
-    start_date  date,
+    status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'on_hold', 'completed', 'archived')),
+    priority int NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 4),
+    start_date date,
     target_date date,
-    color       text,
-    release_id  uuid REFERENCES releases(id) ON DELETE SET NULL,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0,
+    color text,
+    release_id uuid,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT projects_dates_ordered CHECK (target_date >= start_date)
 );
 
-CREATE INDEX idx_projects_domain_id ON projects (domain_id);
-CREATE INDEX idx_projects_area_id ON projects (area_id);
-CREATE INDEX idx_projects_release_id ON projects (release_id);
-
--- New in v2: project milestones with target dates.
 CREATE TABLE milestones (
-    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    project_id   uuid NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    release_id   uuid REFERENCES releases(id) ON DELETE SET NULL,
-    name         text NOT NULL,
-    description  text,
-    target_date  date,
+    id uuid DEFAULT gen_random_uuid(),
+    project_id uuid NOT NULL,
+    release_id uuid,
+    name text NOT NULL,
+    description text,
+    target_date date,
     completed_at timestamptz,
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    updated_at   timestamptz NOT NULL DEFAULT now(),
-    is_active    boolean NOT NULL DEFAULT true,
-    sort_order   integer NOT NULL DEFAULT 0
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_milestones_project_id ON milestones (project_id);
-CREATE INDEX idx_milestones_release_id ON milestones (release_id);
-
--- v1 context_types has no created_at/updated_at: migrated rows get the
--- load's now() from these defaults.
 CREATE TABLE context_types (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    value       text NOT NULL UNIQUE,
-    label       text NOT NULL,
-    is_system   boolean NOT NULL DEFAULT true,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    id uuid DEFAULT gen_random_uuid(),
+    value text NOT NULL,
+    label text NOT NULL,
+    is_system boolean NOT NULL DEFAULT true,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
+
 
 -- migration 0002_contacts.up.sql
--- Life OS v2, migration 0002: people for task assignment and project work.
--- New in v2, empty after the load.
-
 CREATE TABLE contact_groups (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    name        text NOT NULL UNIQUE,
+    id uuid DEFAULT gen_random_uuid(),
+    name text NOT NULL,
     description text,
-    color       text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    color text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
 CREATE TABLE contacts (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    group_id    uuid REFERENCES contact_groups(id) ON DELETE SET NULL,
-    name        text NOT NULL,
-    email       text CHECK (email LIKE '%_@_%'),
-    phone       text,
-    company     text,
-    role        text,
-    note        text,
-    tags        text[],
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    id uuid DEFAULT gen_random_uuid(),
+    group_id uuid,
+    name text NOT NULL,
+    email text CHECK (email LIKE '%_@_%'),
+    phone text,
+    company text,
+    role text,
+    note text,
+    tags text[],
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_contacts_group_id ON contacts (group_id);
 
 -- migration 0003_tasks.up.sql
--- Life OS v2, migration 0003: tasks, their templates and dependencies.
--- tasks is mapped from v1: all 17 v1 columns keep their types, NOT NULLs,
--- defaults and CHECKs; the v2 columns are new and NULL after the load.
-
--- New in v2: reusable task templates.
 CREATE TABLE task_templates (
-    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id         uuid REFERENCES domains(id) ON DELETE CASCADE,
-    project_id        uuid REFERENCES projects(id) ON DELETE SET NULL,
-    name              text NOT NULL,
-    title             text NOT NULL,
-    description       text,
-    priority          integer NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 4),
-    context           text,
-    tags              text[],
-    recurrence        text,
-    estimated_minutes integer CHECK (estimated_minutes >= 0),
-    energy_level      text CHECK (energy_level IN ('low', 'medium', 'high')),
-    created_at        timestamptz NOT NULL DEFAULT now(),
-    updated_at        timestamptz NOT NULL DEFAULT now(),
-    is_active         boolean NOT NULL DEFAULT true,
-    sort_order        integer NOT NULL DEFAULT 0
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid,
+    project_id uuid,
+    name text NOT NULL,
+    title text NOT NULL,
+    description text,
+    priority int NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 4),
+    context text,
+    tags text[],
+    recurrence text,
+    estimated_minutes int CHECK (estimated_minutes >= 0),
+    energy_level text CHECK (energy_level IN ('low', 'medium', 'high')),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_task_templates_domain_id ON task_templates (domain_id);
-CREATE INDEX idx_task_templates_project_id ON task_templates (project_id);
-
 CREATE TABLE tasks (
-    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id         uuid NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
-    project_id        uuid REFERENCES projects(id) ON DELETE SET NULL,
-    parent_id         uuid REFERENCES tasks(id) ON DELETE CASCADE,
-    title             text NOT NULL,
-    description       text,
-    priority          integer NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 4),
-    status            text NOT NULL DEFAULT 'open'
-                      CHECK (status IN ('open', 'in_progress', 'blocked', 'done', 'cancelled')),
-    due_date          date,
-    deadline          timestamptz,
-    recurrence        text,
-    tags              text[],
-    context           text,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid NOT NULL,
+    project_id uuid,
+    parent_id uuid,
+    title text NOT NULL,
+    description text,
+    priority int NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 4),
+    status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'in_progress', 'blocked', 'done', 'cancelled')),
+    due_date date,
+    deadline timestamptz,
+    recurrence text,
+    tags text[],
+    context text,
     is_custom_context boolean NOT NULL DEFAULT false,
-    assigned_to       uuid REFERENCES contacts(id) ON DELETE SET NULL,
-    estimated_minutes integer CHECK (estimated_minutes >= 0),
-    actual_minutes    integer CHECK (actual_minutes >= 0),
-    energy_level      text CHECK (energy_level IN ('low', 'medium', 'high')),
-    template_id       uuid REFERENCES task_templates(id) ON DELETE SET NULL,
-    created_at        timestamptz NOT NULL DEFAULT now(),
-    updated_at        timestamptz NOT NULL DEFAULT now(),
-    completed_at      timestamptz,
-    is_active         boolean NOT NULL DEFAULT true,
-    sort_order        integer NOT NULL DEFAULT 0,
+    assigned_to uuid,
+    estimated_minutes int CHECK (estimated_minutes >= 0),
+    actual_minutes int CHECK (actual_minutes >= 0),
+    energy_level text CHECK (energy_level IN ('low', 'medium', 'high')),
+    template_id uuid,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    completed_at timestamptz,
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT tasks_parent_not_self CHECK (parent_id <> id)
 );
 
-CREATE INDEX idx_tasks_domain_id ON tasks (domain_id);
-CREATE INDEX idx_tasks_project_id ON tasks (project_id);
-CREATE INDEX idx_tasks_parent_id ON tasks (parent_id);
-CREATE INDEX idx_tasks_assigned_to ON tasks (assigned_to);
-CREATE INDEX idx_tasks_template_id ON tasks (template_id);
-
--- New in v2: task_id cannot start (or finish) before depends_on_task_id.
 CREATE TABLE task_dependencies (
-    id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    task_id            uuid NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
-    depends_on_task_id uuid NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
-    dependency_type    text NOT NULL DEFAULT 'finish_to_start'
-                       CHECK (dependency_type IN ('finish_to_start', 'start_to_start',
-                                                  'finish_to_finish', 'start_to_finish')),
-    created_at         timestamptz NOT NULL DEFAULT now(),
-    updated_at         timestamptz NOT NULL DEFAULT now(),
-    is_active          boolean NOT NULL DEFAULT true,
-    sort_order         integer NOT NULL DEFAULT 0,
-    UNIQUE (task_id, depends_on_task_id),
+    id uuid DEFAULT gen_random_uuid(),
+    task_id uuid NOT NULL,
+    depends_on_task_id uuid NOT NULL,
+    dependency_type text NOT NULL DEFAULT 'finish_to_start' CHECK (dependency_type IN ('finish_to_start', 'start_to_start', 'finish_to_finish', 'start_to_finish')),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT task_dependencies_not_self CHECK (task_id <> depends_on_task_id)
 );
 
-CREATE INDEX idx_task_dependencies_depends_on_task_id ON task_dependencies (depends_on_task_id);
 
 -- migration 0004_knowledge.up.sql
--- Life OS v2, migration 0004: notes, capture, bookmarks and files.
--- notes, capture, bookmarks (v1 links, renamed) and files are mapped from v1;
--- note_links and bookmark_folders are new.
-
 CREATE TABLE notes (
-    id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id      uuid NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
-    project_id     uuid REFERENCES projects(id) ON DELETE SET NULL,
-    task_id        uuid REFERENCES tasks(id) ON DELETE SET NULL,
-    title          text NOT NULL,
-    body           text,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid NOT NULL,
+    project_id uuid,
+    task_id uuid,
+    title text NOT NULL,
+    body text,
     content_format text NOT NULL DEFAULT 'markdown',
-    tags           text[],
-    is_pinned      boolean NOT NULL DEFAULT false,
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    updated_at     timestamptz NOT NULL DEFAULT now(),
-    is_active      boolean NOT NULL DEFAULT true,
-    sort_order     integer NOT NULL DEFAULT 0
+    tags text[],
+    is_pinned boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_notes_domain_id ON notes (domain_id);
-CREATE INDEX idx_notes_project_id ON notes (project_id);
-CREATE INDEX idx_notes_task_id ON notes (task_id);
-
--- New in v2: cross-references from a note to another entity. target_id is
--- polymorphic (its table is named by target_type), so it has no FK.
 CREATE TABLE note_links (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    note_id     uuid NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
-    target_type text NOT NULL
-                CHECK (target_type IN ('note', 'task', 'project', 'area', 'domain',
-                                       'bookmark', 'file', 'contact', 'calendar_event', 'list')),
-    target_id   uuid NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0,
-    UNIQUE (note_id, target_type, target_id),
-    CONSTRAINT note_links_not_self CHECK (NOT (target_type = 'note' AND target_id = note_id))
+    id uuid DEFAULT gen_random_uuid(),
+    note_id uuid NOT NULL,
+    target_type text NOT NULL CHECK (target_type IN ('note', 'task', 'project', 'area', 'domain', 'bookmark', 'file', 'contact', 'calendar_event', 'list')),
+    target_id uuid NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
+    CONSTRAINT note_links_not_self CHECK (NOT (target_type = 'note'
+    AND target_id = note_id))
 );
-
-CREATE INDEX idx_note_links_target ON note_links (target_type, target_id);
 
 CREATE TABLE capture (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    raw_text    text NOT NULL,
-    processed   boolean NOT NULL DEFAULT false,
-    task_id     uuid REFERENCES tasks(id) ON DELETE SET NULL,
-    domain_id   uuid REFERENCES domains(id) ON DELETE SET NULL,
-    project_id  uuid REFERENCES projects(id) ON DELETE SET NULL,
-    source      text NOT NULL DEFAULT 'web'
-                CHECK (source IN ('web', 'voice', 'telegram', 'email', 'api')),
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    id uuid DEFAULT gen_random_uuid(),
+    raw_text text NOT NULL,
+    processed boolean NOT NULL DEFAULT false,
+    task_id uuid,
+    domain_id uuid,
+    project_id uuid,
+    source text NOT NULL DEFAULT 'web' CHECK (source IN ('web', 'voice', 'telegram', 'email', 'api')),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_capture_task_id ON capture (task_id);
-CREATE INDEX idx_capture_domain_id ON capture (domain_id);
-CREATE INDEX idx_capture_project_id ON capture (project_id);
-
--- New in v2: hierarchical folders for bookmarks.
 CREATE TABLE bookmark_folders (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    parent_id   uuid REFERENCES bookmark_folders(id) ON DELETE CASCADE,
-    domain_id   uuid REFERENCES domains(id) ON DELETE CASCADE,
-    name        text NOT NULL,
+    id uuid DEFAULT gen_random_uuid(),
+    parent_id uuid,
+    domain_id uuid,
+    name text NOT NULL,
     description text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT bookmark_folders_parent_not_self CHECK (parent_id <> id)
 );
 
-CREATE INDEX idx_bookmark_folders_parent_id ON bookmark_folders (parent_id);
-CREATE INDEX idx_bookmark_folders_domain_id ON bookmark_folders (domain_id);
-
--- v1 links, renamed.
 CREATE TABLE bookmarks (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id   uuid NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
-    project_id  uuid REFERENCES projects(id) ON DELETE SET NULL,
-    task_id     uuid REFERENCES tasks(id) ON DELETE SET NULL,
-    folder_id   uuid REFERENCES bookmark_folders(id) ON DELETE SET NULL,
-    label       text NOT NULL,
-    url         text NOT NULL,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid NOT NULL,
+    project_id uuid,
+    task_id uuid,
+    folder_id uuid,
+    label text NOT NULL,
+    url text NOT NULL,
     description text,
     favicon_url text,
-    tags        text[],
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    tags text[],
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_bookmarks_domain_id ON bookmarks (domain_id);
-CREATE INDEX idx_bookmarks_project_id ON bookmarks (project_id);
-CREATE INDEX idx_bookmarks_task_id ON bookmarks (task_id);
-CREATE INDEX idx_bookmarks_folder_id ON bookmarks (folder_id);
-
--- storage_path names the file on local disk in v2 (rewritten by the load).
 CREATE TABLE files (
-    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id         uuid NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
-    project_id        uuid REFERENCES projects(id) ON DELETE SET NULL,
-    task_id           uuid REFERENCES tasks(id) ON DELETE SET NULL,
-    capture_id        uuid REFERENCES capture(id) ON DELETE SET NULL,
-    note_id           uuid REFERENCES notes(id) ON DELETE SET NULL,
-    filename          text NOT NULL,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid NOT NULL,
+    project_id uuid,
+    task_id uuid,
+    capture_id uuid,
+    note_id uuid,
+    filename text NOT NULL,
     original_filename text NOT NULL,
-    storage_path      text NOT NULL,
-    mime_type         text,
-    size_bytes        bigint,
-    description       text,
-    tags              text[],
-    created_at        timestamptz NOT NULL DEFAULT now(),
-    updated_at        timestamptz NOT NULL DEFAULT now(),
-    is_active         boolean NOT NULL DEFAULT true,
-    sort_order        integer NOT NULL DEFAULT 0
+    storage_path text NOT NULL,
+    mime_type text,
+    size_bytes bigint,
+    description text,
+    tags text[],
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_files_domain_id ON files (domain_id);
-CREATE INDEX idx_files_project_id ON files (project_id);
-CREATE INDEX idx_files_task_id ON files (task_id);
-CREATE INDEX idx_files_capture_id ON files (capture_id);
-CREATE INDEX idx_files_note_id ON files (note_id);
 
 -- migration 0005_focus_and_reminders.up.sql
--- Life OS v2, migration 0005: daily focus and reminders (both mapped from v1).
-
--- domain_id is derived by the load from the task's domain. v2 removes the
--- v1 limit of three slots a day (the v1 CHECK slot BETWEEN 1 AND 3 is
--- dropped); a slot is still used once per day.
 CREATE TABLE daily_focus (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    focus_date  date NOT NULL,
-    task_id     uuid NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
-    domain_id   uuid NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
-    slot        integer NOT NULL,
-    completed   boolean NOT NULL DEFAULT false,
-    note        text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0,
-    UNIQUE (focus_date, slot)
+    id uuid DEFAULT gen_random_uuid(),
+    focus_date date NOT NULL,
+    task_id uuid NOT NULL,
+    domain_id uuid NOT NULL,
+    slot int NOT NULL,
+    completed boolean NOT NULL DEFAULT false,
+    note text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_daily_focus_task_id ON daily_focus (task_id);
-CREATE INDEX idx_daily_focus_domain_id ON daily_focus (domain_id);
-
--- Polymorphic in v2: entity_id names a row of the table given by
--- entity_type, so it has no FK. v1 reminders (task only) load as
--- entity_type = 'task', entity_id = the v1 task_id.
 CREATE TABLE reminders (
-    id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    entity_type   text NOT NULL
-                  CHECK (entity_type IN ('task', 'project', 'note', 'calendar_event', 'time_block')),
-    entity_id     uuid NOT NULL,
-    remind_at     timestamptz NOT NULL,
-    note          text,
-    is_sent       boolean NOT NULL DEFAULT false,
-    recurrence    text,
+    id uuid DEFAULT gen_random_uuid(),
+    entity_type text NOT NULL CHECK (entity_type IN ('task', 'project', 'note', 'calendar_event', 'time_block')),
+    entity_id uuid NOT NULL,
+    remind_at timestamptz NOT NULL,
+    note text,
+    is_sent boolean NOT NULL DEFAULT false,
+    recurrence text,
     snoozed_until timestamptz,
-    created_at    timestamptz NOT NULL DEFAULT now(),
-    updated_at    timestamptz NOT NULL DEFAULT now(),
-    is_active     boolean NOT NULL DEFAULT true,
-    sort_order    integer NOT NULL DEFAULT 0
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_reminders_entity ON reminders (entity_type, entity_id);
-CREATE INDEX idx_reminders_pending ON reminders (remind_at) WHERE NOT is_sent;
 
 -- migration 0006_time.up.sql
--- Life OS v2, migration 0006: calendar and time management.
--- New in v2, empty after the load.
-
--- Appointments, meetings and date-based items. ends_at is NULL for an item
--- with no duration.
 CREATE TABLE calendar_events (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id   uuid REFERENCES domains(id) ON DELETE CASCADE,
-    project_id  uuid REFERENCES projects(id) ON DELETE SET NULL,
-    task_id     uuid REFERENCES tasks(id) ON DELETE SET NULL,
-    title       text NOT NULL,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid,
+    project_id uuid,
+    task_id uuid,
+    title text NOT NULL,
     description text,
-    location    text,
-    starts_at   timestamptz NOT NULL,
-    ends_at     timestamptz,
-    all_day     boolean NOT NULL DEFAULT false,
-    recurrence  text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0,
+    location text,
+    starts_at timestamptz NOT NULL,
+    ends_at timestamptz,
+    all_day boolean NOT NULL DEFAULT false,
+    recurrence text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT calendar_events_dates_ordered CHECK (ends_at >= starts_at)
 );
 
-CREATE INDEX idx_calendar_events_domain_id ON calendar_events (domain_id);
-CREATE INDEX idx_calendar_events_project_id ON calendar_events (project_id);
-CREATE INDEX idx_calendar_events_task_id ON calendar_events (task_id);
-CREATE INDEX idx_calendar_events_starts_at ON calendar_events (starts_at);
-
--- Scheduled blocks of time (Pomodoro, deep work, ...).
 CREATE TABLE time_blocks (
-    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id    uuid REFERENCES domains(id) ON DELETE CASCADE,
-    project_id   uuid REFERENCES projects(id) ON DELETE SET NULL,
-    task_id      uuid REFERENCES tasks(id) ON DELETE SET NULL,
-    title        text NOT NULL,
-    block_type   text NOT NULL DEFAULT 'deep_work'
-                 CHECK (block_type IN ('pomodoro', 'deep_work', 'shallow_work',
-                                       'meeting', 'admin', 'break', 'other')),
-    starts_at    timestamptz NOT NULL,
-    ends_at      timestamptz NOT NULL,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid,
+    project_id uuid,
+    task_id uuid,
+    title text NOT NULL,
+    block_type text NOT NULL DEFAULT 'deep_work' CHECK (block_type IN ('pomodoro', 'deep_work', 'shallow_work', 'meeting', 'admin', 'break', 'other')),
+    starts_at timestamptz NOT NULL,
+    ends_at timestamptz NOT NULL,
     is_completed boolean NOT NULL DEFAULT false,
-    note         text,
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    updated_at   timestamptz NOT NULL DEFAULT now(),
-    is_active    boolean NOT NULL DEFAULT true,
-    sort_order   integer NOT NULL DEFAULT 0,
+    note text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT time_blocks_dates_ordered CHECK (ends_at > starts_at)
 );
 
-CREATE INDEX idx_time_blocks_domain_id ON time_blocks (domain_id);
-CREATE INDEX idx_time_blocks_project_id ON time_blocks (project_id);
-CREATE INDEX idx_time_blocks_task_id ON time_blocks (task_id);
-CREATE INDEX idx_time_blocks_starts_at ON time_blocks (starts_at);
-
--- Time tracked against a task. ended_at is NULL while the timer runs;
--- minutes is the tracked duration once known.
 CREATE TABLE time_entries (
-    id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    task_id       uuid NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
-    time_block_id uuid REFERENCES time_blocks(id) ON DELETE SET NULL,
-    started_at    timestamptz NOT NULL,
-    ended_at      timestamptz,
-    minutes       integer CHECK (minutes >= 0),
-    note          text,
-    created_at    timestamptz NOT NULL DEFAULT now(),
-    updated_at    timestamptz NOT NULL DEFAULT now(),
-    is_active     boolean NOT NULL DEFAULT true,
-    sort_order    integer NOT NULL DEFAULT 0,
+    id uuid DEFAULT gen_random_uuid(),
+    task_id uuid NOT NULL,
+    time_block_id uuid,
+    started_at timestamptz NOT NULL,
+    ended_at timestamptz,
+    minutes int CHECK (minutes >= 0),
+    note text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT time_entries_dates_ordered CHECK (ended_at >= started_at)
 );
 
-CREATE INDEX idx_time_entries_task_id ON time_entries (task_id);
-CREATE INDEX idx_time_entries_time_block_id ON time_entries (time_block_id);
-CREATE INDEX idx_time_entries_started_at ON time_entries (started_at);
-
--- Weekly or monthly time allocation target for a domain or a project.
 CREATE TABLE time_budgets (
-    id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id      uuid REFERENCES domains(id) ON DELETE CASCADE,
-    project_id     uuid REFERENCES projects(id) ON DELETE CASCADE,
-    period         text NOT NULL CHECK (period IN ('weekly', 'monthly')),
-    budget_minutes integer NOT NULL CHECK (budget_minutes > 0),
-    starts_on      date NOT NULL DEFAULT CURRENT_DATE,
-    ends_on        date,
-    note           text,
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    updated_at     timestamptz NOT NULL DEFAULT now(),
-    is_active      boolean NOT NULL DEFAULT true,
-    sort_order     integer NOT NULL DEFAULT 0,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid,
+    project_id uuid,
+    period text NOT NULL CHECK (period IN ('weekly', 'monthly')),
+    budget_minutes int NOT NULL CHECK (budget_minutes > 0),
+    starts_on date NOT NULL DEFAULT current_date,
+    ends_on date,
+    note text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT time_budgets_has_target CHECK (domain_id IS NOT NULL OR project_id IS NOT NULL),
     CONSTRAINT time_budgets_dates_ordered CHECK (ends_on >= starts_on)
 );
 
-CREATE INDEX idx_time_budgets_domain_id ON time_budgets (domain_id);
-CREATE INDEX idx_time_budgets_project_id ON time_budgets (project_id);
 
 -- migration 0007_lists_and_tags.up.sql
--- Life OS v2, migration 0007: lists and normalized tags.
--- New in v2, empty after the load. The text[] tags columns of tasks, notes,
--- bookmarks and files stay; tags/entity_tags are meant to replace them
--- eventually.
-
--- Named checklists and note lists.
 CREATE TABLE lists (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    domain_id   uuid REFERENCES domains(id) ON DELETE CASCADE,
-    project_id  uuid REFERENCES projects(id) ON DELETE SET NULL,
-    name        text NOT NULL,
+    id uuid DEFAULT gen_random_uuid(),
+    domain_id uuid,
+    project_id uuid,
+    name text NOT NULL,
     description text,
-    list_type   text NOT NULL DEFAULT 'checklist'
-                CHECK (list_type IN ('checklist', 'note_list')),
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    list_type text NOT NULL DEFAULT 'checklist' CHECK (list_type IN ('checklist', 'note_list')),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_lists_domain_id ON lists (domain_id);
-CREATE INDEX idx_lists_project_id ON lists (project_id);
-
 CREATE TABLE list_items (
-    id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    list_id        uuid NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
-    parent_item_id uuid REFERENCES list_items(id) ON DELETE CASCADE,
-    content        text NOT NULL,
-    is_completed   boolean NOT NULL DEFAULT false,
-    completed_at   timestamptz,
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    updated_at     timestamptz NOT NULL DEFAULT now(),
-    is_active      boolean NOT NULL DEFAULT true,
-    sort_order     integer NOT NULL DEFAULT 0,
+    id uuid DEFAULT gen_random_uuid(),
+    list_id uuid NOT NULL,
+    parent_item_id uuid,
+    content text NOT NULL,
+    is_completed boolean NOT NULL DEFAULT false,
+    completed_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0,
     CONSTRAINT list_items_parent_not_self CHECK (parent_item_id <> id)
 );
 
-CREATE INDEX idx_list_items_list_id ON list_items (list_id);
-CREATE INDEX idx_list_items_parent_item_id ON list_items (parent_item_id);
-
 CREATE TABLE tags (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    name        text NOT NULL UNIQUE CHECK (name <> ''),
-    color       text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    id uuid DEFAULT gen_random_uuid(),
+    name text NOT NULL CHECK (name <> ''),
+    color text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
--- Junction: a tag on any entity. entity_id is polymorphic (its table is
--- named by entity_type), so it has no FK.
 CREATE TABLE entity_tags (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    tag_id      uuid NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
-    entity_type text NOT NULL
-                CHECK (entity_type IN ('domain', 'area', 'project', 'task', 'note', 'bookmark',
-                                       'file', 'capture', 'contact', 'calendar_event', 'list')),
-    entity_id   uuid NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0,
-    UNIQUE (tag_id, entity_type, entity_id)
+    id uuid DEFAULT gen_random_uuid(),
+    tag_id uuid NOT NULL,
+    entity_type text NOT NULL CHECK (entity_type IN ('domain', 'area', 'project', 'task', 'note', 'bookmark', 'file', 'capture', 'contact', 'calendar_event', 'list')),
+    entity_id uuid NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_entity_tags_entity ON entity_tags (entity_type, entity_id);
 
 -- migration 0008_system.up.sql
--- Life OS v2, migration 0008: audit trail, settings and saved views.
--- New in v2, empty after the load.
-
--- Audit trail of entity changes. entity_id is polymorphic (its table is
--- named by entity_type, a v2 table name), so it has no FK; rows outlive the
--- entity they describe.
 CREATE TABLE activity_log (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    id uuid DEFAULT gen_random_uuid(),
     entity_type text NOT NULL CHECK (entity_type <> ''),
-    entity_id   uuid NOT NULL,
-    action      text NOT NULL
-                CHECK (action IN ('create', 'update', 'delete', 'restore', 'archive', 'complete')),
-    summary     text,
-    changes     jsonb NOT NULL DEFAULT '{}'::jsonb,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    entity_id uuid NOT NULL,
+    action text NOT NULL CHECK (action IN ('create', 'update', 'delete', 'restore', 'archive', 'complete')),
+    summary text,
+    changes jsonb NOT NULL DEFAULT '{}'::jsonb,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_activity_log_entity ON activity_log (entity_type, entity_id);
-CREATE INDEX idx_activity_log_created_at ON activity_log (created_at);
-
--- Application preferences, one row per key.
 CREATE TABLE user_settings (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    key         text NOT NULL UNIQUE CHECK (key <> ''),
-    value       jsonb NOT NULL DEFAULT 'null'::jsonb,
+    id uuid DEFAULT gen_random_uuid(),
+    key text NOT NULL CHECK (key <> ''),
+    value jsonb NOT NULL DEFAULT 'null'::jsonb,
     description text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
--- Custom filtered/sorted views; at most one default view per entity type.
 CREATE TABLE saved_views (
-    id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    name           text NOT NULL,
-    entity_type    text NOT NULL
-                   CHECK (entity_type IN ('task', 'project', 'note', 'bookmark', 'file', 'capture',
-                                          'contact', 'calendar_event', 'list')),
-    filters        jsonb NOT NULL DEFAULT '{}'::jsonb,
-    sort_by        text,
+    id uuid DEFAULT gen_random_uuid(),
+    name text NOT NULL,
+    entity_type text NOT NULL CHECK (entity_type IN ('task', 'project', 'note', 'bookmark', 'file', 'capture', 'contact', 'calendar_event', 'list')),
+    filters jsonb NOT NULL DEFAULT '{}'::jsonb,
+    sort_by text,
     sort_direction text NOT NULL DEFAULT 'asc' CHECK (sort_direction IN ('asc', 'desc')),
-    is_default     boolean NOT NULL DEFAULT false,
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    updated_at     timestamptz NOT NULL DEFAULT now(),
-    is_active      boolean NOT NULL DEFAULT true,
-    sort_order     integer NOT NULL DEFAULT 0,
-    UNIQUE (entity_type, name)
+    is_default boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE UNIQUE INDEX uq_saved_views_default ON saved_views (entity_type) WHERE is_default;
 
 -- migration 0009_search_index.up.sql
--- Life OS v2, migration 0009: full-text search helper.
---
--- Decision: search_index is a regular table, not a materialized view. The
--- application maintains it (one row per indexed task, note, bookmark or
--- file, written when that entity changes). It is therefore empty right
--- after the dumpshift load and needs no REFRESH inside the load
--- transaction; the application (re)builds it from the loaded rows.
--- entity_id is polymorphic (its table is named by entity_type), so it has
--- no FK.
 CREATE TABLE search_index (
-    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    id uuid DEFAULT gen_random_uuid(),
     entity_type text NOT NULL CHECK (entity_type IN ('task', 'note', 'bookmark', 'file')),
-    entity_id   uuid NOT NULL,
-    domain_id   uuid REFERENCES domains(id) ON DELETE CASCADE,
-    title       text NOT NULL,
-    document    tsvector NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    is_active   boolean NOT NULL DEFAULT true,
-    sort_order  integer NOT NULL DEFAULT 0,
-    UNIQUE (entity_type, entity_id)
+    entity_id uuid NOT NULL,
+    domain_id uuid,
+    title text NOT NULL,
+    document tsvector NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    is_active boolean NOT NULL DEFAULT true,
+    sort_order int NOT NULL DEFAULT 0
 );
 
-CREATE INDEX idx_search_index_document ON search_index USING gin (document);
-CREATE INDEX idx_search_index_domain_id ON search_index (domain_id);
 
 -- golang-migrate's bookkeeping: the schema is at version 9, clean.
 CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
 INSERT INTO schema_migrations (version, dirty) VALUES (9, false);
 
 -- domains <- public.domains: 3 rows
-COPY "domains" ("id", "name", "color", "description", "icon", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "domains" ("id", "name", "color", "description", "icon", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 38f45bb2-e7a4-49db-bafb-249f8c316b71	Work	#2563eb	\N	\N	2024-01-08 08:30:00-05	2024-01-08 08:30:00-05	t	10
 33b4ff7a-0d0d-423d-8954-a904ce768ad4	Personal	#16a34a	\N	\N	2024-01-08 08:31:00-05	2024-01-08 08:31:00-05	t	20
 6fc59728-9d3e-4ba7-8eed-61984eed8e50	Sintri	#9333ea	\N	\N	2024-01-08 08:32:00-05	2024-01-08 08:32:00-05	t	30
 \.
 
 -- areas <- public.areas: 5 rows
-COPY "areas" ("id", "domain_id", "name", "description", "icon", "color", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "areas" ("id", "domain_id", "name", "description", "icon", "color", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 b68dbe20-da9e-4b68-a2fd-ea19dcdf1bb9	38f45bb2-e7a4-49db-bafb-249f8c316b71	Engineering	Product engineering and platform work	\N	\N	2024-01-08 09:00:00-05	2024-01-08 09:00:00-05	t	10
 9da8a567-6576-4a7f-8317-8c9d3a426006	38f45bb2-e7a4-49db-bafb-249f8c316b71	Team	Hiring, 1:1s and reviews	\N	\N	2024-01-08 09:05:00-05	2024-01-08 09:05:00-05	t	20
 fa66bf3f-eeb2-4f64-a146-10bb389f7aad	33b4ff7a-0d0d-423d-8954-a904ce768ad4	Health	Running, sleep and food	\N	\N	2024-01-08 09:10:00-05	2024-01-08 09:10:00-05	t	10
@@ -688,7 +512,7 @@ b45bc8bd-2e4d-4a20-bb33-268766faa2cf	6fc59728-9d3e-4ba7-8eed-61984eed8e50	Produc
 \.
 
 -- projects <- public.projects: 10 rows
-COPY "projects" ("id", "domain_id", "area_id", "name", "description", "status", "priority", "start_date", "target_date", "color", "release_id", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "projects" ("id", "domain_id", "area_id", "name", "description", "status", "priority", "start_date", "target_date", "color", "release_id", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 73db3633-74d5-41fd-a94c-d17e5c6c0662	38f45bb2-e7a4-49db-bafb-249f8c316b71	b68dbe20-da9e-4b68-a2fd-ea19dcdf1bb9	Billing service v2	Move invoicing off the monolith.	active	3	\N	2024-12-13	\N	\N	2024-02-05 10:00:00-05	2024-10-28 16:10:00-04	t	10
 f291f382-9de5-48c3-a3f8-ca12d673e5ba	38f45bb2-e7a4-49db-bafb-249f8c316b71	b68dbe20-da9e-4b68-a2fd-ea19dcdf1bb9	Observability cleanup	Dashboards and alerts that page for a reason.	on_hold	3	\N	\N	\N	\N	2024-03-11 09:30:00-04	2024-06-01 12:00:00-04	t	20
 ad9e9b03-eafb-4815-9b21-ab1b28c5b126	38f45bb2-e7a4-49db-bafb-249f8c316b71	9da8a567-6576-4a7f-8317-8c9d3a426006	Hire two backend engineers	\N	active	3	\N	2024-11-29	\N	\N	2024-04-02 11:00:00-04	2024-10-30 09:00:00-04	t	10
@@ -702,7 +526,7 @@ ef85c9ca-0174-40ef-910d-4b529e321ad6	6fc59728-9d3e-4ba7-8eed-61984eed8e50	\N	See
 \.
 
 -- context_types <- public.context_types: 6 rows
-COPY "context_types" ("id", "value", "label", "is_system", "is_active", "sort_order") FROM stdin;
+COPY "context_types" ("id", "value", "label", "is_system", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 b8356f9d-f29c-4a41-8385-70ac5b0118d0	deep_work	Deep work	t	t	10
 62d5974f-479b-4619-b1f9-943663543558	quick	Quick win	t	t	20
 3a9ca174-6ae3-4d71-aaec-a0b56e927d69	phone	Phone call	t	t	30
@@ -712,7 +536,7 @@ d89311d4-3cf9-44bc-96a0-89979466073f	low_energy	Low energy	t	t	60
 \.
 
 -- tasks <- public.tasks: 40 rows
-COPY "tasks" ("id", "domain_id", "project_id", "parent_id", "title", "description", "priority", "status", "due_date", "deadline", "recurrence", "tags", "context", "is_custom_context", "assigned_to", "estimated_minutes", "actual_minutes", "energy_level", "template_id", "created_at", "updated_at", "completed_at", "is_active", "sort_order") FROM stdin;
+COPY "tasks" ("id", "domain_id", "project_id", "parent_id", "title", "description", "priority", "status", "due_date", "deadline", "recurrence", "tags", "context", "is_custom_context", "assigned_to", "estimated_minutes", "actual_minutes", "energy_level", "template_id", "created_at", "updated_at", "completed_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	\N	Write the billing design doc	Cover invoices, credits and refunds.\n\nLink the ADRs.	1	done	2024-02-23	\N	\N	{design}	deep_work	f	\N	\N	\N	\N	\N	2024-02-05 10:15:00-05	2024-02-22 17:30:00-05	2024-02-22 17:30:00-05	t	10
 6dd76de4-e4e3-4125-bda8-09de70205476	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	Review the doc with finance	\N	2	done	\N	\N	\N	\N	phone	f	\N	\N	\N	\N	\N	2024-02-05 10:20:00-05	2024-03-01 11:00:00-05	2024-03-01 11:00:00-05	t	20
 9d0f24ee-3ef4-4b9c-b1c9-fef1b51f1bab	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	\N	Invoice PDF renderer	Port the templates; keep page numbers.	2	in_progress	2024-11-15	\N	\N	{backend}	deep_work	f	\N	\N	\N	\N	\N	2024-03-04 09:00:00-05	2024-03-04 09:00:00-05	\N	t	30
@@ -756,7 +580,7 @@ c2adac38-34ca-4c31-9b72-bf7611f0f882	33b4ff7a-0d0d-423d-8954-a904ce768ad4	b57524
 \.
 
 -- notes <- public.notes: 8 rows
-COPY "notes" ("id", "domain_id", "project_id", "task_id", "title", "body", "content_format", "tags", "is_pinned", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "notes" ("id", "domain_id", "project_id", "task_id", "title", "body", "content_format", "tags", "is_pinned", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 8bfbd707-ba92-4a7b-993b-1e7aa9f0ce68	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	Billing v2 design	# Billing v2\n\n## Goals\n\n- Invoices rendered from one template\n- Credits and refunds as ledger entries\n\n## Non-goals\n\n- Multi-currency (next year)\n\n```sql\nSELECT invoice_id, sum(amount_cents)\n  FROM ledger\n GROUP BY invoice_id;\n```\n	markdown	{design,billing}	f	2024-02-06 09:00:00-05	2024-02-22 17:25:00-05	t	0
 c33f0ed8-ee18-41af-9d41-15d1ee134300	38f45bb2-e7a4-49db-bafb-249f8c316b71	ad9e9b03-eafb-4815-9b21-ab1b28c5b126	\N	Interview loop	1. Intro call (30 min)\n2. Pairing session (90 min)\n3. System design (60 min)\n4. Team chat (30 min)\n	markdown	{hiring}	f	2024-04-02 12:00:00-04	2024-04-02 12:00:00-04	t	0
 4bc937d4-b21c-4ce8-9bcb-95d4553abc3b	38f45bb2-e7a4-49db-bafb-249f8c316b71	93c38732-7075-4b14-8c2f-0ffeb049f7e5	\N	Offsite retro	**Keep:** workshops in the morning.\n**Change:** fewer slides.\n	markdown	\N	f	2024-09-23 10:00:00-04	2024-09-23 10:00:00-04	t	0
@@ -768,7 +592,7 @@ c0392c57-8406-4b04-9789-3076251348ff	33b4ff7a-0d0d-423d-8954-a904ce768ad4	59ea75
 \.
 
 -- capture <- public.capture: 6 rows
-COPY "capture" ("id", "raw_text", "processed", "task_id", "domain_id", "project_id", "source", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "capture" ("id", "raw_text", "processed", "task_id", "domain_id", "project_id", "source", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 8b15e272-0d38-4f01-a563-f70f1bd1d2a2	call mom before saturday	t	0067536b-9439-418b-be6e-d5b575ae2b70	\N	\N	web	2024-10-28 07:55:00-04	2024-10-28 07:55:00-04	t	0
 c9cc3631-2d2c-48a5-82a6-dd3f5d79a49b	status page: look at open source options	t	d612c379-cabf-49e0-99a6-570fe35ed425	\N	\N	web	2024-06-03 09:25:00-04	2024-06-03 09:25:00-04	t	0
 4b6f8e58-9ec9-4d0b-b246-235436a2e12e	idea: weekly digest email for beta users	f	\N	\N	\N	web	2024-10-30 22:10:00-04	2024-10-30 22:10:00-04	t	0
@@ -778,7 +602,7 @@ bd8f4f5f-5707-4015-90e8-b6d42febf052	book: Designing Data-Intensive Applications
 \.
 
 -- bookmarks <- public.links: 8 rows
-COPY "bookmarks" ("id", "domain_id", "project_id", "task_id", "folder_id", "label", "url", "description", "favicon_url", "tags", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "bookmarks" ("id", "domain_id", "project_id", "task_id", "folder_id", "label", "url", "description", "favicon_url", "tags", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 9cb52290-11ad-44f1-bea6-58d6b3d1aa77	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	\N	\N	Stripe invoicing docs	https://docs.stripe.com/invoicing	\N	\N	\N	2024-02-06 09:30:00-05	2024-02-06 09:30:00-05	t	0
 831c1b31-d33e-4ee9-a38c-9c1bb07a9936	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	\N	ADR template	https://github.com/joelparkerhenderson/architecture-decision-record	The one we use	\N	\N	2024-02-06 09:35:00-05	2024-02-06 09:35:00-05	t	0
 bb507ce3-e27a-4883-bf49-e29b4310accb	38f45bb2-e7a4-49db-bafb-249f8c316b71	f291f382-9de5-48c3-a3f8-ca12d673e5ba	02baa7ff-b322-4945-a067-df7c34eebe2c	\N	SRE workbook: alerting on SLOs	https://sre.google/workbook/alerting-on-slos/	\N	\N	\N	2024-03-11 10:00:00-04	2024-03-11 10:00:00-04	t	0
@@ -790,7 +614,7 @@ bb507ce3-e27a-4883-bf49-e29b4310accb	38f45bb2-e7a4-49db-bafb-249f8c316b71	f291f3
 \.
 
 -- files <- public.files: 6 rows
-COPY "files" ("id", "domain_id", "project_id", "task_id", "capture_id", "note_id", "filename", "original_filename", "storage_path", "mime_type", "size_bytes", "description", "tags", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "files" ("id", "domain_id", "project_id", "task_id", "capture_id", "note_id", "filename", "original_filename", "storage_path", "mime_type", "size_bytes", "description", "tags", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 ab3771c7-ed67-4959-a7d1-830586653344	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	7f9c49bd-2897-4c2a-b36f-c6b3b84169d7	\N	\N	ab3771c7-ed67-4959-a7d1-830586653344_billing-v2-design.pdf	Billing v2 design.pdf	/opt/lifeos/storage/files/38f45bb2-e7a4-49db-bafb-249f8c316b71/ab3771c7-ed67-4959-a7d1-830586653344_billing-v2-design.pdf	application/pdf	184320	Exported design doc	{design}	2024-02-22 17:30:00-05	2024-02-22 17:30:00-05	t	0
 3eba6c0f-de2a-4016-afb4-f697f03cca30	33b4ff7a-0d0d-423d-8954-a904ce768ad4	cc0ef9f8-b669-4398-bded-b3fdcb2e222c	\N	\N	\N	3eba6c0f-de2a-4016-afb4-f697f03cca30_bed-sketch.png	bed sketch.png	/opt/lifeos/storage/files/33b4ff7a-0d0d-423d-8954-a904ce768ad4/3eba6c0f-de2a-4016-afb4-f697f03cca30_bed-sketch.png	image/png	98304	Sketch with measurements	\N	2024-08-11 09:05:00-04	2024-08-11 09:05:00-04	t	0
 c727f5e9-47f3-4834-8d0d-158a49426cf8	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db3633-74d5-41fd-a94c-d17e5c6c0662	3ff00ed8-3d7c-4968-af18-daaa2e5a196c	\N	\N	c727f5e9-47f3-4834-8d0d-158a49426cf8_sample-invoice.pdf	sample invoice.pdf	/opt/lifeos/storage/files/38f45bb2-e7a4-49db-bafb-249f8c316b71/c727f5e9-47f3-4834-8d0d-158a49426cf8_sample-invoice.pdf	application/pdf	40960	\N	\N	2024-03-05 09:00:00-05	2024-03-05 09:00:00-05	t	0
@@ -800,7 +624,7 @@ c727f5e9-47f3-4834-8d0d-158a49426cf8	38f45bb2-e7a4-49db-bafb-249f8c316b71	73db36
 \.
 
 -- daily_focus <- public.daily_focus: 15 rows
-COPY "daily_focus" ("id", "focus_date", "task_id", "domain_id", "slot", "completed", "note", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "daily_focus" ("id", "focus_date", "task_id", "domain_id", "slot", "completed", "note", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 43c7606a-e848-4290-8844-85a3c1a928a6	2024-10-28	a99ac25a-1033-49fe-848c-eba2fe398f65	38f45bb2-e7a4-49db-bafb-249f8c316b71	1	f	\N	2024-10-28 08:00:00-04	2024-10-28 08:00:00-04	t	0
 29ccb72c-d695-496d-a7f3-315bdb2c3c6b	2024-10-28	0067536b-9439-418b-be6e-d5b575ae2b70	33b4ff7a-0d0d-423d-8954-a904ce768ad4	2	f	Before lunch	2024-10-28 08:01:00-04	2024-10-28 08:01:00-04	t	0
 6ccdafe1-4e82-405b-9c28-e4e409e38e29	2024-10-28	08c225cb-0b9f-47f7-8723-460cb679f02c	6fc59728-9d3e-4ba7-8eed-61984eed8e50	3	f	\N	2024-10-28 08:02:00-04	2024-10-28 08:02:00-04	t	0
@@ -819,61 +643,302 @@ a005c47e-be85-4458-82c2-2945648069b9	2024-11-01	b9f3c4f1-2961-4f01-8fe1-b3eee6b8
 \.
 
 -- reminders <- public.reminders: 0 rows
-COPY "reminders" ("id", "entity_type", "entity_id", "remind_at", "note", "is_sent", "recurrence", "snoozed_until", "created_at", "updated_at", "is_active", "sort_order") FROM stdin;
+COPY "reminders" ("id", "entity_type", "entity_id", "remind_at", "note", "is_sent", "recurrence", "snoozed_until", "created_at", "updated_at", "is_active", "sort_order") FROM stdin WITH (FREEZE);
 \.
+
+-- Primary keys, unique constraints and indexes, built over the loaded rows.
+ALTER TABLE domains
+    ADD CONSTRAINT domains_pkey PRIMARY KEY (id);
+ALTER TABLE areas
+    ADD CONSTRAINT areas_pkey PRIMARY KEY (id);
+CREATE INDEX idx_areas_domain_id ON areas (domain_id);
+ALTER TABLE releases
+    ADD CONSTRAINT releases_pkey PRIMARY KEY (id);
+CREATE INDEX idx_releases_domain_id ON releases (domain_id);
+ALTER TABLE projects
+    ADD CONSTRAINT projects_pkey PRIMARY KEY (id);
+CREATE INDEX idx_projects_domain_id ON projects (domain_id);
+CREATE INDEX idx_projects_area_id ON projects (area_id);
+CREATE INDEX idx_projects_release_id ON projects (release_id);
+ALTER TABLE milestones
+    ADD CONSTRAINT milestones_pkey PRIMARY KEY (id);
+CREATE INDEX idx_milestones_project_id ON milestones (project_id);
+CREATE INDEX idx_milestones_release_id ON milestones (release_id);
+ALTER TABLE context_types
+    ADD CONSTRAINT context_types_pkey PRIMARY KEY (id);
+ALTER TABLE context_types
+    ADD CONSTRAINT context_types_value_key UNIQUE (value);
+ALTER TABLE contact_groups
+    ADD CONSTRAINT contact_groups_pkey PRIMARY KEY (id);
+ALTER TABLE contact_groups
+    ADD CONSTRAINT contact_groups_name_key UNIQUE (name);
+ALTER TABLE contacts
+    ADD CONSTRAINT contacts_pkey PRIMARY KEY (id);
+CREATE INDEX idx_contacts_group_id ON contacts (group_id);
+ALTER TABLE task_templates
+    ADD CONSTRAINT task_templates_pkey PRIMARY KEY (id);
+CREATE INDEX idx_task_templates_domain_id ON task_templates (domain_id);
+CREATE INDEX idx_task_templates_project_id ON task_templates (project_id);
+ALTER TABLE tasks
+    ADD CONSTRAINT tasks_pkey PRIMARY KEY (id);
+CREATE INDEX idx_tasks_domain_id ON tasks (domain_id);
+CREATE INDEX idx_tasks_project_id ON tasks (project_id);
+CREATE INDEX idx_tasks_parent_id ON tasks (parent_id);
+CREATE INDEX idx_tasks_assigned_to ON tasks (assigned_to);
+CREATE INDEX idx_tasks_template_id ON tasks (template_id);
+ALTER TABLE task_dependencies
+    ADD CONSTRAINT task_dependencies_pkey PRIMARY KEY (id);
+ALTER TABLE task_dependencies
+    ADD CONSTRAINT task_dependencies_task_id_depends_on_task_id_key UNIQUE (task_id, depends_on_task_id);
+CREATE INDEX idx_task_dependencies_depends_on_task_id ON task_dependencies (depends_on_task_id);
+ALTER TABLE notes
+    ADD CONSTRAINT notes_pkey PRIMARY KEY (id);
+CREATE INDEX idx_notes_domain_id ON notes (domain_id);
+CREATE INDEX idx_notes_project_id ON notes (project_id);
+CREATE INDEX idx_notes_task_id ON notes (task_id);
+ALTER TABLE note_links
+    ADD CONSTRAINT note_links_pkey PRIMARY KEY (id);
+ALTER TABLE note_links
+    ADD CONSTRAINT note_links_note_id_target_type_target_id_key UNIQUE (note_id, target_type, target_id);
+CREATE INDEX idx_note_links_target ON note_links (target_type, target_id);
+ALTER TABLE capture
+    ADD CONSTRAINT capture_pkey PRIMARY KEY (id);
+CREATE INDEX idx_capture_task_id ON capture (task_id);
+CREATE INDEX idx_capture_domain_id ON capture (domain_id);
+CREATE INDEX idx_capture_project_id ON capture (project_id);
+ALTER TABLE bookmark_folders
+    ADD CONSTRAINT bookmark_folders_pkey PRIMARY KEY (id);
+CREATE INDEX idx_bookmark_folders_parent_id ON bookmark_folders (parent_id);
+CREATE INDEX idx_bookmark_folders_domain_id ON bookmark_folders (domain_id);
+ALTER TABLE bookmarks
+    ADD CONSTRAINT bookmarks_pkey PRIMARY KEY (id);
+CREATE INDEX idx_bookmarks_domain_id ON bookmarks (domain_id);
+CREATE INDEX idx_bookmarks_project_id ON bookmarks (project_id);
+CREATE INDEX idx_bookmarks_task_id ON bookmarks (task_id);
+CREATE INDEX idx_bookmarks_folder_id ON bookmarks (folder_id);
+ALTER TABLE files
+    ADD CONSTRAINT files_pkey PRIMARY KEY (id);
+CREATE INDEX idx_files_domain_id ON files (domain_id);
+CREATE INDEX idx_files_project_id ON files (project_id);
+CREATE INDEX idx_files_task_id ON files (task_id);
+CREATE INDEX idx_files_capture_id ON files (capture_id);
+CREATE INDEX idx_files_note_id ON files (note_id);
+ALTER TABLE daily_focus
+    ADD CONSTRAINT daily_focus_pkey PRIMARY KEY (id);
+ALTER TABLE daily_focus
+    ADD CONSTRAINT daily_focus_focus_date_slot_key UNIQUE (focus_date, slot);
+CREATE INDEX idx_daily_focus_task_id ON daily_focus (task_id);
+CREATE INDEX idx_daily_focus_domain_id ON daily_focus (domain_id);
+ALTER TABLE reminders
+    ADD CONSTRAINT reminders_pkey PRIMARY KEY (id);
+CREATE INDEX idx_reminders_entity ON reminders (entity_type, entity_id);
+CREATE INDEX idx_reminders_pending ON reminders (remind_at) WHERE NOT is_sent;
+ALTER TABLE calendar_events
+    ADD CONSTRAINT calendar_events_pkey PRIMARY KEY (id);
+CREATE INDEX idx_calendar_events_domain_id ON calendar_events (domain_id);
+CREATE INDEX idx_calendar_events_project_id ON calendar_events (project_id);
+CREATE INDEX idx_calendar_events_task_id ON calendar_events (task_id);
+CREATE INDEX idx_calendar_events_starts_at ON calendar_events (starts_at);
+ALTER TABLE time_blocks
+    ADD CONSTRAINT time_blocks_pkey PRIMARY KEY (id);
+CREATE INDEX idx_time_blocks_domain_id ON time_blocks (domain_id);
+CREATE INDEX idx_time_blocks_project_id ON time_blocks (project_id);
+CREATE INDEX idx_time_blocks_task_id ON time_blocks (task_id);
+CREATE INDEX idx_time_blocks_starts_at ON time_blocks (starts_at);
+ALTER TABLE time_entries
+    ADD CONSTRAINT time_entries_pkey PRIMARY KEY (id);
+CREATE INDEX idx_time_entries_task_id ON time_entries (task_id);
+CREATE INDEX idx_time_entries_time_block_id ON time_entries (time_block_id);
+CREATE INDEX idx_time_entries_started_at ON time_entries (started_at);
+ALTER TABLE time_budgets
+    ADD CONSTRAINT time_budgets_pkey PRIMARY KEY (id);
+CREATE INDEX idx_time_budgets_domain_id ON time_budgets (domain_id);
+CREATE INDEX idx_time_budgets_project_id ON time_budgets (project_id);
+ALTER TABLE lists
+    ADD CONSTRAINT lists_pkey PRIMARY KEY (id);
+CREATE INDEX idx_lists_domain_id ON lists (domain_id);
+CREATE INDEX idx_lists_project_id ON lists (project_id);
+ALTER TABLE list_items
+    ADD CONSTRAINT list_items_pkey PRIMARY KEY (id);
+CREATE INDEX idx_list_items_list_id ON list_items (list_id);
+CREATE INDEX idx_list_items_parent_item_id ON list_items (parent_item_id);
+ALTER TABLE tags
+    ADD CONSTRAINT tags_pkey PRIMARY KEY (id);
+ALTER TABLE tags
+    ADD CONSTRAINT tags_name_key UNIQUE (name);
+ALTER TABLE entity_tags
+    ADD CONSTRAINT entity_tags_pkey PRIMARY KEY (id);
+ALTER TABLE entity_tags
+    ADD CONSTRAINT entity_tags_tag_id_entity_type_entity_id_key UNIQUE (tag_id, entity_type, entity_id);
+CREATE INDEX idx_entity_tags_entity ON entity_tags (entity_type, entity_id);
+ALTER TABLE activity_log
+    ADD CONSTRAINT activity_log_pkey PRIMARY KEY (id);
+CREATE INDEX idx_activity_log_entity ON activity_log (entity_type, entity_id);
+CREATE INDEX idx_activity_log_created_at ON activity_log (created_at);
+ALTER TABLE user_settings
+    ADD CONSTRAINT user_settings_pkey PRIMARY KEY (id);
+ALTER TABLE user_settings
+    ADD CONSTRAINT user_settings_key_key UNIQUE (key);
+ALTER TABLE saved_views
+    ADD CONSTRAINT saved_views_pkey PRIMARY KEY (id);
+ALTER TABLE saved_views
+    ADD CONSTRAINT saved_views_entity_type_name_key UNIQUE (entity_type, name);
+CREATE UNIQUE INDEX uq_saved_views_default ON saved_views (entity_type) WHERE is_default;
+ALTER TABLE search_index
+    ADD CONSTRAINT search_index_pkey PRIMARY KEY (id);
+ALTER TABLE search_index
+    ADD CONSTRAINT search_index_entity_type_entity_id_key UNIQUE (entity_type, entity_id);
+CREATE INDEX idx_search_index_document ON search_index USING gin (document);
+CREATE INDEX idx_search_index_domain_id ON search_index (domain_id);
+
+-- Foreign keys, each validated in one pass.
+ALTER TABLE areas
+    ADD CONSTRAINT areas_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE releases
+    ADD CONSTRAINT releases_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE projects
+    ADD CONSTRAINT projects_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE projects
+    ADD CONSTRAINT projects_area_id_fkey FOREIGN KEY (area_id) REFERENCES areas (id) ON DELETE SET NULL;
+ALTER TABLE projects
+    ADD CONSTRAINT projects_release_id_fkey FOREIGN KEY (release_id) REFERENCES releases (id) ON DELETE SET NULL;
+ALTER TABLE milestones
+    ADD CONSTRAINT milestones_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE;
+ALTER TABLE milestones
+    ADD CONSTRAINT milestones_release_id_fkey FOREIGN KEY (release_id) REFERENCES releases (id) ON DELETE SET NULL;
+ALTER TABLE contacts
+    ADD CONSTRAINT contacts_group_id_fkey FOREIGN KEY (group_id) REFERENCES contact_groups (id) ON DELETE SET NULL;
+ALTER TABLE task_templates
+    ADD CONSTRAINT task_templates_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE task_templates
+    ADD CONSTRAINT task_templates_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE tasks
+    ADD CONSTRAINT tasks_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE tasks
+    ADD CONSTRAINT tasks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE tasks
+    ADD CONSTRAINT tasks_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE tasks
+    ADD CONSTRAINT tasks_assigned_to_fkey FOREIGN KEY (assigned_to) REFERENCES contacts (id) ON DELETE SET NULL;
+ALTER TABLE tasks
+    ADD CONSTRAINT tasks_template_id_fkey FOREIGN KEY (template_id) REFERENCES task_templates (id) ON DELETE SET NULL;
+ALTER TABLE task_dependencies
+    ADD CONSTRAINT task_dependencies_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE task_dependencies
+    ADD CONSTRAINT task_dependencies_depends_on_task_id_fkey FOREIGN KEY (depends_on_task_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE notes
+    ADD CONSTRAINT notes_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE notes
+    ADD CONSTRAINT notes_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE notes
+    ADD CONSTRAINT notes_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE SET NULL;
+ALTER TABLE note_links
+    ADD CONSTRAINT note_links_note_id_fkey FOREIGN KEY (note_id) REFERENCES notes (id) ON DELETE CASCADE;
+ALTER TABLE capture
+    ADD CONSTRAINT capture_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE SET NULL;
+ALTER TABLE capture
+    ADD CONSTRAINT capture_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE SET NULL;
+ALTER TABLE capture
+    ADD CONSTRAINT capture_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE bookmark_folders
+    ADD CONSTRAINT bookmark_folders_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES bookmark_folders (id) ON DELETE CASCADE;
+ALTER TABLE bookmark_folders
+    ADD CONSTRAINT bookmark_folders_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE bookmarks
+    ADD CONSTRAINT bookmarks_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE bookmarks
+    ADD CONSTRAINT bookmarks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE bookmarks
+    ADD CONSTRAINT bookmarks_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE SET NULL;
+ALTER TABLE bookmarks
+    ADD CONSTRAINT bookmarks_folder_id_fkey FOREIGN KEY (folder_id) REFERENCES bookmark_folders (id) ON DELETE SET NULL;
+ALTER TABLE files
+    ADD CONSTRAINT files_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE files
+    ADD CONSTRAINT files_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE files
+    ADD CONSTRAINT files_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE SET NULL;
+ALTER TABLE files
+    ADD CONSTRAINT files_capture_id_fkey FOREIGN KEY (capture_id) REFERENCES capture (id) ON DELETE SET NULL;
+ALTER TABLE files
+    ADD CONSTRAINT files_note_id_fkey FOREIGN KEY (note_id) REFERENCES notes (id) ON DELETE SET NULL;
+ALTER TABLE daily_focus
+    ADD CONSTRAINT daily_focus_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE daily_focus
+    ADD CONSTRAINT daily_focus_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE calendar_events
+    ADD CONSTRAINT calendar_events_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE calendar_events
+    ADD CONSTRAINT calendar_events_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE calendar_events
+    ADD CONSTRAINT calendar_events_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE SET NULL;
+ALTER TABLE time_blocks
+    ADD CONSTRAINT time_blocks_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE time_blocks
+    ADD CONSTRAINT time_blocks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE time_blocks
+    ADD CONSTRAINT time_blocks_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE SET NULL;
+ALTER TABLE time_entries
+    ADD CONSTRAINT time_entries_task_id_fkey FOREIGN KEY (task_id) REFERENCES tasks (id) ON DELETE CASCADE;
+ALTER TABLE time_entries
+    ADD CONSTRAINT time_entries_time_block_id_fkey FOREIGN KEY (time_block_id) REFERENCES time_blocks (id) ON DELETE SET NULL;
+ALTER TABLE time_budgets
+    ADD CONSTRAINT time_budgets_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE time_budgets
+    ADD CONSTRAINT time_budgets_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE;
+ALTER TABLE lists
+    ADD CONSTRAINT lists_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
+ALTER TABLE lists
+    ADD CONSTRAINT lists_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE SET NULL;
+ALTER TABLE list_items
+    ADD CONSTRAINT list_items_list_id_fkey FOREIGN KEY (list_id) REFERENCES lists (id) ON DELETE CASCADE;
+ALTER TABLE list_items
+    ADD CONSTRAINT list_items_parent_item_id_fkey FOREIGN KEY (parent_item_id) REFERENCES list_items (id) ON DELETE CASCADE;
+ALTER TABLE entity_tags
+    ADD CONSTRAINT entity_tags_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES tags (id) ON DELETE CASCADE;
+ALTER TABLE search_index
+    ADD CONSTRAINT search_index_domain_id_fkey FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE;
 
 -- Proof before COMMIT: every table holds exactly the rows dumpshift wrote.
 DO $dumpshift$
 DECLARE
     n bigint;
-    d text;
+    d text[];
 BEGIN
-    SELECT count(*) INTO n FROM "domains";
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "domains";
     IF n <> 3 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'domains', n, 3; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "domains";
-    IF d <> '77bdfeb9a0ffade47ebf391312a1a83b8dd7223ab7fffcf76d85393af844b7a0' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'domains', 'id', d, '77bdfeb9a0ffade47ebf391312a1a83b8dd7223ab7fffcf76d85393af844b7a0'; END IF;
-    SELECT count(*) INTO n FROM "areas";
+    IF d[1] IS DISTINCT FROM '77bdfeb9a0ffade47ebf391312a1a83b8dd7223ab7fffcf76d85393af844b7a0' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'domains', 'id', d[1], '77bdfeb9a0ffade47ebf391312a1a83b8dd7223ab7fffcf76d85393af844b7a0'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "areas";
     IF n <> 5 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'areas', n, 5; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "areas";
-    IF d <> '4d33977dcf4be4c11357088946717a14aad62bd89b45c834d239487999ef306c' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'areas', 'id', d, '4d33977dcf4be4c11357088946717a14aad62bd89b45c834d239487999ef306c'; END IF;
-    SELECT count(*) INTO n FROM "projects";
+    IF d[1] IS DISTINCT FROM '4d33977dcf4be4c11357088946717a14aad62bd89b45c834d239487999ef306c' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'areas', 'id', d[1], '4d33977dcf4be4c11357088946717a14aad62bd89b45c834d239487999ef306c'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "projects";
     IF n <> 10 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'projects', n, 10; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "projects";
-    IF d <> 'a8b52af14703c0bfb61d8b3fc64fe1b25eb341d4a62f1aeffd16fbc16b030602' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'projects', 'id', d, 'a8b52af14703c0bfb61d8b3fc64fe1b25eb341d4a62f1aeffd16fbc16b030602'; END IF;
-    SELECT count(*) INTO n FROM "context_types";
+    IF d[1] IS DISTINCT FROM 'a8b52af14703c0bfb61d8b3fc64fe1b25eb341d4a62f1aeffd16fbc16b030602' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'projects', 'id', d[1], 'a8b52af14703c0bfb61d8b3fc64fe1b25eb341d4a62f1aeffd16fbc16b030602'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "context_types";
     IF n <> 6 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'context_types', n, 6; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "context_types";
-    IF d <> '4780af6b0385f02639d1eec2ff720545a53da0b743656b5736c9407aa38f7a3b' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'context_types', 'id', d, '4780af6b0385f02639d1eec2ff720545a53da0b743656b5736c9407aa38f7a3b'; END IF;
-    SELECT count(*) INTO n FROM "tasks";
+    IF d[1] IS DISTINCT FROM '4780af6b0385f02639d1eec2ff720545a53da0b743656b5736c9407aa38f7a3b' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'context_types', 'id', d[1], '4780af6b0385f02639d1eec2ff720545a53da0b743656b5736c9407aa38f7a3b'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "tasks";
     IF n <> 40 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'tasks', n, 40; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "tasks";
-    IF d <> '098e0c44dad59b0b540245c4357a6c3637f9915067d6d3816f8bfe85f096bc10' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'tasks', 'id', d, '098e0c44dad59b0b540245c4357a6c3637f9915067d6d3816f8bfe85f096bc10'; END IF;
-    SELECT count(*) INTO n FROM "notes";
+    IF d[1] IS DISTINCT FROM '098e0c44dad59b0b540245c4357a6c3637f9915067d6d3816f8bfe85f096bc10' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'tasks', 'id', d[1], '098e0c44dad59b0b540245c4357a6c3637f9915067d6d3816f8bfe85f096bc10'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex'), encode(sha256(convert_to(coalesce(string_agg(id::text || ':' || coalesce(encode(sha256(convert_to("body", 'UTF8')), 'hex'), 'NULL'), E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "notes";
     IF n <> 8 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'notes', n, 8; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "notes";
-    IF d <> 'df9824dd54cb4863b61f8da1f79429baa7aea82ada2acf1236d2be8769ea29c9' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'notes', 'id', d, 'df9824dd54cb4863b61f8da1f79429baa7aea82ada2acf1236d2be8769ea29c9'; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text || ':' || coalesce(encode(sha256(convert_to("body", 'UTF8')), 'hex'), 'NULL'), E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "notes";
-    IF d <> 'fd9740fa321975ae47cff2ebbcbbbb705e7b7afa589695770fa08f1b0b704db1' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'notes', 'body', d, 'fd9740fa321975ae47cff2ebbcbbbb705e7b7afa589695770fa08f1b0b704db1'; END IF;
-    SELECT count(*) INTO n FROM "capture";
+    IF d[1] IS DISTINCT FROM 'df9824dd54cb4863b61f8da1f79429baa7aea82ada2acf1236d2be8769ea29c9' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'notes', 'id', d[1], 'df9824dd54cb4863b61f8da1f79429baa7aea82ada2acf1236d2be8769ea29c9'; END IF;
+    IF d[2] IS DISTINCT FROM 'fd9740fa321975ae47cff2ebbcbbbb705e7b7afa589695770fa08f1b0b704db1' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'notes', 'body', d[2], 'fd9740fa321975ae47cff2ebbcbbbb705e7b7afa589695770fa08f1b0b704db1'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "capture";
     IF n <> 6 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'capture', n, 6; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "capture";
-    IF d <> 'b0ab3c5969198b6aaac4ff10e77f4061d2208ab3e74b94b8b40a5c867bc145d9' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'capture', 'id', d, 'b0ab3c5969198b6aaac4ff10e77f4061d2208ab3e74b94b8b40a5c867bc145d9'; END IF;
-    SELECT count(*) INTO n FROM "bookmarks";
+    IF d[1] IS DISTINCT FROM 'b0ab3c5969198b6aaac4ff10e77f4061d2208ab3e74b94b8b40a5c867bc145d9' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'capture', 'id', d[1], 'b0ab3c5969198b6aaac4ff10e77f4061d2208ab3e74b94b8b40a5c867bc145d9'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "bookmarks";
     IF n <> 8 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'bookmarks', n, 8; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "bookmarks";
-    IF d <> 'c8c13b54d20b6e6b01134e2353c9292b19cd7afb6794d0cefbf3a47220895c11' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'bookmarks', 'id', d, 'c8c13b54d20b6e6b01134e2353c9292b19cd7afb6794d0cefbf3a47220895c11'; END IF;
-    SELECT count(*) INTO n FROM "files";
+    IF d[1] IS DISTINCT FROM 'c8c13b54d20b6e6b01134e2353c9292b19cd7afb6794d0cefbf3a47220895c11' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'bookmarks', 'id', d[1], 'c8c13b54d20b6e6b01134e2353c9292b19cd7afb6794d0cefbf3a47220895c11'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "files";
     IF n <> 6 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'files', n, 6; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "files";
-    IF d <> 'b4a00f7381715136ecbbed7afbd714a41fd0ff09694ae16d6a6bb9ebdb2f3e90' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'files', 'id', d, 'b4a00f7381715136ecbbed7afbd714a41fd0ff09694ae16d6a6bb9ebdb2f3e90'; END IF;
-    SELECT count(*) INTO n FROM "daily_focus";
+    IF d[1] IS DISTINCT FROM 'b4a00f7381715136ecbbed7afbd714a41fd0ff09694ae16d6a6bb9ebdb2f3e90' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'files', 'id', d[1], 'b4a00f7381715136ecbbed7afbd714a41fd0ff09694ae16d6a6bb9ebdb2f3e90'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "daily_focus";
     IF n <> 15 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'daily_focus', n, 15; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "daily_focus";
-    IF d <> 'c6748fa8c27161de38f663352ed2cffe1fa0a706ee3c0072f0376faeda7ce8d2' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'daily_focus', 'id', d, 'c6748fa8c27161de38f663352ed2cffe1fa0a706ee3c0072f0376faeda7ce8d2'; END IF;
-    SELECT count(*) INTO n FROM "reminders";
+    IF d[1] IS DISTINCT FROM 'c6748fa8c27161de38f663352ed2cffe1fa0a706ee3c0072f0376faeda7ce8d2' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'daily_focus', 'id', d[1], 'c6748fa8c27161de38f663352ed2cffe1fa0a706ee3c0072f0376faeda7ce8d2'; END IF;
+    SELECT count(*), ARRAY[encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex')]::text[] INTO n, d FROM "reminders";
     IF n <> 0 THEN RAISE EXCEPTION 'dumpshift: table % holds % rows, expected %', 'reminders', n, 0; END IF;
-    SELECT encode(sha256(convert_to(coalesce(string_agg(id::text, E'\n' ORDER BY id), ''), 'UTF8')), 'hex') INTO d FROM "reminders";
-    IF d <> 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'reminders', 'id', d, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'; END IF;
+    IF d[1] IS DISTINCT FROM 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' THEN RAISE EXCEPTION 'dumpshift: table % column % differs from the dump (sha256 %, expected %)', 'reminders', 'id', d[1], 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'; END IF;
 END
 $dumpshift$;
 

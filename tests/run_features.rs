@@ -533,28 +533,6 @@ fn progress_is_drawn_only_on_a_terminal_and_never_with_quiet() {
     assert!(quiet.is_empty(), "--quiet prints nothing: {quiet:?}");
 }
 
-/// Applies `migrations/*.up.sql` to `db` in order, one transaction each, as
-/// golang-migrate does, without its bookkeeping.
-fn apply_migrations(cluster: &Cluster, db: &str) {
-    let dir = repo_root().join("migrations");
-    let mut ups: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".up.sql"))
-        .collect();
-    ups.sort();
-    for up in ups {
-        let o = cluster
-            .psql(db)
-            .arg("-1")
-            .arg("-f")
-            .arg(&up)
-            .output()
-            .unwrap();
-        assert_success(&o, &up.display().to_string());
-    }
-}
-
 /// A database with the v2 schema applied and no bookkeeping; copied from a
 /// template made once per test process.
 fn migrated_db(prefix: &str) -> String {
@@ -562,7 +540,7 @@ fn migrated_db(prefix: &str) -> String {
     let cluster = Cluster::shared();
     let template = TEMPLATE.get_or_init(|| {
         let db = cluster.fresh_db("v2_migrated");
-        apply_migrations(cluster, &db);
+        cluster.apply_migrations(&db, &repo_root().join("migrations"));
         db
     });
     let name = format!("{prefix}_{}", cluster.fresh_db("slot"));
@@ -612,7 +590,7 @@ fn data_only_load_equals_the_full_load_on_a_golang_migrate_schema() {
         &db,
         "ALTER SCHEMA public RENAME TO expected; CREATE SCHEMA public;",
     );
-    apply_migrations(cluster, &db);
+    cluster.apply_migrations(&db, &repo_root().join("migrations"));
     let v = common::latest_migration_version();
     cluster.exec(
         &db,

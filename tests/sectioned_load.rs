@@ -57,27 +57,6 @@ fn run_sql(cluster: &Cluster, db: &str, sql: &str, what: &str) {
     assert_success(&out, what);
 }
 
-/// Applies the `NNNN_*.up.sql` files of `dir` to `db` in order, one
-/// transaction each, as golang-migrate does.
-fn apply_migrations(cluster: &Cluster, db: &str, dir: &Path) {
-    let mut ups: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".up.sql"))
-        .collect();
-    ups.sort();
-    for up in ups {
-        let o = cluster
-            .psql(db)
-            .arg("-1")
-            .arg("-f")
-            .arg(&up)
-            .output()
-            .unwrap();
-        assert_success(&o, &up.display().to_string());
-    }
-}
-
 #[test]
 fn the_catalog_after_a_full_load_is_the_one_the_migrations_make() {
     let cluster = Cluster::shared();
@@ -95,7 +74,7 @@ fn the_catalog_after_a_full_load_is_the_one_the_migrations_make() {
     cluster.exec_file(&loaded, &load);
 
     let migrated = cluster.fresh_db("sectioned_migrated");
-    apply_migrations(cluster, &migrated, &repo_root().join("migrations"));
+    cluster.apply_migrations(&migrated, &repo_root().join("migrations"));
     let v = common::latest_migration_version();
     cluster.exec(
         &migrated,
@@ -241,7 +220,7 @@ fn a_cut_stream_into_psql_leaves_the_database_as_it_was() {
 /// then `extra`.
 fn migrated_db(cluster: &Cluster, prefix: &str, extra: &str) -> String {
     let db = cluster.fresh_db(prefix);
-    apply_migrations(cluster, &db, &repo_root().join("migrations"));
+    cluster.apply_migrations(&db, &repo_root().join("migrations"));
     let v = common::latest_migration_version();
     cluster.exec(
         &db,

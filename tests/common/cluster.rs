@@ -226,6 +226,21 @@ impl Cluster {
         out
     }
 
+    /// Applies the `NNNN_*.up.sql` files of `dir` to `db` in order, one
+    /// transaction each, as golang-migrate does.
+    pub fn apply_migrations(&self, db: &str, dir: &Path) {
+        let mut ups: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".up.sql"))
+            .collect();
+        ups.sort();
+        for up in ups {
+            let o = self.psql(db).arg("-1").arg("-f").arg(&up).output().unwrap();
+            assert_success(&o, &up.display().to_string());
+        }
+    }
+
     /// The result of `sql` in unaligned, tuples-only form (`psql -At`):
     /// one line per row, fields separated by `|`, without the final newline.
     pub fn query(&self, db: &str, sql: &str) -> String {

@@ -172,6 +172,17 @@ impl Outcome {
     }
 }
 
+/// One differing value, as the text report lists it.
+fn difference_line(target: &str, d: &Diff, suffix: &str) -> String {
+    format!(
+        "    {target} {} {}: want {} got {}{suffix}\n",
+        d.id,
+        d.column,
+        show(&d.want),
+        show(&d.got)
+    )
+}
+
 fn show(v: &Option<String>) -> String {
     match v {
         Some(s) => format!("{s:?}"),
@@ -247,27 +258,13 @@ fn table_text(t: &TableOutcome) -> String {
         out.push_str(&format!("    {} {id}: in v2, not in v1\n", t.target));
     }
     for d in &t.differences {
-        out.push_str(&format!(
-            "    {} {} {}: want {} got {}\n",
-            t.target,
-            d.id,
-            d.column,
-            show(&d.want),
-            show(&d.got)
-        ));
+        out.push_str(&difference_line(&t.target, d, ""));
     }
     for id in &t.added_later_ids {
         out.push_str(&format!("    {} {id}: added after the load\n", t.target));
     }
     for d in &t.changed_later_examples {
-        out.push_str(&format!(
-            "    {} {} {}: want {} got {} (changed after the load)\n",
-            t.target,
-            d.id,
-            d.column,
-            show(&d.want),
-            show(&d.got)
-        ));
+        out.push_str(&difference_line(&t.target, d, " (changed after the load)"));
     }
     if !t.not_compared.is_empty() {
         out.push_str(&format!(

@@ -41,6 +41,9 @@ pub struct ChunkFacts {
     /// Per unique key of `values.uniques`: `(hash, row)` with `row`
     /// relative to the chunk's first row.
     pub uniques: Vec<Vec<(u64, u32)>>,
+    /// Per field of `TableCheck::joins`: `(value, row)` of the rows where
+    /// it is set, `row` relative to the chunk's first row.
+    pub joined: Vec<Vec<(u128, u32)>>,
     pub errors: Vec<DataError>,
     /// Problems beyond those kept in `errors`.
     pub more_errors: usize,
@@ -74,6 +77,9 @@ pub struct TableCheck<'a> {
     pub values: &'a values::ValueChecks,
     /// Foreign keys onto tables already checked, tested row by row.
     pub refs: &'a [keys::Reference<'a>],
+    /// Fields whose values are gathered instead, to be joined against
+    /// their target's sorted ids once the table is read.
+    pub joins: &'a [usize],
 }
 
 /// Validates the rows of one chunk and collects their keys.
@@ -81,6 +87,7 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     let plan = tc.plan;
     let mut facts = ChunkFacts {
         uniques: vec![Vec::new(); tc.values.uniques.len()],
+        joined: vec![Vec::new(); tc.joins.len()],
         ..ChunkFacts::default()
     };
     let mut scopes = Scopes::default();
@@ -163,6 +170,11 @@ fn check_row(
             if r.ids.binary_search(&key).is_err() {
                 return Err((r.field, keys::dangling(plan, r, fields)));
             }
+        }
+    }
+    for (&f, pairs) in tc.joins.iter().zip(&mut facts.joined) {
+        if let Some(key) = uuids[f] {
+            pairs.push((key, row.number));
         }
     }
     let id = plan.id.and_then(|i| uuids[i]);

@@ -1,0 +1,136 @@
+//! Foreign keys onto a table whose sorted ids went to disk (past
+//! `--memory`). A search per row would jump about that file and, with
+//! little memory, read it again and again; instead the referencing values
+//! are gathered while the table is read, sorted (spilling runs like the
+//! other keys), and merged against the target's ids in one sequential
+//! pass, the way a merge join does. The same pass finds each row's lookup
+//! value when the key is a lookup's, so the rewrite reads them in row
+//! order instead of searching.
+
+use super::{Fk, Work};
+use crate::error::DataError;
+use crate::ids::IdValue;
+use crate::spill::{Array, Budget, Runs};
+use crate::validate::keys::{self, Reference};
+use crate::validate::{row_label, MAX_ERRORS};
+
+/// What one join found.
+#[derive(Default)]
+pub struct Joined {
+    /// Rows whose value is not in the target, named as the row-by-row check
+    /// names them.
+    pub errors: Vec<DataError>,
+    /// Problems beyond those in `errors`.
+    pub more: usize,
+    /// Each row's lookup value, when the key is the table's lookup key.
+    pub looked_up: Option<Array<u32>>,
+}
+
+/// Merges the `(value, row)` pairs of `w`'s foreign key `fk` (gathered in
+/// `pairs`: `id` the value, `value` the row) against `target`'s sorted ids.
+pub fn join(
+    w: &Work,
+    fk: &Fk,
+    target: &Work,
+    pairs: Runs<IdValue>,
+    held: &Budget,
+) -> std::io::Result<Joined> {
+    let is_lookup = w
+        .plan
+        .lookup
+        .as_ref()
+        .is_some_and(|l| w.plan.input_columns[l.key] == w.plan.input_columns[fk.field]);
+    let index = target.index.as_ref().filter(|_| is_lookup);
+    let mut looked_up = match index {
+        Some(_) => Some(Array::<u32>::new(w.rows as usize, held)?),
+        None => None,
+    };
+    let ids = &target.ids[..];
+    let mut i = 0;
+    let mut missing: Vec<usize> = Vec::new();
+    let mut more = 0;
+    let mut merged = pairs.sorted();
+    for IdValue {
+        id: key,
+        value: row,
+    } in merged.by_ref()
+    {
+        i = gallop(ids, i, key);
+        if ids.get(i) == Some(&key) {
+            if let (Some(index), Some(rows)) = (index, looked_up.as_mut()) {
+                if let (Some(v), Some(slot)) = (index.numbered(i), rows.get_mut(row as usize)) {
+                    *slot = v;
+                }
+            }
+        } else if missing.len() < MAX_ERRORS {
+            missing.push(row as usize);
+        } else {
+            more += 1;
+        }
+    }
+    if let Some(e) = merged.error() {
+        return Err(e);
+    }
+    missing.sort_unstable();
+    Ok(Joined {
+        errors: name_rows(w, fk, &missing),
+        more,
+        looked_up,
+    })
+}
+
+/// The first position at or after `from` whose id is not below `key`.
+/// Both sides ascend, so the cursor only moves forward, in steps that
+/// double: the pages read are those near it, in order.
+fn gallop(ids: &[u128], from: usize, key: u128) -> usize {
+    let (mut lo, mut step) = (from, 1);
+    while lo + step < ids.len() && ids[lo + step] < key {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step + 1).min(ids.len());
+    lo + ids[lo.min(hi)..hi].partition_point(|&id| id < key)
+}
+
+/// The errors for rows whose key `fk` points at no row, in the words and
+/// with the place the row-by-row check gives.
+fn name_rows(w: &Work, fk: &Fk, rows: &[usize]) -> Vec<DataError> {
+    let r = Reference {
+        field: fk.field,
+        ids: &[],
+        target: &fk.target_label,
+    };
+    let mut errors = Vec::new();
+    w.visit_rows(rows.iter().copied(), |at, fields| {
+        if fields.len() != w.plan.width {
+            return;
+        }
+        let mut e = DataError::new(keys::dangling(&w.plan, &r, fields))
+            .at(at)
+            .table(w.label.clone());
+        if let Some(id) = row_label(&w.plan, fields) {
+            e = e.row(id);
+        }
+        errors.push(e.column(w.plan.input_columns[fk.field].clone()));
+    });
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gallop;
+
+    #[test]
+    fn galloping_finds_what_a_binary_search_finds() {
+        let ids: Vec<u128> = (0..1000u128).map(|i| i * 3).collect();
+        let mut keys: Vec<u128> = (0..700u128).map(|i| (i * 7919) % 3100).collect();
+        keys.sort_unstable();
+        let mut at = 0;
+        for key in keys {
+            at = gallop(&ids, at, key);
+            assert_eq!(at, ids.partition_point(|&id| id < key), "{key}");
+        }
+        assert_eq!(gallop(&[], 0, 5), 0);
+        assert_eq!(gallop(&ids, 1000, 5), 1000);
+    }
+}

@@ -265,23 +265,38 @@ fn scan_table(
     };
     let total = w.source.total_bytes();
     let mut done_bytes = 0;
-    for window in w.chunks.chunks(rayon::current_num_threads() * 4) {
+    let mut gather = |facts: Vec<ChunkFacts>, keys: &mut Keys| {
         keys.expect(done_bytes, total);
-        done_bytes += window.iter().map(|r| w.source.bytes(r)).sum::<u64>();
-        let facts: Vec<ChunkFacts> = window
-            .par_iter()
-            .map(|r| {
-                let facts = validate::scan_chunk(&tc, &w.source.chunk(r.clone()));
-                progress.inc(w.source.bytes(r));
-                facts
-            })
-            .collect();
         for mut f in facts {
             problems.0.append(&mut f.errors);
             problems.1 += f.more_errors;
+            done_bytes += f.bytes;
             keys.add(f);
         }
+    };
+    // Window k's facts are added to the table's keys (in order, on one
+    // thread) while window k + 1 is read by the others, so the cores do not
+    // wait for the adding.
+    let mut pending: Vec<ChunkFacts> = Vec::new();
+    for window in w.chunks.chunks(rayon::current_num_threads() * 4) {
+        let ready = std::mem::take(&mut pending);
+        let (next, ()) = rayon::join(
+            || {
+                window
+                    .par_iter()
+                    .map(|r| {
+                        let mut facts = validate::scan_chunk(&tc, &w.source.chunk(r.clone()));
+                        facts.bytes = w.source.bytes(r);
+                        progress.inc(facts.bytes);
+                        facts
+                    })
+                    .collect()
+            },
+            || gather(ready, &mut keys),
+        );
+        pending = next;
     }
+    gather(pending, &mut keys);
     (keys, later)
 }
 

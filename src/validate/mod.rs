@@ -28,6 +28,8 @@ pub const MAX_ERRORS: usize = 50;
 #[derive(Default)]
 pub struct ChunkFacts {
     pub rows: u32,
+    /// The chunk's size in the source, for progress and estimates.
+    pub bytes: u64,
     /// Sequence keys with `row` relative to the chunk's first row, and
     /// `scope` an index into `scopes`.
     pub seq: Vec<SeqKey>,

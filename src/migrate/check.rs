@@ -418,7 +418,8 @@ fn report_parents(
     let edges = edges.into_array(held)?;
     report_dangling_parents(w, &edges, errors);
     let mut state = Array::<u8>::new(edges.len(), held)?;
-    report_cycles(w, &edges, &mut state, errors);
+    let mut parent = Array::<u32>::new(edges.len(), held)?;
+    report_cycles(w, &edges, &mut state, &mut parent, errors);
     Ok(())
 }
 
@@ -522,10 +523,12 @@ fn report_dangling_parents(w: &Work, edges: &[[u128; 2]], errors: &mut Vec<DataE
         .iter()
         .find(|fk| Some(fk.field) == w.self_fk)
         .map_or(w.label.as_str(), |fk| fk.target_label.as_str());
-    let missing = edges
-        .iter()
-        .filter(|[_, parent]| w.ids.binary_search(parent).is_err());
-    for &[id, parent] in missing.take(MAX_ERRORS) {
+    let missing: Vec<[u128; 2]> = edges
+        .par_iter()
+        .filter(|[_, parent]| w.ids.binary_search(parent).is_err())
+        .copied()
+        .collect();
+    for &[id, parent] in missing.iter().take(MAX_ERRORS) {
         let e = DataError::new(format!(
             "{column} {} is not in {target}: the foreign key has no row to point at",
             uuid::Uuid::from_u128(parent)
@@ -537,9 +540,18 @@ fn report_dangling_parents(w: &Work, edges: &[[u128; 2]], errors: &mut Vec<DataE
     }
 }
 
-fn report_cycles(w: &Work, edges: &[[u128; 2]], state: &mut [u8], errors: &mut Vec<DataError>) {
+fn report_cycles(
+    w: &Work,
+    edges: &[[u128; 2]],
+    state: &mut [u8],
+    parent: &mut [u32],
+    errors: &mut Vec<DataError>,
+) {
     let column = self_fk_column(w);
-    for cycle in keys::cycles(edges, state).into_iter().take(MAX_ERRORS) {
+    for cycle in keys::cycles(edges, state, parent)
+        .into_iter()
+        .take(MAX_ERRORS)
+    {
         let mut path: Vec<String> = cycle.iter().map(|&id| keys::short(id)).collect();
         path.push(keys::short(cycle[0]));
         let e = DataError::new(format!("{column} forms a cycle ({})", path.join(" → ")))

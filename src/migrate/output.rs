@@ -46,7 +46,13 @@ pub fn write_load(
         let mut head = table_out(w);
         head.freeze = existing.is_none() && sections.plain.contains(head.target);
         write::copy_start(out, &head)?;
-        let (hashes, rows) = write_table(opts, works, w, out, &progress)?;
+        // The ids' digest is one thread's work: it runs beside the rewrite.
+        let has_id = w.plan.columns.iter().any(|c| c == "id");
+        let (table, id_digest) = rayon::join(
+            || write_table(opts, works, w, out, &progress),
+            || has_id.then(|| digest::ids(&w.ids)),
+        );
+        let (hashes, rows) = table?;
         progress.finish();
         if rows != w.rows {
             return Err(WriteError::Data(
@@ -56,8 +62,8 @@ pub fn write_load(
         }
         written.push(rows);
         let mut t = table_out(w);
-        if w.plan.columns.iter().any(|c| c == "id") {
-            t.digests.push(("id".to_string(), digest::ids(&w.ids)));
+        if let Some(d) = id_digest {
+            t.digests.push(("id".to_string(), d));
         }
         for ((column, _), digest) in w.plan.digests.iter().zip(hashes) {
             t.digests.push((column.clone(), digest));

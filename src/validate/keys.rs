@@ -4,6 +4,8 @@
 //! cycles. UUIDs are u128s in sorted vectors; rows are re-read only to name
 //! the offending ones.
 
+use rayon::prelude::*;
+
 use super::{row_label, ChunkFacts};
 use crate::error::DataError;
 use crate::ids::uuid_field;
@@ -80,10 +82,17 @@ pub fn check_references(
 
 /// Finds the cycles among `[id, parent]` edges sorted by id; each cycle
 /// once, starting at its smallest id, in the order the parent links run.
-/// `state` holds one zero byte per edge (the walk's marks; it may be a
-/// mapped array, as the edges may be).
-pub fn cycles(edges: &[[u128; 2]], state: &mut [u8]) -> Vec<Vec<u128>> {
-    let index = |id: u128| edges.binary_search_by_key(&id, |e| e[0]).ok();
+/// `state` holds one zero byte per edge and `parent` one slot per edge:
+/// the walk's marks and each edge's parent edge (either may be a mapped
+/// array, as the edges may be). The parents are found in parallel, so the
+/// walk itself is a chase through `parent`.
+pub fn cycles(edges: &[[u128; 2]], state: &mut [u8], parent: &mut [u32]) -> Vec<Vec<u128>> {
+    const NONE: u32 = u32::MAX;
+    parent.par_iter_mut().zip(edges).for_each(|(p, e)| {
+        *p = edges
+            .binary_search_by_key(&e[1], |x| x[0])
+            .map_or(NONE, |i| i as u32);
+    });
     // 0 = not seen, 1 = on the current walk, 2 = known to end outside a cycle
     // or already reported.
     let mut found = Vec::new();
@@ -95,7 +104,7 @@ pub fn cycles(edges: &[[u128; 2]], state: &mut [u8]) -> Vec<Vec<u128>> {
                 0 => {
                     state[i] = 1;
                     walk.push(i);
-                    cur = index(edges[i][1]);
+                    cur = (parent[i] != NONE).then_some(parent[i] as usize);
                 }
                 1 => {
                     let from = walk.iter().position(|&w| w == i).unwrap_or(0);
@@ -147,7 +156,7 @@ mod tests {
 
     fn cycles_of(mut edges: Vec<[u128; 2]>) -> Vec<Vec<u128>> {
         edges.sort_unstable();
-        cycles(&edges, &mut vec![0; edges.len()])
+        cycles(&edges, &mut vec![0; edges.len()], &mut vec![0; edges.len()])
     }
 
     #[test]

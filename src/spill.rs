@@ -51,9 +51,10 @@ impl Shares {
         self.0 / 8
     }
 
-    /// One table's ids while it is read.
+    /// One table's ids while it is read; its foreign-key values for joins
+    /// get as much again, between them.
     pub fn ids(self) -> usize {
-        self.0 / 16
+        self.0 / 32
     }
 
     /// One table's parent edges while it is read; its unique keys get as

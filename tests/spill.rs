@@ -182,22 +182,32 @@ fn a_memory_budget_that_is_not_a_size_or_below_64k_is_a_usage_error() {
 /// The dump `text` with one row of `table`'s COPY data changed: `edit` is
 /// given the fields of every row in turn and returns true once it changed
 /// one (a deliberate defect, in an otherwise real dump).
-fn with_defect(text: &str, table: &str, mut edit: impl FnMut(&mut Vec<String>) -> bool) -> String {
+fn with_defect(text: &str, table: &str, edit: impl FnMut(&mut Vec<String>) -> bool) -> String {
+    edit_rows(text, table, 1, edit)
+}
+
+/// `with_defect`, changing up to `most` rows.
+fn edit_rows(
+    text: &str,
+    table: &str,
+    most: usize,
+    mut edit: impl FnMut(&mut Vec<String>) -> bool,
+) -> String {
     let header = format!("COPY public.{table} (");
     let mut out = String::with_capacity(text.len());
-    let (mut inside, mut done) = (false, false);
+    let (mut inside, mut changed) = (false, 0);
     for line in text.split_inclusive('\n') {
         if inside && line == "\\.\n" {
             inside = false;
         }
-        if inside && !done {
+        if inside && changed < most {
             let mut fields: Vec<String> = line
                 .trim_end_matches('\n')
                 .split('\t')
                 .map(str::to_string)
                 .collect();
             if edit(&mut fields) {
-                done = true;
+                changed += 1;
                 out.push_str(&fields.join("\t"));
                 out.push('\n');
                 continue;
@@ -208,7 +218,7 @@ fn with_defect(text: &str, table: &str, mut edit: impl FnMut(&mut Vec<String>) -
         }
         out.push_str(line);
     }
-    assert!(done, "no row of {table} was changed");
+    assert_eq!(changed, most, "too few rows of {table} were changed");
     out
 }
 
@@ -274,6 +284,23 @@ fn keys_joined_on_disk_report_each_defect_exactly_as_keys_searched_in_memory() {
             "duplicate primary key",
             set(&clean, "projects", 2, 0, &nth_id(&clean, "projects", 1)),
         ),
+        // More dangling keys than a report keeps: the same first rows.
+        (
+            "more problems were found; only the first",
+            edit_rows(&clean, "notes", 60, |f| {
+                let set = f[3] != "\\N";
+                if set {
+                    f[3] = NOWHERE.to_string();
+                }
+                set
+            }),
+        ),
+        // A parent whose sort key is refused is still a parent: only its
+        // own row is in the report, not its children's.
+        ("created_at", {
+            let parent = parent_row(&clean);
+            set(&clean, "tasks", parent, 14, "not a time")
+        }),
     ];
     for (k, (want, text)) in defects.iter().enumerate() {
         let dump = dir.path().join(format!("defect-{k}.sql"));
@@ -286,6 +313,9 @@ fn keys_joined_on_disk_report_each_defect_exactly_as_keys_searched_in_memory() {
         let err = String::from_utf8_lossy(&joined.stderr);
         assert_eq!(joined.status.code(), Some(1), "defect {k}: {err}");
         assert!(err.contains(want), "defect {k}: wanted {want:?} in:\n{err}");
+        if *want == "created_at" {
+            assert!(!err.contains("is not in public.tasks"), "{err}");
+        }
         pretty_assertions::assert_eq!(
             String::from_utf8_lossy(&searched.stderr),
             err,
@@ -299,6 +329,20 @@ fn keys_joined_on_disk_report_each_defect_exactly_as_keys_searched_in_memory() {
             entries(tmp.path())
         );
     }
+}
+
+/// The row number (from 1) of the first task that another task names as
+/// its parent.
+fn parent_row(text: &str) -> usize {
+    let at = text.find("COPY public.tasks (").unwrap();
+    let rows: Vec<Vec<&str>> = text[at..]
+        .lines()
+        .skip(1)
+        .take_while(|l| *l != "\\.")
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let named = rows.iter().find(|r| r[3] != "\\N").unwrap()[3];
+    1 + rows.iter().position(|r| r[0] == named).unwrap()
 }
 
 /// The fields of the `n`th row (from 1) of `table`'s COPY data.

@@ -342,16 +342,20 @@ fn finish(w: &mut Work, keys: Keys, held: &Budget, errors: &mut Vec<DataError>) 
         Ok((ids, index)) => (w.ids, w.index) = (ids, index),
         Err(e) => failed.note(IDS, e),
     }
-    for d in keys::duplicates(&w.ids).into_iter().take(MAX_ERRORS) {
-        let e = DataError::new("duplicate primary key: the id appears more than once")
-            .table(w.label.clone())
-            .row(uuid::Uuid::from_u128(d).to_string())
-            .column("id");
-        errors.push(locate(w, d, e));
-    }
-    if w.self_fk.is_some() {
-        if let Err(e) = report_parents(w, edges, held, errors) {
-            failed.note(PARENTS, e);
+    // Without their ids, every parent and every key onto the table would
+    // look dangling: only the failure is reported.
+    if !failed.has(IDS) {
+        for d in keys::duplicates(&w.ids).into_iter().take(MAX_ERRORS) {
+            let e = DataError::new("duplicate primary key: the id appears more than once")
+                .table(w.label.clone())
+                .row(uuid::Uuid::from_u128(d).to_string())
+                .column("id");
+            errors.push(locate(w, d, e));
+        }
+        if w.self_fk.is_some() {
+            if let Err(e) = report_parents(w, edges, held, errors) {
+                failed.note(PARENTS, e);
+            }
         }
     }
     if let Err(e) = report_unique(w, uniques, errors) {

@@ -7,6 +7,8 @@
 //! value when the key is a lookup's, so the rewrite reads them in row
 //! order instead of searching.
 
+use std::collections::BinaryHeap;
+
 use super::{Fk, Work};
 use crate::error::DataError;
 use crate::ids::IdValue;
@@ -35,11 +37,13 @@ pub fn join(
     pairs: Runs<IdValue>,
     held: &Budget,
 ) -> std::io::Result<Joined> {
-    let is_lookup = w
-        .plan
-        .lookup
-        .as_ref()
-        .is_some_and(|l| w.plan.input_columns[l.key] == w.plan.input_columns[fk.field]);
+    // The key must be the lookup's and point at the looked-up table: a
+    // column can be a foreign key onto another table (its DDL says so)
+    // and the lookup's key at once.
+    let is_lookup = w.plan.lookup.as_ref().is_some_and(|l| {
+        w.plan.input_columns[l.key] == w.plan.input_columns[fk.field]
+            && target.plan.source == l.table
+    });
     let index = target.index.as_ref().filter(|_| is_lookup);
     let mut looked_up = match index {
         Some(_) => Some(Array::<u32>::new(w.rows as usize, held)?),
@@ -47,7 +51,9 @@ pub fn join(
     };
     let ids = &target.ids[..];
     let mut i = 0;
-    let mut missing: Vec<usize> = Vec::new();
+    // The first rows in row order, as the row-by-row check keeps them:
+    // the largest kept row goes when a smaller one comes.
+    let mut missing: BinaryHeap<usize> = BinaryHeap::new();
     let mut more = 0;
     let mut merged = pairs.sorted();
     for IdValue {
@@ -62,16 +68,18 @@ pub fn join(
                     *slot = v;
                 }
             }
-        } else if missing.len() < MAX_ERRORS {
-            missing.push(row as usize);
         } else {
-            more += 1;
+            missing.push(row as usize);
+            if missing.len() > MAX_ERRORS {
+                missing.pop();
+                more += 1;
+            }
         }
     }
     if let Some(e) = merged.error() {
         return Err(e);
     }
-    missing.sort_unstable();
+    let missing = missing.into_sorted_vec();
     Ok(Joined {
         errors: name_rows(w, fk, &missing),
         more,

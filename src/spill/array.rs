@@ -107,7 +107,9 @@ impl<T: Plain> Array<T> {
     /// `len` default values: in memory if `budget` has room for them, else
     /// in a file in its folder.
     pub fn new(len: usize, budget: &Budget) -> io::Result<Array<T>> {
-        let bytes = len * std::mem::size_of::<T>();
+        let bytes = len
+            .checked_mul(std::mem::size_of::<T>())
+            .ok_or(io::ErrorKind::FileTooLarge)?;
         if bytes == 0 {
             return Ok(Array::default());
         }
@@ -125,7 +127,11 @@ impl<T: Plain> Array<T> {
         // above, and no other map of it exists; it stays open and mapped as
         // long as the array lives. Its bytes are read only as `T: Plain`,
         // which every bit pattern is, so even a write by another process of
-        // the same user cannot make an invalid value.
+        // the same user cannot make an invalid value. What no check can
+        // stop: another process of the same user cutting the file short (or
+        // a copy-on-write filesystem, where a reservation is no promise,
+        // running out of room) makes the next touch of a lost page raise
+        // SIGBUS, and the process ends there.
         let map = unsafe { MmapMut::map_mut(&file.as_file().file) }?;
         // A reserved file reads as zeroes, which is `T::default()`.
         Ok(Array {
@@ -138,7 +144,9 @@ impl<T: Plain> Array<T> {
     }
 
     /// `values` as an array: kept as it is if `budget` has room for it.
-    pub fn from_vec(values: Vec<T>, budget: &Budget) -> io::Result<Array<T>> {
+    pub fn from_vec(mut values: Vec<T>, budget: &Budget) -> io::Result<Array<T>> {
+        // What is claimed is what is held: no spare capacity beside it.
+        values.shrink_to_fit();
         if values.is_empty() || budget.claim(values.len() * std::mem::size_of::<T>()) {
             let budget = (!values.is_empty()).then(|| budget.clone());
             return Ok(Array {

@@ -186,12 +186,14 @@ fn check_row(
             facts.parents.push((id, parent));
         }
     }
+    // Beside the ids, so that a lookup table's ids (gathered from these
+    // pairs) are every id, whatever the row's later checks say.
+    if let (Some(v), Some(id)) = (plan.provides, id) {
+        facts.index.push((id, row.uuids[v]));
+    }
     if let Some(seq) = &plan.sequence {
         let key = sequence_key(seq, row, id)?;
         facts.seq.push(key);
-    }
-    if let (Some(v), Some(id)) = (plan.provides, id) {
-        facts.index.push((id, row.uuids[v]));
     }
     for op in &plan.ops {
         match op {

@@ -102,6 +102,8 @@ struct Keys {
     joined: Vec<(usize, Runs<IdValue>)>,
     /// The share of the budget the joined keys divide.
     join_share: usize,
+    /// The share the parent links' parents get, once the links are sorted.
+    parents_share: usize,
     dir: std::path::PathBuf,
     first_rows: Vec<usize>,
     rows: usize,
@@ -124,6 +126,7 @@ impl Keys {
             uniques: (0..n).map(|_| Runs::new(shares.pairs() / n, dir)).collect(),
             joined: Vec::new(),
             join_share: shares.ids(),
+            parents_share: shares.pairs(),
             dir: dir.to_path_buf(),
             first_rows: Vec::new(),
             rows: 0,
@@ -313,6 +316,7 @@ fn finish(w: &mut Work, keys: Keys, held: &Budget, errors: &mut Vec<DataError>) 
         uniques,
         first_rows,
         rows,
+        parents_share,
         ..
     } = keys;
     w.first_rows = first_rows;
@@ -353,7 +357,7 @@ fn finish(w: &mut Work, keys: Keys, held: &Budget, errors: &mut Vec<DataError>) 
             errors.push(locate(w, d, e));
         }
         if w.self_fk.is_some() {
-            if let Err(e) = report_parents(w, edges, held, errors) {
+            if let Err(e) = report_parents(w, edges, held, parents_share, errors) {
                 failed.note(PARENTS, e);
             }
         }
@@ -412,18 +416,20 @@ fn number(seq: Runs<SeqKey>, rows: usize, held: &Budget) -> std::io::Result<Arra
 }
 
 /// Parents that are not in the table, and parent cycles: the edges are
-/// sorted by id into an array (on disk past the budget) and walked there.
+/// sorted by id into an array (on disk past the budget), their parents
+/// merged against the ids (`join::parent_links`), and the links walked.
 fn report_parents(
     w: &Work,
     edges: Runs<[u128; 2]>,
     held: &Budget,
+    share: usize,
     errors: &mut Vec<DataError>,
 ) -> std::io::Result<()> {
     let edges = edges.into_array(held)?;
-    report_dangling_parents(w, &edges, errors);
+    let (missing, parent) = join::parent_links(&edges, &w.ids, held, share)?;
+    report_dangling_parents(w, &edges, &missing, errors);
     let mut state = Array::<u8>::new(edges.len(), held)?;
-    let mut parent = Array::<u32>::new(edges.len(), held)?;
-    report_cycles(w, &edges, &mut state, &mut parent, errors);
+    report_cycles(w, &edges, &parent, &mut state, errors);
     Ok(())
 }
 
@@ -520,19 +526,19 @@ fn self_fk_column(w: &Work) -> String {
 }
 
 /// A self-reference (`parent_id`) whose row is not in the table.
-fn report_dangling_parents(w: &Work, edges: &[[u128; 2]], errors: &mut Vec<DataError>) {
+fn report_dangling_parents(
+    w: &Work,
+    edges: &[[u128; 2]],
+    missing: &[usize],
+    errors: &mut Vec<DataError>,
+) {
     let column = self_fk_column(w);
     let target = w
         .fks
         .iter()
         .find(|fk| Some(fk.field) == w.self_fk)
         .map_or(w.label.as_str(), |fk| fk.target_label.as_str());
-    let missing: Vec<[u128; 2]> = edges
-        .par_iter()
-        .filter(|[_, parent]| w.ids.binary_search(parent).is_err())
-        .copied()
-        .collect();
-    for &[id, parent] in missing.iter().take(MAX_ERRORS) {
+    for &[id, parent] in missing.iter().filter_map(|&i| edges.get(i)) {
         let e = DataError::new(format!(
             "{column} {} is not in {target}: the foreign key has no row to point at",
             uuid::Uuid::from_u128(parent)
@@ -547,12 +553,12 @@ fn report_dangling_parents(w: &Work, edges: &[[u128; 2]], errors: &mut Vec<DataE
 fn report_cycles(
     w: &Work,
     edges: &[[u128; 2]],
+    parent: &[u32],
     state: &mut [u8],
-    parent: &mut [u32],
     errors: &mut Vec<DataError>,
 ) {
     let column = self_fk_column(w);
-    for cycle in keys::cycles(edges, state, parent)
+    for cycle in keys::cycles(edges, parent, state)
         .into_iter()
         .take(MAX_ERRORS)
     {

@@ -13,7 +13,7 @@ use super::{Fk, Work};
 use crate::error::DataError;
 use crate::ids::IdValue;
 use crate::spill::{Array, Budget, Runs};
-use crate::validate::keys::{self, Reference};
+use crate::validate::keys::{self, Reference, NO_PARENT};
 use crate::validate::{row_label, MAX_ERRORS};
 
 /// What one join found.
@@ -61,7 +61,7 @@ pub fn join(
         value: row,
     } in merged.by_ref()
     {
-        i = gallop(ids, i, key);
+        i = gallop(ids, i, key, |&id| id);
         if ids.get(i) == Some(&key) {
             if let (Some(index), Some(rows)) = (index, looked_up.as_mut()) {
                 if let (Some(v), Some(slot)) = (index.numbered(i), rows.get_mut(row as usize)) {
@@ -87,17 +87,61 @@ pub fn join(
     })
 }
 
-/// The first position at or after `from` whose id is not below `key`.
-/// Both sides ascend, so the cursor only moves forward, in steps that
-/// double: the pages read are those near it, in order.
-fn gallop(ids: &[u128], from: usize, key: u128) -> usize {
+/// The first position at or after `from` whose id (`id_of`) is not below
+/// `key`. Both sides ascend, so the cursor only moves forward, in steps
+/// that double: the pages read are those near it, in order.
+fn gallop<T>(items: &[T], from: usize, key: u128, id_of: impl Fn(&T) -> u128) -> usize {
     let (mut lo, mut step) = (from, 1);
-    while lo + step < ids.len() && ids[lo + step] < key {
+    while lo + step < items.len() && id_of(&items[lo + step]) < key {
         lo += step;
         step *= 2;
     }
-    let hi = (lo + step + 1).min(ids.len());
-    lo + ids[lo.min(hi)..hi].partition_point(|&id| id < key)
+    let hi = (lo + step + 1).min(items.len());
+    lo + items[lo.min(hi)..hi].partition_point(|x| id_of(x) < key)
+}
+
+/// A table's own parent links, `[id, parent]` edges sorted by id, merged
+/// the same way: the parents are sorted (spilling past `share` bytes) and
+/// walked once against the table's sorted `ids` and once against the
+/// edges' own ids. Returns the edges whose parent is not in the table (the
+/// first `MAX_ERRORS`, in edge order), and each edge's parent edge
+/// (`NO_PARENT` for a parent that has no parent itself), as `cycles` reads
+/// them.
+pub fn parent_links(
+    edges: &[[u128; 2]],
+    ids: &[u128],
+    held: &Budget,
+    share: usize,
+) -> std::io::Result<(Vec<usize>, Array<u32>)> {
+    let mut by_parent = Runs::new(share, held.dir());
+    for (i, e) in edges.iter().enumerate() {
+        by_parent.push(IdValue {
+            id: e[1],
+            value: i as u32,
+        })?;
+    }
+    let mut parent = Array::<u32>::new(edges.len(), held)?;
+    let mut missing: BinaryHeap<usize> = BinaryHeap::new();
+    let (mut at_id, mut at_edge) = (0, 0);
+    let mut merged = by_parent.sorted();
+    for IdValue { id: p, value: i } in merged.by_ref() {
+        at_id = gallop(ids, at_id, p, |&id| id);
+        if ids.get(at_id) != Some(&p) {
+            missing.push(i as usize);
+            if missing.len() > MAX_ERRORS {
+                missing.pop();
+            }
+        }
+        at_edge = gallop(edges, at_edge, p, |e| e[0]);
+        let found = edges.get(at_edge).is_some_and(|e| e[0] == p);
+        if let Some(slot) = parent.get_mut(i as usize) {
+            *slot = if found { at_edge as u32 } else { NO_PARENT };
+        }
+    }
+    match merged.error() {
+        Some(e) => Err(e),
+        None => Ok((missing.into_sorted_vec(), parent)),
+    }
 }
 
 /// The errors for rows whose key `fk` points at no row, in the words and
@@ -126,7 +170,7 @@ fn name_rows(w: &Work, fk: &Fk, rows: &[usize]) -> Vec<DataError> {
 
 #[cfg(test)]
 mod tests {
-    use super::gallop;
+    use super::*;
 
     #[test]
     fn galloping_finds_what_a_binary_search_finds() {
@@ -135,10 +179,33 @@ mod tests {
         keys.sort_unstable();
         let mut at = 0;
         for key in keys {
-            at = gallop(&ids, at, key);
+            at = gallop(&ids, at, key, |&id| id);
             assert_eq!(at, ids.partition_point(|&id| id < key), "{key}");
         }
-        assert_eq!(gallop(&[], 0, 5), 0);
-        assert_eq!(gallop(&ids, 1000, 5), 1000);
+        assert_eq!(gallop(&[], 0, 5, |&id: &u128| id), 0);
+        assert_eq!(gallop(&ids, 1000, 5, |&id| id), 1000);
+    }
+}
+
+#[cfg(test)]
+mod parent_tests {
+    use super::*;
+
+    #[test]
+    fn parent_links_merged_find_what_searches_find() {
+        // Edges [id, parent], sorted by id: 5 -> 7 -> 6 -> 5 is a cycle, 9
+        // hangs off it, 1's parent 2 is a root (no edge), 4's parent 99 is
+        // not in the table.
+        let edges: Vec<[u128; 2]> = vec![[1, 2], [4, 99], [5, 7], [6, 5], [7, 6], [9, 5]];
+        let ids: Vec<u128> = vec![1, 2, 4, 5, 6, 7, 9];
+        let dir = tempfile::tempdir().unwrap();
+        for room in [1 << 20, 0] {
+            let held = Budget::new(room, dir.path());
+            let (missing, parent) = parent_links(&edges, &ids, &held, room.max(20)).unwrap();
+            assert_eq!(missing, vec![1], "the edge of 4");
+            assert_eq!(&parent[..], &[NO_PARENT, NO_PARENT, 4, 2, 3, 2]);
+            let cycles = keys::cycles(&edges, &parent, &mut vec![0; edges.len()]);
+            assert_eq!(cycles, vec![vec![5, 7, 6]]);
+        }
     }
 }

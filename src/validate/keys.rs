@@ -4,8 +4,6 @@
 //! cycles. UUIDs are u128s in sorted vectors; rows are re-read only to name
 //! the offending ones.
 
-use rayon::prelude::*;
-
 use super::{row_label, ChunkFacts};
 use crate::error::DataError;
 use crate::ids::uuid_field;
@@ -80,19 +78,15 @@ pub fn check_references(
     facts
 }
 
+/// An edge whose parent has no edge of its own (a root's child).
+pub const NO_PARENT: u32 = u32::MAX;
+
 /// Finds the cycles among `[id, parent]` edges sorted by id; each cycle
 /// once, starting at its smallest id, in the order the parent links run.
-/// `state` holds one zero byte per edge and `parent` one slot per edge:
-/// the walk's marks and each edge's parent edge (either may be a mapped
-/// array, as the edges may be). The parents are found in parallel, so the
-/// walk itself is a chase through `parent`.
-pub fn cycles(edges: &[[u128; 2]], state: &mut [u8], parent: &mut [u32]) -> Vec<Vec<u128>> {
-    const NONE: u32 = u32::MAX;
-    parent.par_iter_mut().zip(edges).for_each(|(p, e)| {
-        *p = edges
-            .binary_search_by_key(&e[1], |x| x[0])
-            .map_or(NONE, |i| i as u32);
-    });
+/// `parent` gives each edge's parent edge (or `NO_PARENT`), and `state`
+/// holds one zero byte per edge for the walk's marks; either may be a
+/// mapped array, as the edges may be. The walk is a chase through `parent`.
+pub fn cycles(edges: &[[u128; 2]], parent: &[u32], state: &mut [u8]) -> Vec<Vec<u128>> {
     // 0 = not seen, 1 = on the current walk, 2 = known to end outside a cycle
     // or already reported.
     let mut found = Vec::new();
@@ -104,7 +98,7 @@ pub fn cycles(edges: &[[u128; 2]], state: &mut [u8], parent: &mut [u32]) -> Vec<
                 0 => {
                     state[i] = 1;
                     walk.push(i);
-                    cur = (parent[i] != NONE).then_some(parent[i] as usize);
+                    cur = (parent[i] != NO_PARENT).then_some(parent[i] as usize);
                 }
                 1 => {
                     let from = walk.iter().position(|&w| w == i).unwrap_or(0);
@@ -156,7 +150,15 @@ mod tests {
 
     fn cycles_of(mut edges: Vec<[u128; 2]>) -> Vec<Vec<u128>> {
         edges.sort_unstable();
-        cycles(&edges, &mut vec![0; edges.len()], &mut vec![0; edges.len()])
+        let parent: Vec<u32> = edges
+            .iter()
+            .map(|e| {
+                edges
+                    .binary_search_by_key(&e[1], |x| x[0])
+                    .map_or(NO_PARENT, |i| i as u32)
+            })
+            .collect();
+        cycles(&edges, &parent, &mut vec![0; edges.len()])
     }
 
     #[test]

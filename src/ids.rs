@@ -3,6 +3,7 @@
 //! and the sorted `id -> value` index that lookups go through.
 
 use crate::copy::codec;
+use crate::spill::{Array, Budget, Record};
 
 /// A UUID as `uuid_in` reads it: 32 hex digits in pairs, a `-` allowed
 /// after any group of four but the last, the whole optionally in braces.
@@ -47,85 +48,109 @@ pub fn uuid_field(raw: &[u8]) -> Result<Option<u128>, NotUuid> {
 /// compact: the ids are the table's own sorted ids (not a copy), and each
 /// row holds a `u32` into the column's distinct values, which are few (a
 /// task's `domain_id`). Against the former `(u128, Option<u128>)` pairs this
-/// is 4 bytes a row instead of 48 beside the ids.
+/// is 4 bytes a row instead of 48 beside the ids, and past the memory budget
+/// those 4 bytes are in a mapped temporary file.
 #[derive(Debug, Default)]
 pub struct LookupIndex {
     /// Per row, in sorted-id order: an index into `distinct`, or `NULL`.
-    values: Vec<u32>,
+    values: Array<u32>,
     distinct: Vec<u128>,
 }
 
 /// The `values` entry of a NULL value.
 const NULL: u32 = u32::MAX;
 
-/// Gathers one table's lookup values in row order, each distinct value once.
+/// A row's id and the index of its lookup value, ordered by id: what the
+/// table's keys gather (and spill) for a table that lookups read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IdValue {
+    pub id: u128,
+    pub value: u32,
+}
+
+impl Record for IdValue {
+    const BYTES: usize = 20;
+    fn put(&self, out: &mut [u8]) {
+        out[..16].copy_from_slice(&self.id.to_le_bytes());
+        out[16..].copy_from_slice(&self.value.to_le_bytes());
+    }
+    fn get(raw: &[u8]) -> Self {
+        IdValue {
+            id: u128::get(&raw[..16]),
+            value: u32::from_le_bytes(raw[16..20].try_into().unwrap_or_default()),
+        }
+    }
+}
+
+/// Numbers one table's distinct lookup values in order of first sight.
 #[derive(Debug, Default)]
 pub struct LookupValues {
     /// foldhash, as for the sequence scopes: a lookup per row, seeded per
     /// process; the numbering depends on first sight only.
     seen: std::collections::HashMap<u128, u32, foldhash::fast::RandomState>,
     distinct: Vec<u128>,
-    rows: Vec<u32>,
     /// More distinct values than a `u32` holds (never with real data).
     overflow: bool,
 }
 
 impl LookupValues {
-    pub fn push(&mut self, value: Option<u128>) {
+    /// The number of `value` (`NULL` for NULL).
+    pub fn index(&mut self, value: Option<u128>) -> u32 {
         let Some(v) = value else {
-            self.rows.push(NULL);
-            return;
+            return NULL;
         };
         let next = self.distinct.len() as u32;
         let distinct = &mut self.distinct;
         let overflow = &mut self.overflow;
-        let k = *self.seen.entry(v).or_insert_with(|| {
+        *self.seen.entry(v).or_insert_with(|| {
             *overflow |= next == NULL;
             distinct.push(v);
             next
-        });
-        self.rows.push(k);
+        })
     }
 
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    pub fn reserve_exact(&mut self, n: usize) {
-        self.rows.reserve_exact(n);
-    }
-
-    pub fn capacity(&self) -> usize {
-        self.rows.capacity()
-    }
-
-    /// Sorts `ids` (the table's ids, in the same row order as the values)
-    /// and returns the index that goes with them. `None`, with `ids` sorted
-    /// all the same, when the two do not line up row for row (a row failed
-    /// its checks, so nothing will be written) or the values overflow.
-    pub fn build(self, ids: &mut Vec<u128>) -> Option<LookupIndex> {
-        use rayon::slice::ParallelSliceMut;
-        if self.rows.len() != ids.len() || self.overflow {
-            ids.par_sort_unstable();
-            return None;
+    /// Splits `len` pairs in id order into the table's sorted ids and the
+    /// index that goes with them, both placed by `budget`. The index is
+    /// `None` when the values overflow.
+    pub fn build(
+        self,
+        pairs: impl Iterator<Item = IdValue>,
+        len: usize,
+        budget: &Budget,
+    ) -> std::io::Result<(Array<u128>, Option<LookupIndex>)> {
+        let mut ids = Array::new(len, budget)?;
+        let mut values = Array::new(len, budget)?;
+        for ((id, value), p) in ids.iter_mut().zip(values.iter_mut()).zip(pairs) {
+            *id = p.id;
+            *value = p.value;
         }
-        let mut both: Vec<(u128, u32)> = ids.iter().copied().zip(self.rows).collect();
-        *ids = Vec::new();
-        both.par_sort_unstable_by_key(|p| p.0);
-        *ids = both.iter().map(|p| p.0).collect();
-        let values = both.iter().map(|p| p.1).collect();
-        Some(LookupIndex {
+        let index = (!self.overflow).then_some(LookupIndex {
             values,
             distinct: self.distinct,
-        })
+        });
+        Ok((ids, index))
     }
 }
 
 impl LookupIndex {
+    /// Whether the per-row values went to disk.
+    pub fn on_disk(&self) -> bool {
+        self.values.on_disk()
+    }
+
+    /// The value of the row at `i` in sorted-id order, as a per-row number
+    /// (`join`'s form): 0 for NULL, else the distinct value's number + 1.
+    pub fn numbered(&self, i: usize) -> Option<u32> {
+        self.values.get(i).map(|&k| k.wrapping_add(1))
+    }
+
+    /// The value a per-row number stands for (`None`: NULL).
+    pub fn value_of(&self, numbered: u32) -> Option<u128> {
+        numbered
+            .checked_sub(1)
+            .and_then(|k| self.distinct.get(k as usize).copied())
+    }
+
     /// Looks `id` up among `ids`, the sorted ids the index was built with:
     /// `None` when `id` is not in the table; `Some(None)` when its value is
     /// NULL.
@@ -176,25 +201,41 @@ mod tests {
             (40, Some(7)),
         ];
         let mut values = LookupValues::default();
-        let mut ids = Vec::new();
-        for (id, v) in rows {
-            ids.push(id);
-            values.push(v);
+        let mut pairs: Vec<IdValue> = rows
+            .iter()
+            .map(|&(id, v)| IdValue {
+                id,
+                value: values.index(v),
+            })
+            .collect();
+        pairs.sort_unstable();
+        let dir = tempfile::tempdir().unwrap();
+        for room in [1 << 20, 0] {
+            let budget = Budget::new(room, dir.path());
+            let values = LookupValues {
+                seen: values.seen.clone(),
+                distinct: values.distinct.clone(),
+                overflow: false,
+            };
+            let (ids, index) = values.build(pairs.iter().copied(), 4, &budget).unwrap();
+            let index = index.unwrap();
+            assert_eq!(&ids[..], &[10, 20, 30, 40]);
+            assert_eq!(ids.on_disk(), room == 0);
+            for (id, v) in rows {
+                assert_eq!(index.get(&ids, id), Some(v), "{id}");
+            }
+            assert_eq!(index.get(&ids, 25), None);
         }
-        let index = values.build(&mut ids).unwrap();
-        assert_eq!(ids, vec![10, 20, 30, 40]);
-        for (id, v) in rows {
-            assert_eq!(index.get(&ids, id), Some(v), "{id}");
-        }
-        assert_eq!(index.get(&ids, 25), None);
     }
 
     #[test]
-    fn a_lookup_index_is_not_built_when_rows_and_values_do_not_line_up() {
-        let mut values = LookupValues::default();
-        values.push(Some(1));
-        let mut ids = vec![5, 3];
-        assert!(values.build(&mut ids).is_none());
-        assert_eq!(ids, vec![3, 5], "the ids are sorted all the same");
+    fn an_id_and_value_pair_reads_back_as_written() {
+        let p = IdValue {
+            id: u128::MAX - 3,
+            value: NULL,
+        };
+        let mut raw = [0u8; 20];
+        p.put(&mut raw);
+        assert_eq!(IdValue::get(&raw), p);
     }
 }

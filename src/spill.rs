@@ -22,10 +22,52 @@ use tempfile::NamedTempFile;
 
 use crate::cleanup;
 
+mod array;
+pub use array::{Array, Budget, Plain};
+
 /// The default of `--memory`.
 pub const DEFAULT_MEMORY: usize = 256 << 20;
 /// The least `--memory` accepted: below it the runs would be tiny.
 pub const MIN_MEMORY: usize = 64 << 10;
+
+/// How a run shares `--memory`. Half of it is for whole-table keys; the
+/// other half is left for the chunks being read and written and for the
+/// page cache, which maps the dump and the arrays that went to disk.
+#[derive(Clone, Copy, Debug)]
+pub struct Shares(usize);
+
+impl Shares {
+    pub fn new(memory: usize) -> Shares {
+        Shares(memory)
+    }
+
+    /// Arrays kept from table to table: ids, sort orders, lookup values.
+    pub fn held(self) -> usize {
+        self.0 / 4
+    }
+
+    /// One table's sort keys while it is read.
+    pub fn sort_keys(self) -> usize {
+        self.0 / 8
+    }
+
+    /// One table's ids while it is read; its foreign-key values for joins
+    /// get as much again, between them.
+    pub fn ids(self) -> usize {
+        self.0 / 32
+    }
+
+    /// One table's parent edges while it is read; its unique keys get as
+    /// much again, between them.
+    pub fn pairs(self) -> usize {
+        self.0 / 32
+    }
+
+    /// The hashes of the digest columns while a table is written.
+    pub fn digests(self) -> usize {
+        self.0 / 4
+    }
+}
 
 /// A key that can be written to a run and read back: fixed width, ordered.
 pub trait Record: Copy + Ord + Send {
@@ -137,6 +179,25 @@ impl<T: Record> Runs<T> {
             merge.refill(run);
         }
         merge
+    }
+}
+
+impl<T: Record + Plain> Runs<T> {
+    /// Every key, in order, as one array: the in-memory buffer itself when
+    /// nothing spilled and `budget` has room for it, else merged into an
+    /// array that `budget` places.
+    pub fn into_array(mut self, budget: &Budget) -> io::Result<Array<T>> {
+        let len = self.len() as usize;
+        if !self.spilled() {
+            self.buf.par_sort_unstable();
+            return Array::from_vec(std::mem::take(&mut self.buf), budget);
+        }
+        let mut merged = self.sorted();
+        let array = Array::collect(len, merged.by_ref(), budget)?;
+        match merged.error() {
+            Some(e) => Err(e),
+            None => Ok(array),
+        }
     }
 }
 
@@ -270,6 +331,57 @@ impl<T: Record> Iterator for Merge<T> {
             }
             (None, _) => self.memory.next(),
         }
+    }
+}
+
+impl Record for u128 {
+    const BYTES: usize = 16;
+    fn put(&self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_le_bytes());
+    }
+    fn get(raw: &[u8]) -> Self {
+        u128::from_le_bytes(raw.try_into().unwrap_or_default())
+    }
+}
+
+/// A pair of ids (a row's id and its parent's), ordered by the first.
+impl Record for [u128; 2] {
+    const BYTES: usize = 32;
+    fn put(&self, out: &mut [u8]) {
+        out[..16].copy_from_slice(&self[0].to_le_bytes());
+        out[16..].copy_from_slice(&self[1].to_le_bytes());
+    }
+    fn get(raw: &[u8]) -> Self {
+        [u128::get(&raw[..16]), u128::get(&raw[16..])]
+    }
+}
+
+/// A unique key's hash and its row.
+impl Record for (u64, u32) {
+    const BYTES: usize = 12;
+    fn put(&self, out: &mut [u8]) {
+        out[..8].copy_from_slice(&self.0.to_le_bytes());
+        out[8..].copy_from_slice(&self.1.to_le_bytes());
+    }
+    fn get(raw: &[u8]) -> Self {
+        (
+            u64::from_le_bytes(raw[..8].try_into().unwrap_or_default()),
+            u32::from_le_bytes(raw[8..].try_into().unwrap_or_default()),
+        )
+    }
+}
+
+/// A row's id and the sha256 of one of its values (`None`: NULL).
+impl Record for (u128, Option<[u8; 32]>) {
+    const BYTES: usize = 49;
+    fn put(&self, out: &mut [u8]) {
+        out[..16].copy_from_slice(&self.0.to_le_bytes());
+        out[16] = u8::from(self.1.is_some());
+        out[17..].copy_from_slice(&self.1.unwrap_or_default());
+    }
+    fn get(raw: &[u8]) -> Self {
+        let hash = (raw[16] == 1).then(|| raw[17..49].try_into().unwrap_or_default());
+        (u128::get(&raw[..16]), hash)
     }
 }
 

@@ -178,3 +178,180 @@ fn a_memory_budget_that_is_not_a_size_or_below_64k_is_a_usage_error() {
         assert!(err.contains("--memory"), "{bad}: {err}");
     }
 }
+
+/// The dump `text` with one row of `table`'s COPY data changed: `edit` is
+/// given the fields of every row in turn and returns true once it changed
+/// one (a deliberate defect, in an otherwise real dump).
+fn with_defect(text: &str, table: &str, edit: impl FnMut(&mut Vec<String>) -> bool) -> String {
+    edit_rows(text, table, 1, edit)
+}
+
+/// `with_defect`, changing up to `most` rows.
+fn edit_rows(
+    text: &str,
+    table: &str,
+    most: usize,
+    mut edit: impl FnMut(&mut Vec<String>) -> bool,
+) -> String {
+    let header = format!("COPY public.{table} (");
+    let mut out = String::with_capacity(text.len());
+    let (mut inside, mut changed) = (false, 0);
+    for line in text.split_inclusive('\n') {
+        if inside && line == "\\.\n" {
+            inside = false;
+        }
+        if inside && changed < most {
+            let mut fields: Vec<String> = line
+                .trim_end_matches('\n')
+                .split('\t')
+                .map(str::to_string)
+                .collect();
+            if edit(&mut fields) {
+                changed += 1;
+                out.push_str(&fields.join("\t"));
+                out.push('\n');
+                continue;
+            }
+        }
+        if line.starts_with(&header) {
+            inside = true;
+        }
+        out.push_str(line);
+    }
+    assert_eq!(changed, most, "too few rows of {table} were changed");
+    out
+}
+
+const NOWHERE: &str = "00000000-0000-4000-8000-0000000000ff";
+
+#[test]
+fn keys_joined_on_disk_report_each_defect_exactly_as_keys_searched_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let clean = fs::read_to_string(generate(dir.path(), 2 << 20)).unwrap();
+    // Changes field `f` of the `n`th row (from 1) of `table` to `value`.
+    let set = |text: &str, table: &str, n: usize, f: usize, value: &str| {
+        let mut seen = 0;
+        with_defect(text, table, |fields| {
+            seen += 1;
+            if seen == n {
+                fields[f] = value.to_string();
+            }
+            seen == n
+        })
+    };
+    let first_with_parent = |text: &str| {
+        let mut seen = 0;
+        with_defect(text, "tasks", |f| {
+            seen += 1;
+            f[3] != "\\N"
+        });
+        seen
+    };
+    let (task_a, task_b) = (nth_id(&clean, "tasks", 1), nth_id(&clean, "tasks", 2));
+    let focus = nth_row(&clean, "daily_focus", 1);
+    let defects: Vec<(&str, String)> = vec![
+        ("is not in public.tasks", {
+            let mut seen = 0;
+            let n = {
+                with_defect(&clean, "notes", |f| {
+                    seen += 1;
+                    f[3] != "\\N"
+                });
+                seen
+            };
+            set(&clean, "notes", n, 3, NOWHERE)
+        }),
+        (
+            "parent_id 00000000-0000-4000-8000-0000000000ff is not in public.tasks",
+            set(&clean, "tasks", first_with_parent(&clean), 3, NOWHERE),
+        ),
+        (
+            "forms a cycle",
+            set(&set(&clean, "tasks", 1, 3, &task_b), "tasks", 2, 3, &task_a),
+        ),
+        (
+            "duplicate key",
+            set(
+                &set(&clean, "daily_focus", 2, 1, &focus[1]),
+                "daily_focus",
+                2,
+                3,
+                &focus[3],
+            ),
+        ),
+        (
+            "duplicate primary key",
+            set(&clean, "projects", 2, 0, &nth_id(&clean, "projects", 1)),
+        ),
+        // More dangling keys than a report keeps: the same first rows.
+        (
+            "more problems were found; only the first",
+            edit_rows(&clean, "notes", 60, |f| {
+                let set = f[3] != "\\N";
+                if set {
+                    f[3] = NOWHERE.to_string();
+                }
+                set
+            }),
+        ),
+        // A parent whose sort key is refused is still a parent: only its
+        // own row is in the report, not its children's.
+        ("created_at", {
+            let parent = parent_row(&clean);
+            set(&clean, "tasks", parent, 14, "not a time")
+        }),
+    ];
+    for (k, (want, text)) in defects.iter().enumerate() {
+        let dump = dir.path().join(format!("defect-{k}.sql"));
+        fs::write(&dump, text).unwrap();
+        let dump = dump.to_str().unwrap();
+        let out = dir.path().join("v2_load.sql");
+        let out = out.to_str().unwrap();
+        let searched = run(tmp.path(), &[dump, "-o", out, "-q"]);
+        let joined = run(tmp.path(), &[dump, "-o", out, "-q", "--memory", "64K"]);
+        let err = String::from_utf8_lossy(&joined.stderr);
+        assert_eq!(joined.status.code(), Some(1), "defect {k}: {err}");
+        assert!(err.contains(want), "defect {k}: wanted {want:?} in:\n{err}");
+        if *want == "created_at" {
+            assert!(!err.contains("is not in public.tasks"), "{err}");
+        }
+        pretty_assertions::assert_eq!(
+            String::from_utf8_lossy(&searched.stderr),
+            err,
+            "defect {k}: the default budget and 64K report differently"
+        );
+        assert_eq!(searched.status.code(), Some(1));
+        assert!(!Path::new(out).exists(), "defect {k}: a load was written");
+        assert!(
+            entries(tmp.path()).is_empty(),
+            "left in TMPDIR: {:?}",
+            entries(tmp.path())
+        );
+    }
+}
+
+/// The row number (from 1) of the first task that another task names as
+/// its parent.
+fn parent_row(text: &str) -> usize {
+    let at = text.find("COPY public.tasks (").unwrap();
+    let rows: Vec<Vec<&str>> = text[at..]
+        .lines()
+        .skip(1)
+        .take_while(|l| *l != "\\.")
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let named = rows.iter().find(|r| r[3] != "\\N").unwrap()[3];
+    1 + rows.iter().position(|r| r[0] == named).unwrap()
+}
+
+/// The fields of the `n`th row (from 1) of `table`'s COPY data.
+fn nth_row(text: &str, table: &str, n: usize) -> Vec<String> {
+    let at = text.find(&format!("COPY public.{table} (")).unwrap();
+    let row = text[at..].lines().nth(n).unwrap();
+    row.split('\t').map(str::to_string).collect()
+}
+
+fn nth_id(text: &str, table: &str, n: usize) -> String {
+    nth_row(text, table, n).swap_remove(0)
+}

@@ -535,10 +535,10 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub no_sync: bool,
 
-    /// Memory for whole-table sort keys (bytes, or K, M, G: powers of
-    /// 1024; at least 64K). Past it they go to sorted runs in a temporary
-    /// file in TMPDIR, removed on every exit. The output is the same for
-    /// any budget.
+    /// Memory for whole-table keys (bytes, or K, M, G: powers of 1024; at
+    /// least 64K). Half of it goes to keys; past their shares they go to
+    /// sorted runs and mapped files in TMPDIR, removed on every exit (the
+    /// README's "Memory"). The output is the same for any budget.
     #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = dumpshift::spill::parse_size)]
     pub memory: usize,
 }

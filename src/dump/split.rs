@@ -13,6 +13,7 @@
 use std::ops::Range;
 
 use memchr::memmem;
+use rayon::prelude::*;
 
 use super::lex::{
     dollar_body, dollar_tag_end, is_ident_byte, is_ident_start, line_end, skip_block_comment,
@@ -331,35 +332,71 @@ fn next_line(data: &[u8], i: usize) -> usize {
 
 /// Finds the `\.` line that ends a COPY payload starting at `from`. Returns
 /// the end of the payload and the position after the terminator line.
+///
+/// A table's data is most of a dump, so the search is split: pieces of
+/// `PIECE` bytes, one per thread, are searched at once, and the first piece
+/// that holds a terminator decides, which is the answer one search from
+/// `from` gives.
 pub fn find_copy_end(data: &[u8], from: usize) -> Option<(usize, usize)> {
-    let terminator_at = |line: usize| -> Option<usize> {
-        let rest = &data[line..];
-        if !rest.starts_with(b"\\.") {
-            return None;
-        }
-        match &rest[2..] {
-            [] => Some(data.len()),
-            [b'\n', ..] => Some(line + 3),
-            [b'\r', b'\n', ..] => Some(line + 4),
-            _ => None,
-        }
-    };
+    const PIECE: usize = 4 << 20;
     if from >= data.len() {
         return None;
     }
-    if let Some(after) = terminator_at(from) {
+    if let Some(after) = terminator_at(data, from) {
         return Some((from, after));
     }
+    let threads = rayon::current_num_threads();
+    let mut start = from;
+    while start < data.len() {
+        let end = data.len().min(start.saturating_add(PIECE * threads));
+        if threads == 1 || end - start <= PIECE {
+            return first_terminator(data, start, data.len());
+        }
+        let pieces: Vec<usize> = (start..end).step_by(PIECE).collect();
+        let found: Vec<Option<(usize, usize)>> = pieces
+            .par_iter()
+            .map(|&s| first_terminator(data, s, (s + PIECE).min(end)))
+            .collect();
+        if let Some(hit) = found.into_iter().flatten().next() {
+            return Some(hit);
+        }
+        start = end;
+    }
+    None
+}
+
+/// The first `\.` line whose preceding newline is at `start..end`.
+fn first_terminator(data: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
     let finder = memmem::Finder::new(b"\n\\.");
-    let mut at = from;
-    while let Some(n) = finder.find(&data[at..]) {
+    let mut at = start;
+    // The needle may run up to two bytes past `end`.
+    let hay_end = data.len().min(end + 2);
+    while at < end {
+        let n = finder.find(&data[at..hay_end])?;
+        if at + n >= end {
+            return None;
+        }
         let line = at + n + 1;
-        if let Some(after) = terminator_at(line) {
+        if let Some(after) = terminator_at(data, line) {
             return Some((line, after));
         }
         at = line;
     }
     None
+}
+
+/// The position after the `\.` line starting at `line`, if one does.
+fn terminator_at(data: &[u8], line: usize) -> Option<usize> {
+    let rest = &data[line..];
+    if !rest.starts_with(b"\\.") {
+        return None;
+    }
+    match &rest[2..] {
+        [] => Some(data.len()),
+        [b'\n', ..] => Some(line + 3),
+        [b'\r', b'\n', ..] => Some(line + 4),
+        _ => None,
+    }
 }
 
 fn eq_word(data: &[u8], r: &Range<usize>, word: &[u8]) -> bool {

@@ -17,9 +17,19 @@ use crate::rows::Chunk;
 pub struct Context<'a> {
     /// `sort_order` per row of the table, when the plan has a sequence.
     pub sequence: Option<&'a [u32]>,
-    /// The lookup index, and the sorted ids of the table it was built on.
-    pub lookup: Option<(&'a LookupIndex, &'a [u128])>,
+    /// How the lookup column's values are found.
+    pub lookup: Option<Lookup<'a>>,
     pub storage_root: &'a str,
+}
+
+/// Where a lookup's values come from.
+#[derive(Clone, Copy)]
+pub enum Lookup<'a> {
+    /// The index, searched by each row's key among the sorted ids of the
+    /// table it was built on.
+    ByKey(&'a LookupIndex, &'a [u128]),
+    /// The index's values, numbered per row by a join (`LookupIndex::numbered`).
+    ByRow(&'a LookupIndex, &'a [u32]),
 }
 
 /// Per digest column of a plan: `(id, sha256 of the value or None for NULL)`.
@@ -133,13 +143,17 @@ fn write_op(
             out.extend_from_slice(itoa(*v, &mut [0u8; 10]));
         }
         Op::Lookup(i) => {
-            let (index, ids) = ctx.lookup.ok_or(WriteError::NoLookupIndex)?;
+            let lookup = ctx.lookup.ok_or(WriteError::NoLookupIndex)?;
             let Some(key) = uuid_field(fields[*i]).map_err(|_| WriteError::LookupKeyNotUuid)?
             else {
                 out.extend_from_slice(codec::NULL);
                 return Ok(());
             };
-            match index.get(ids, key).ok_or(WriteError::LookupKeyNotFound)? {
+            let value = match lookup {
+                Lookup::ByKey(index, ids) => index.get(ids, key),
+                Lookup::ByRow(index, rows) => rows.get(row).map(|&n| index.value_of(n)),
+            };
+            match value.ok_or(WriteError::LookupKeyNotFound)? {
                 Some(v) => {
                     let mut buf = [0u8; 36];
                     out.extend_from_slice(

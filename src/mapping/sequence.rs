@@ -93,20 +93,27 @@ pub fn number(mut keys: Vec<SeqKey>, rows: usize) -> Vec<u32> {
 /// went to disk past the memory budget).
 pub fn number_sorted(keys: impl IntoIterator<Item = SeqKey>, rows: usize) -> Vec<u32> {
     let mut out = vec![0u32; rows];
+    number_into(keys, &mut out);
+    out
+}
+
+/// `number_sorted` into `out`, one slot a row (which may be a mapped
+/// array: the keys' rows are random, so only the touched pages are
+/// written).
+pub fn number_into(keys: impl IntoIterator<Item = SeqKey>, out: &mut [u32]) {
     let mut current: Option<u32> = None;
     let mut k = 0u32;
     for key in keys {
-        if key.row as usize >= rows {
+        let Some(slot) = out.get_mut(key.row as usize) else {
             continue;
-        }
+        };
         if current != Some(key.scope) {
             current = Some(key.scope);
             k = 0;
         }
         k += 1;
-        out[key.row as usize] = k.saturating_mul(10);
+        *slot = k.saturating_mul(10);
     }
-    out
 }
 
 /// A key in a spilled run: 32 little-endian bytes, field after field.

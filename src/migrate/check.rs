@@ -7,14 +7,16 @@
 //! runs on those keys. Only keys between tables that point at each other
 //! need a second read. Nothing is written before this passes.
 
+use std::path::Path;
+
 use rayon::prelude::*;
 
-use super::{Fk, Work};
+use super::{join, Fk, Work};
 use crate::error::DataError;
-use crate::ids::LookupValues;
+use crate::ids::{IdValue, LookupValues};
 use crate::mapping::sequence::{self, Scopes, SeqKey};
 use crate::progress::Progress;
-use crate::spill::Runs;
+use crate::spill::{Array, Budget, Record, Runs, Shares};
 use crate::validate::keys::{self, Reference};
 use crate::validate::unique::UniqueCheck;
 use crate::validate::{self, ChunkFacts, TableCheck, MAX_ERRORS};
@@ -23,9 +25,12 @@ use crate::validate::{self, ChunkFacts, TableCheck, MAX_ERRORS};
 pub type Problems = (Vec<DataError>, usize);
 
 /// Checks every row, then builds the whole-table structures.
-/// `memory` bounds the sort keys held in memory (`--memory`); past it they
-/// go to sorted runs in the temporary folder.
+/// `memory` bounds the keys held in memory (`--memory`, shared as
+/// `spill::Shares` says); past it they go to sorted runs and arrays in the
+/// temporary folder.
 pub fn check_rows(works: &mut [Work], memory: usize, progress: &Progress) -> Result<(), Problems> {
+    let shares = Shares::new(memory);
+    let held = Budget::new(shares.held(), &std::env::temp_dir());
     let mut problems = (Vec::new(), 0);
     let mut done = vec![false; works.len()];
     // Tables read without a problem: only their ids are complete, so only
@@ -37,10 +42,12 @@ pub fn check_rows(works: &mut [Work], memory: usize, progress: &Progress) -> Res
     let mut later: Vec<(usize, usize)> = Vec::new();
     while let Some(t) = next_table(works, &done) {
         let before = problems.0.len() + problems.1;
-        let keys = Keys::new(memory);
-        let (keys, deferred) = scan_table(works, t, keys, &clean, &mut problems, progress);
+        let keys = Keys::new(&works[t], shares, held.dir());
+        let (mut keys, deferred) = scan_table(works, t, keys, &clean, &mut problems, progress);
         later.extend(deferred.into_iter().map(|k| (t, k)));
-        finish(&mut works[t], keys, &mut problems.0);
+        let joined = std::mem::take(&mut keys.joined);
+        finish(&mut works[t], keys, &held, &mut problems.0);
+        run_joins(works, t, joined, &held, &mut problems);
         done[t] = true;
         clean[t] = problems.0.len() + problems.1 == before;
     }
@@ -70,62 +77,85 @@ fn next_table(works: &[Work], done: &[bool]) -> Option<usize> {
     unread().find(|&t| ready(t)).or_else(|| unread().next())
 }
 
-/// A table's keys, gathered chunk by chunk in order.
+/// A table's ids as they are gathered: alone, or with the number of each
+/// row's lookup value when lookups read the table.
+enum Ids {
+    Plain(Runs<u128>),
+    Valued(Runs<IdValue>),
+}
+
+/// A table's keys, gathered chunk by chunk in order. Each kind is held in
+/// memory up to its share of the budget, then in sorted runs on disk.
 struct Keys {
-    /// Sequence keys: in memory up to a share of the budget, then in
-    /// sorted runs on disk.
     seq: Runs<SeqKey>,
-    /// Why a run could not be written, if one could not.
-    spill_error: Option<std::io::Error>,
+    /// Which kind of key could not be written to a run, and why.
+    failed: Failed,
     scopes: Scopes,
-    /// The lookup column's values, in row order beside `ids`.
+    /// Numbers the lookup column's distinct values.
     lookup: LookupValues,
-    ids: Vec<u128>,
-    edges: Vec<(u128, u128)>,
+    ids: Ids,
+    /// `[id, parent]` of rows whose self-reference is set.
+    edges: Runs<[u128; 2]>,
     /// `(hash, row)` per unique key of the table.
-    uniques: Vec<Vec<(u64, u32)>>,
+    uniques: Vec<Runs<(u64, u32)>>,
+    /// Per foreign key joined (its index in `fks`): `(value, row)` pairs.
+    joined: Vec<(usize, Runs<IdValue>)>,
+    /// The share of the budget the joined keys divide.
+    join_share: usize,
+    /// The share the parent links' parents get, once the links are sorted.
+    parents_share: usize,
+    dir: std::path::PathBuf,
     first_rows: Vec<usize>,
     rows: usize,
 }
 
 impl Keys {
-    /// Keys under a budget of `memory` bytes. The sequence keys get a
-    /// quarter: the table's ids, its lookup values, the sort orders and the
-    /// ids of the tables already read stay in memory beside them.
-    fn new(memory: usize) -> Keys {
+    fn new(w: &Work, shares: Shares, dir: &Path) -> Keys {
+        let ids = match w.plan.provides {
+            Some(_) => Ids::Valued(Runs::new(shares.ids(), dir)),
+            None => Ids::Plain(Runs::new(shares.ids(), dir)),
+        };
+        let n = w.values.uniques.len();
         Keys {
-            seq: Runs::new(memory / 4, &std::env::temp_dir()),
-            spill_error: None,
+            seq: Runs::new(shares.sort_keys(), dir),
+            failed: Failed::default(),
             scopes: Scopes::default(),
             lookup: LookupValues::default(),
-            ids: Vec::new(),
-            edges: Vec::new(),
-            uniques: Vec::new(),
+            ids,
+            edges: Runs::new(shares.pairs(), dir),
+            uniques: (0..n).map(|_| Runs::new(shares.pairs() / n, dir)).collect(),
+            joined: Vec::new(),
+            join_share: shares.ids(),
+            parents_share: shares.pairs(),
+            dir: dir.to_path_buf(),
             first_rows: Vec::new(),
             rows: 0,
         }
     }
 
+    /// Gathers the values of the foreign keys `fks` (indexes into the
+    /// table's) for joins.
+    fn join(&mut self, fks: &[usize]) {
+        let share = self.join_share / fks.len().max(1);
+        self.joined = fks
+            .iter()
+            .map(|&k| (k, Runs::new(share, &self.dir)))
+            .collect();
+    }
+
     /// Reserves room for the rows still to come, estimated from the rows
-    /// per byte so far, so the big vectors grow once or twice instead of
+    /// per byte so far, so the buffers grow once or twice instead of
     /// doubling (a doubling holds the old and the new copy at once).
     fn expect(&mut self, done_bytes: u64, total_bytes: u64) {
         if done_bytes == 0 || self.rows == 0 {
             return;
         }
         let scale = total_bytes as f64 / done_bytes as f64 * 1.05;
-        let room = |len: usize, cap: usize| {
-            let want = (len as f64 * scale) as usize;
-            (want > cap).then(|| want - len)
-        };
-        if let Some(n) = room(self.seq.len() as usize, 0) {
-            self.seq.reserve(n);
-        }
-        if let Some(n) = room(self.ids.len(), self.ids.capacity()) {
-            self.ids.reserve_exact(n);
-        }
-        if let Some(n) = room(self.lookup.len(), self.lookup.capacity()) {
-            self.lookup.reserve_exact(n);
+        let more = |len: u64| ((len as f64 * scale) as u64).saturating_sub(len) as usize;
+        self.seq.reserve(more(self.seq.len()));
+        match &mut self.ids {
+            Ids::Plain(r) => r.reserve(more(r.len())),
+            Ids::Valued(r) => r.reserve(more(r.len())),
         }
     }
 
@@ -135,32 +165,73 @@ impl Keys {
         self.first_rows.push(self.rows);
         let to: Vec<u32> = f.scopes.into_iter().map(|s| self.scopes.index(s)).collect();
         let row = self.rows as u32;
+        let err = &mut self.failed;
         for mut k in f.seq {
-            if self.spill_error.is_some() {
-                break;
-            }
             k.scope = to[k.scope as usize];
             k.row += row;
-            if let Err(e) = self.seq.push(k) {
-                self.spill_error = Some(e);
+            keep(&mut self.seq, k, SORT_KEYS, err);
+        }
+        match &mut self.ids {
+            Ids::Plain(r) => f.ids.into_iter().for_each(|id| keep(r, id, IDS, err)),
+            Ids::Valued(r) => {
+                for (id, v) in f.index {
+                    let value = self.lookup.index(v);
+                    keep(r, IdValue { id, value }, IDS, err);
+                }
             }
         }
-        for (_, v) in f.index {
-            self.lookup.push(v);
-        }
-        self.ids.extend(f.ids);
-        self.edges.extend(f.parents);
-        if self.uniques.len() < f.uniques.len() {
-            self.uniques.resize_with(f.uniques.len(), Vec::new);
+        for (id, parent) in f.parents {
+            keep(&mut self.edges, [id, parent], PARENTS, err);
         }
         for (all, chunk) in self.uniques.iter_mut().zip(f.uniques) {
-            all.extend(chunk.into_iter().map(|(h, r)| (h, r + row)));
+            chunk
+                .into_iter()
+                .for_each(|(h, r)| keep(all, (h, r + row), UNIQUE_KEYS, err));
+        }
+        for ((_, all), chunk) in self.joined.iter_mut().zip(f.joined) {
+            for (id, r) in chunk {
+                keep(all, IdValue { id, value: r + row }, FOREIGN_KEYS, err);
+            }
         }
         self.rows += f.rows as usize;
     }
 }
 
-/// Reads table `t` once, testing its keys onto cleanly read tables row by row.
+/// The kinds of keys a table keeps, as messages name them.
+const SORT_KEYS: &str = "sort keys";
+const IDS: &str = "ids";
+const PARENTS: &str = "parent links";
+const UNIQUE_KEYS: &str = "unique keys";
+const FOREIGN_KEYS: &str = "foreign keys";
+
+/// The first error of each kind of key that could not be kept on disk.
+#[derive(Default)]
+struct Failed(Vec<(&'static str, std::io::Error)>);
+
+impl Failed {
+    fn has(&self, kind: &str) -> bool {
+        !self.0.is_empty() && self.0.iter().any(|f| f.0 == kind)
+    }
+
+    fn note(&mut self, kind: &'static str, e: std::io::Error) {
+        if !self.has(kind) {
+            self.0.push((kind, e));
+        }
+    }
+}
+
+/// Pushes `key`, keeping the first error of its kind; a kind that failed
+/// is not pushed again.
+fn keep<T: Record>(runs: &mut Runs<T>, key: T, kind: &'static str, failed: &mut Failed) {
+    if !failed.has(kind) {
+        if let Err(e) = runs.push(key) {
+            failed.note(kind, e);
+        }
+    }
+}
+
+/// Reads table `t` once, testing its keys onto cleanly read tables row by
+/// row, or gathering them for a join when the target's keys are on disk.
 /// Chunks are read in parallel a window at a time and gathered in order,
 /// so only one window's facts exist beside the table's keys. Returns the
 /// keys and the foreign keys left for later.
@@ -175,56 +246,77 @@ fn scan_table(
     let w = &works[t];
     let mut refs = Vec::new();
     let mut later = Vec::new();
+    let mut joins = Vec::new();
     for (k, fk) in w.fks.iter().enumerate() {
         match fk.target {
             // Checked from the parent edges once the table's ids are known.
             Some(x) if x == t => {}
             Some(x) if !clean[x] => later.push(k),
+            Some(x) if works[x].keys_on_disk() => joins.push(k),
             _ => refs.push(reference(works, fk)),
         }
     }
+    keys.join(&joins);
+    let fields: Vec<usize> = joins.iter().map(|&k| w.fks[k].field).collect();
     let tc = TableCheck {
         plan: &w.plan,
         label: &w.label,
         self_fk: w.self_fk,
         values: &w.values,
         refs: &refs,
+        joins: &fields,
     };
     let total = w.source.total_bytes();
     let mut done_bytes = 0;
-    for window in w.chunks.chunks(rayon::current_num_threads() * 4) {
+    let mut gather = |facts: Vec<ChunkFacts>, keys: &mut Keys| {
         keys.expect(done_bytes, total);
-        done_bytes += window.iter().map(|r| w.source.bytes(r)).sum::<u64>();
-        let facts: Vec<ChunkFacts> = window
-            .par_iter()
-            .map(|r| {
-                let facts = validate::scan_chunk(&tc, &w.source.chunk(r.clone()));
-                progress.inc(w.source.bytes(r));
-                facts
-            })
-            .collect();
         for mut f in facts {
             problems.0.append(&mut f.errors);
             problems.1 += f.more_errors;
+            done_bytes += f.bytes;
             keys.add(f);
         }
+    };
+    // Window k's facts are added to the table's keys (in order, on one
+    // thread) while window k + 1 is read by the others, so the cores do not
+    // wait for the adding.
+    let mut pending: Vec<ChunkFacts> = Vec::new();
+    for window in w.chunks.chunks(rayon::current_num_threads() * 4) {
+        let ready = std::mem::take(&mut pending);
+        let (next, ()) = rayon::join(
+            || {
+                window
+                    .par_iter()
+                    .map(|r| {
+                        let mut facts = validate::scan_chunk(&tc, &w.source.chunk(r.clone()));
+                        facts.bytes = w.source.bytes(r);
+                        progress.inc(facts.bytes);
+                        facts
+                    })
+                    .collect()
+            },
+            || gather(ready, &mut keys),
+        );
+        pending = next;
     }
+    gather(pending, &mut keys);
     (keys, later)
 }
 
 /// Turns a table's keys into sort orders, its sorted ids and its lookup
-/// index, and reports duplicate ids, parent cycles and parents that are not
-/// in the table.
-fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
+/// index (arrays placed by `held`), and reports duplicate ids, parent
+/// cycles, parents that are not in the table, and repeated unique keys.
+fn finish(w: &mut Work, keys: Keys, held: &Budget, errors: &mut Vec<DataError>) {
     let Keys {
         seq,
-        spill_error,
+        mut failed,
         lookup,
         ids,
         edges,
         uniques,
         first_rows,
         rows,
+        parents_share,
         ..
     } = keys;
     w.first_rows = first_rows;
@@ -236,76 +328,170 @@ fn finish(w: &mut Work, keys: Keys, errors: &mut Vec<DataError>) {
                     .table(w.label.clone()),
             );
         }
-        let mut merged = seq.sorted();
-        w.numbers = Some(sequence::number_sorted(merged.by_ref(), rows));
-        if let Some(e) = spill_error.or_else(|| merged.error()) {
-            errors.push(
-                DataError::new(format!(
-                    "could not keep the sort keys in a temporary file in {} (set TMPDIR to a folder with room, or raise --memory): {e}",
-                    std::env::temp_dir().display()
-                ))
-                .table(w.label.clone()),
-            );
+        match number(seq, rows, held) {
+            Ok(numbers) => w.numbers = Some(numbers),
+            Err(e) => failed.note(SORT_KEYS, e),
         }
     }
-    w.ids = ids;
-    w.ids.shrink_to_fit();
-    if w.plan.provides.is_some() {
-        // Sorts the ids too, so the index shares them.
-        w.index = lookup.build(&mut w.ids);
-    } else {
-        w.ids.par_sort_unstable();
+    let sorted = match ids {
+        Ids::Plain(r) => r.into_array(held).map(|ids| (ids, None)),
+        Ids::Valued(r) => {
+            let len = r.len() as usize;
+            let mut merged = r.sorted();
+            let built = lookup.build(merged.by_ref(), len, held);
+            merged.error().map_or(built, Err)
+        }
+    };
+    match sorted {
+        Ok((ids, index)) => (w.ids, w.index) = (ids, index),
+        Err(e) => failed.note(IDS, e),
     }
-    for d in keys::duplicates(&w.ids).into_iter().take(MAX_ERRORS) {
-        let e = DataError::new("duplicate primary key: the id appears more than once")
-            .table(w.label.clone())
-            .row(uuid::Uuid::from_u128(d).to_string())
-            .column("id");
-        errors.push(locate(w, d, e));
+    // Without their ids, every parent and every key onto the table would
+    // look dangling: only the failure is reported.
+    if !failed.has(IDS) {
+        for d in keys::duplicates(&w.ids).into_iter().take(MAX_ERRORS) {
+            let e = DataError::new("duplicate primary key: the id appears more than once")
+                .table(w.label.clone())
+                .row(uuid::Uuid::from_u128(d).to_string())
+                .column("id");
+            errors.push(locate(w, d, e));
+        }
+        if w.self_fk.is_some() {
+            if let Err(e) = report_parents(w, edges, held, parents_share, errors) {
+                failed.note(PARENTS, e);
+            }
+        }
     }
-    if w.self_fk.is_some() {
-        report_dangling_parents(w, &edges, errors);
-        report_cycles(w, edges, errors);
+    if let Err(e) = report_unique(w, uniques, errors) {
+        failed.note(UNIQUE_KEYS, e);
     }
-    report_unique(w, uniques, errors);
+    for (kind, e) in failed.0 {
+        errors.push(
+            DataError::new(format!(
+                "could not keep the {kind} in a temporary file in {} (set TMPDIR to a folder with room, or raise --memory): {e}",
+                held.dir().display()
+            ))
+            .table(w.label.clone()),
+        );
+    }
+}
+
+/// Merges table `t`'s gathered foreign-key values against their targets'
+/// ids; a lookup's join also leaves each row's value.
+fn run_joins(
+    works: &mut [Work],
+    t: usize,
+    joined: Vec<(usize, Runs<IdValue>)>,
+    held: &Budget,
+    problems: &mut Problems,
+) {
+    for (k, pairs) in joined {
+        let w = &works[t];
+        let Some(x) = w.fks[k].target else { continue };
+        match join::join(w, &w.fks[k], &works[x], pairs, held) {
+            Ok(mut j) => {
+                problems.0.append(&mut j.errors);
+                problems.1 += j.more;
+                if j.looked_up.is_some() {
+                    works[t].looked_up = j.looked_up;
+                }
+            }
+            Err(e) => problems.0.push(
+                DataError::new(format!(
+                    "could not keep the {FOREIGN_KEYS} in a temporary file in {} (set TMPDIR to a folder with room, or raise --memory): {e}",
+                    held.dir().display()
+                ))
+                .table(w.label.clone()),
+            ),
+        }
+    }
+}
+
+/// The sort order of every row, from the sorted sequence keys.
+fn number(seq: Runs<SeqKey>, rows: usize, held: &Budget) -> std::io::Result<Array<u32>> {
+    let mut numbers = Array::new(rows, held)?;
+    let mut merged = seq.sorted();
+    sequence::number_into(merged.by_ref(), &mut numbers);
+    merged.error().map_or(Ok(numbers), Err)
+}
+
+/// Parents that are not in the table, and parent cycles: the edges are
+/// sorted by id into an array (on disk past the budget), their parents
+/// merged against the ids (`join::parent_links`), and the links walked.
+fn report_parents(
+    w: &Work,
+    edges: Runs<[u128; 2]>,
+    held: &Budget,
+    share: usize,
+    errors: &mut Vec<DataError>,
+) -> std::io::Result<()> {
+    let edges = edges.into_array(held)?;
+    let (missing, parent) = join::parent_links(&edges, &w.ids, held, share)?;
+    report_dangling_parents(w, &edges, &missing, errors);
+    let mut state = Array::<u8>::new(edges.len(), held)?;
+    report_cycles(w, &edges, &parent, &mut state, errors);
+    Ok(())
 }
 
 /// Rows whose v2 unique key is already in an earlier row: each is refused
 /// at its own place, naming the earlier row's. Only rows whose hashes meet
 /// are re-read, and their keys compared in full.
-fn report_unique(w: &Work, uniques: Vec<Vec<(u64, u32)>>, errors: &mut Vec<DataError>) {
-    for (u, mut pairs) in w.values.uniques.iter().zip(uniques) {
-        pairs.par_sort_unstable();
+fn report_unique(
+    w: &Work,
+    uniques: Vec<Runs<(u64, u32)>>,
+    errors: &mut Vec<DataError>,
+) -> std::io::Result<()> {
+    for (u, pairs) in w.values.uniques.iter().zip(uniques) {
+        let mut merged = pairs.sorted();
         let mut found = 0;
-        for run in pairs.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-            if found >= MAX_ERRORS {
-                break;
+        let mut run: Vec<(u64, u32)> = Vec::new();
+        let mut next = merged.next();
+        while let Some(p) = next {
+            next = merged.next();
+            run.push(p);
+            if next.is_some_and(|n| n.0 == p.0) {
+                continue;
             }
-            let rows = read_rows(w, run.iter().map(|p| p.1), u);
-            for (i, b) in rows.iter().enumerate() {
-                let Some(a) = rows[..i].iter().find(|a| a.key == b.key) else {
-                    continue;
-                };
-                let mut e = DataError::new(format!(
-                    "duplicate key {}: v2 {} allows one row per ({}), and the row{} has it too",
-                    b.show,
-                    w.plan.target,
-                    u.columns.join(", "),
-                    a.id.as_ref()
-                        .map_or(String::new(), |id| format!(" with id {id}"))
-                ))
-                .at(b.at)
-                .also_at(a.at)
-                .table(w.label.clone())
-                .column(u.columns.join(", "));
-                if let Some(id) = &b.id {
-                    e = e.row(id.clone());
-                }
-                errors.push(e);
-                found += 1;
+            if run.len() > 1 && found < MAX_ERRORS {
+                found += report_run(w, u, &run, errors);
             }
+            run.clear();
+        }
+        if let Some(e) = merged.error() {
+            return Err(e);
         }
     }
+    Ok(())
+}
+
+/// Reports the rows of one run of equal hashes whose keys are equal too;
+/// returns how many it reported.
+fn report_run(w: &Work, u: &UniqueCheck, run: &[(u64, u32)], errors: &mut Vec<DataError>) -> usize {
+    let rows = read_rows(w, run.iter().map(|p| p.1), u);
+    let mut found = 0;
+    for (i, b) in rows.iter().enumerate() {
+        let Some(a) = rows[..i].iter().find(|a| a.key == b.key) else {
+            continue;
+        };
+        let mut e = DataError::new(format!(
+            "duplicate key {}: v2 {} allows one row per ({}), and the row{} has it too",
+            b.show,
+            w.plan.target,
+            u.columns.join(", "),
+            a.id.as_ref()
+                .map_or(String::new(), |id| format!(" with id {id}"))
+        ))
+        .at(b.at)
+        .also_at(a.at)
+        .table(w.label.clone())
+        .column(u.columns.join(", "));
+        if let Some(id) = &b.id {
+            e = e.row(id.clone());
+        }
+        errors.push(e);
+        found += 1;
+    }
+    found
 }
 
 /// A row re-read to name it in a message.
@@ -319,33 +505,17 @@ struct Seen {
 /// Re-reads the rows numbered `rows` (ascending) of a table (cold path).
 fn read_rows(w: &Work, rows: impl Iterator<Item = u32>, u: &UniqueCheck) -> Vec<Seen> {
     let mut out = Vec::new();
-    for row in rows {
-        let row = row as usize;
-        let k = w
-            .first_rows
-            .partition_point(|&f| f <= row)
-            .saturating_sub(1);
-        let Some(range) = w.chunks.get(k) else {
-            continue;
-        };
-        let mut n = w.first_rows[k];
-        let _ = w.source.chunk(range.clone()).for_each(|at, fields| {
-            if n == row {
-                let mut key = Vec::new();
-                if fields.len() == w.plan.width && u.key(fields, &mut key) {
-                    out.push(Seen {
-                        at,
-                        key,
-                        id: validate::row_label(&w.plan, fields),
-                        show: u.show(fields),
-                    });
-                }
-                return false;
-            }
-            n += 1;
-            true
-        });
-    }
+    w.visit_rows(rows.map(|r| r as usize), |at, fields| {
+        let mut key = Vec::new();
+        if fields.len() == w.plan.width && u.key(fields, &mut key) {
+            out.push(Seen {
+                at,
+                key,
+                id: validate::row_label(&w.plan, fields),
+                show: u.show(fields),
+            });
+        }
+    });
     out
 }
 
@@ -356,17 +526,19 @@ fn self_fk_column(w: &Work) -> String {
 }
 
 /// A self-reference (`parent_id`) whose row is not in the table.
-fn report_dangling_parents(w: &Work, edges: &[(u128, u128)], errors: &mut Vec<DataError>) {
+fn report_dangling_parents(
+    w: &Work,
+    edges: &[[u128; 2]],
+    missing: &[usize],
+    errors: &mut Vec<DataError>,
+) {
     let column = self_fk_column(w);
     let target = w
         .fks
         .iter()
         .find(|fk| Some(fk.field) == w.self_fk)
         .map_or(w.label.as_str(), |fk| fk.target_label.as_str());
-    let missing = edges
-        .iter()
-        .filter(|(_, parent)| w.ids.binary_search(parent).is_err());
-    for &(id, parent) in missing.take(MAX_ERRORS) {
+    for &[id, parent] in missing.iter().filter_map(|&i| edges.get(i)) {
         let e = DataError::new(format!(
             "{column} {} is not in {target}: the foreign key has no row to point at",
             uuid::Uuid::from_u128(parent)
@@ -378,9 +550,18 @@ fn report_dangling_parents(w: &Work, edges: &[(u128, u128)], errors: &mut Vec<Da
     }
 }
 
-fn report_cycles(w: &Work, edges: Vec<(u128, u128)>, errors: &mut Vec<DataError>) {
+fn report_cycles(
+    w: &Work,
+    edges: &[[u128; 2]],
+    parent: &[u32],
+    state: &mut [u8],
+    errors: &mut Vec<DataError>,
+) {
     let column = self_fk_column(w);
-    for cycle in keys::cycles(edges).into_iter().take(MAX_ERRORS) {
+    for cycle in keys::cycles(edges, parent, state)
+        .into_iter()
+        .take(MAX_ERRORS)
+    {
         let mut path: Vec<String> = cycle.iter().map(|&id| keys::short(id)).collect();
         path.push(keys::short(cycle[0]));
         let e = DataError::new(format!("{column} forms a cycle ({})", path.join(" → ")))

@@ -4,26 +4,27 @@
 //!
 //! Nothing is written before every check has passed.
 
-use std::ops::Range;
 use std::path::PathBuf;
 
 mod check;
 mod coverage;
+mod join;
 mod output;
 mod preflight;
 mod statements;
 #[cfg(test)]
 mod tests;
+mod work;
 
 pub use output::Out;
+use work::{work, Fk, Work};
 
 use crate::copy::scan;
 use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
 use crate::files::{self, Objects};
-use crate::ids::LookupIndex;
 use crate::input::{encoding, Input};
-use crate::mapping::plan::{self, PlanError, TablePlan};
+use crate::mapping::plan::{self, PlanError};
 use crate::mapping::{split, Description};
 use crate::migrations;
 use crate::progress::Progress;
@@ -94,36 +95,6 @@ pub struct Extras {
     /// The memory budget for whole-table sort keys (`--memory`; `None`:
     /// `spill::DEFAULT_MEMORY`). Past it they go to sorted runs on disk.
     pub memory: Option<usize>,
-}
-
-/// One mapped table's work.
-struct Work<'a> {
-    plan: TablePlan,
-    label: String,
-    source: Source<'a>,
-    /// Pieces of the source, as `Source::chunks` cut them.
-    chunks: Vec<Range<usize>>,
-    first_rows: Vec<usize>,
-    rows: u64,
-    numbers: Option<Vec<u32>>,
-    index: Option<LookupIndex>,
-    /// Foreign keys to check, and the field of one pointing at this table.
-    fks: Vec<Fk>,
-    self_fk: Option<usize>,
-    /// Every row's id, sorted.
-    ids: Vec<u128>,
-    /// What the v2 schema will demand of the copied values.
-    values: ValueChecks,
-    /// The v2 table's columns, for the summary.
-    v2_columns: Vec<String>,
-}
-
-/// A single-column foreign key onto another mapped table's `id`.
-struct Fk {
-    field: usize,
-    /// The referenced table's index in the works; `None` if it is not in the dump.
-    target: Option<usize>,
-    target_label: String,
 }
 
 pub fn run(opts: &Options) -> Result<Summary, Error> {
@@ -601,25 +572,6 @@ fn source_in<'a>(
             std_strings: first.std_strings,
         },
     )))
-}
-
-fn work<'a>(plan: TablePlan, name: TableName, source: Source<'a>) -> Work<'a> {
-    let chunks = source.chunks(CHUNK_BYTES);
-    Work {
-        plan,
-        label: name.to_string(),
-        source,
-        chunks,
-        first_rows: Vec::new(),
-        rows: 0,
-        numbers: None,
-        index: None,
-        fks: Vec::new(),
-        self_fk: None,
-        ids: Vec::new(),
-        values: ValueChecks::default(),
-        v2_columns: Vec::new(),
-    }
 }
 
 fn plan_error(e: PlanError, table: &TableName, at: usize) -> DataError {

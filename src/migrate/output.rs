@@ -10,8 +10,9 @@ pub type Out<'a> = dyn std::io::Write + Send + 'a;
 
 use super::{Options, Work};
 use crate::error::DataError;
-use crate::mapping::apply::{self, Context, RowHashes};
+use crate::mapping::apply::{self, Context, Lookup, RowHashes};
 use crate::progress::Progress;
+use crate::spill::{self, Runs, Shares};
 use crate::write::digest;
 use crate::write::{self, TableOut};
 
@@ -45,7 +46,13 @@ pub fn write_load(
         let mut head = table_out(w);
         head.freeze = existing.is_none() && sections.plain.contains(head.target);
         write::copy_start(out, &head)?;
-        let (hashes, rows) = write_table(opts, works, w, out, &progress)?;
+        // The ids' digest is one thread's work: it runs beside the rewrite.
+        let has_id = w.plan.columns.iter().any(|c| c == "id");
+        let (table, id_digest) = rayon::join(
+            || write_table(opts, works, w, out, &progress),
+            || has_id.then(|| digest::ids(&w.ids)),
+        );
+        let (hashes, rows) = table?;
         progress.finish();
         if rows != w.rows {
             return Err(WriteError::Data(
@@ -55,11 +62,11 @@ pub fn write_load(
         }
         written.push(rows);
         let mut t = table_out(w);
-        if w.plan.columns.iter().any(|c| c == "id") {
-            t.digests.push(("id".to_string(), digest::ids(&w.ids)));
+        if let Some(d) = id_digest {
+            t.digests.push(("id".to_string(), d));
         }
-        for ((column, _), rows) in w.plan.digests.iter().zip(hashes) {
-            t.digests.push((column.clone(), digest::values(rows)));
+        for ((column, _), digest) in w.plan.digests.iter().zip(hashes) {
+            t.digests.push((column.clone(), digest));
         }
         tables.push(t);
     }
@@ -75,7 +82,7 @@ pub fn write_load(
 /// many rows it holds.
 type Piece = Result<(Vec<u8>, RowHashes, u64), DataError>;
 
-/// Writes one table's COPY block; returns its rows' digest-column hashes and
+/// Writes one table's COPY block; returns its digest columns' digests and
 /// how many rows it wrote.
 fn write_table(
     opts: &Options,
@@ -83,7 +90,7 @@ fn write_table(
     w: &Work,
     out: &mut Out<'_>,
     progress: &Progress,
-) -> Result<(RowHashes, u64), WriteError> {
+) -> Result<(Vec<String>, u64), WriteError> {
     let lookup = w
         .plan
         .lookup
@@ -91,12 +98,22 @@ fn write_table(
         .and_then(|l| works.iter().find(|t| t.plan.source == l.table));
     let ctx = Context {
         sequence: w.numbers.as_deref(),
-        lookup: lookup.and_then(|t| t.index.as_ref().map(|i| (i, &t.ids[..]))),
+        lookup: lookup.and_then(|t| {
+            let index = t.index.as_ref()?;
+            Some(match &w.looked_up {
+                Some(rows) => Lookup::ByRow(index, rows),
+                None => Lookup::ByKey(index, &t.ids),
+            })
+        }),
         storage_root: &opts.storage_root,
     };
     let buffers = Buffers::default();
-    let mut hashes: RowHashes = (0..w.plan.digests.len())
-        .map(|_| Vec::with_capacity(w.rows as usize))
+    // The digest columns' (id, hash) pairs, in memory up to their share of
+    // `--memory`, then in sorted runs on disk.
+    let memory = opts.extras.memory.unwrap_or(spill::DEFAULT_MEMORY);
+    let share = Shares::new(memory).digests() / w.plan.digests.len().max(1);
+    let mut hashes: Vec<Runs<(u128, Option<[u8; 32]>)>> = (0..w.plan.digests.len())
+        .map(|_| Runs::new(share, &std::env::temp_dir()))
         .collect();
     let mut rows = 0u64;
     let mut emit = |pieces: Vec<Piece>, out: &mut Out<'_>| -> Result<(), WriteError> {
@@ -104,8 +121,10 @@ fn write_table(
             let (bytes, h, n) = piece.map_err(WriteError::Data)?;
             out.write_all(&bytes)?;
             buffers.give(bytes);
-            for (all, mut part) in hashes.iter_mut().zip(h) {
-                all.append(&mut part);
+            for (all, part) in hashes.iter_mut().zip(h) {
+                for pair in part {
+                    all.push(pair).map_err(|e| spill_failed(w, e))?;
+                }
             }
             rows += n;
             progress.inc(n);
@@ -133,7 +152,26 @@ fn write_table(
     }
     emit(pending, out)?;
     write::copy_end(out)?;
-    Ok((hashes, rows))
+    let mut digests = Vec::new();
+    for runs in hashes {
+        let mut merged = runs.sorted();
+        digests.push(digest::values_sorted(merged.by_ref()));
+        if let Some(e) = merged.error() {
+            return Err(spill_failed(w, e));
+        }
+    }
+    Ok((digests, rows))
+}
+
+/// A spill file of the digest hashes could not be written or read back.
+fn spill_failed(w: &Work, e: std::io::Error) -> WriteError {
+    WriteError::Data(
+        DataError::new(format!(
+            "could not keep the digest hashes in a temporary file in {} (set TMPDIR to a folder with room, or raise --memory): {e}",
+            std::env::temp_dir().display()
+        ))
+        .table(w.label.clone()),
+    )
 }
 
 /// Rewrites chunk `c` of `w` into a buffer from `buffers`.

@@ -78,20 +78,17 @@ pub fn check_references(
     facts
 }
 
-/// Finds the cycles among `(id, parent)` edges; each cycle once, starting at
-/// its smallest id, in the order the parent links run.
-pub fn cycles(mut edges: Vec<(u128, u128)>) -> Vec<Vec<u128>> {
-    edges.sort_unstable();
-    let parent_of = |id: u128| {
-        edges
-            .binary_search_by_key(&id, |e| e.0)
-            .ok()
-            .map(|i| edges[i].1)
-    };
+/// An edge whose parent has no edge of its own (a root's child).
+pub const NO_PARENT: u32 = u32::MAX;
+
+/// Finds the cycles among `[id, parent]` edges sorted by id; each cycle
+/// once, starting at its smallest id, in the order the parent links run.
+/// `parent` gives each edge's parent edge (or `NO_PARENT`), and `state`
+/// holds one zero byte per edge for the walk's marks; either may be a
+/// mapped array, as the edges may be. The walk is a chase through `parent`.
+pub fn cycles(edges: &[[u128; 2]], parent: &[u32], state: &mut [u8]) -> Vec<Vec<u128>> {
     // 0 = not seen, 1 = on the current walk, 2 = known to end outside a cycle
     // or already reported.
-    let mut state = vec![0u8; edges.len()];
-    let index = |id: u128| edges.binary_search_by_key(&id, |e| e.0).ok();
     let mut found = Vec::new();
     for start in 0..edges.len() {
         let mut walk = Vec::new();
@@ -101,11 +98,11 @@ pub fn cycles(mut edges: Vec<(u128, u128)>) -> Vec<Vec<u128>> {
                 0 => {
                     state[i] = 1;
                     walk.push(i);
-                    cur = parent_of(edges[i].0).and_then(index);
+                    cur = (parent[i] != NO_PARENT).then_some(parent[i] as usize);
                 }
                 1 => {
                     let from = walk.iter().position(|&w| w == i).unwrap_or(0);
-                    let mut cycle: Vec<u128> = walk[from..].iter().map(|&w| edges[w].0).collect();
+                    let mut cycle: Vec<u128> = walk[from..].iter().map(|&w| edges[w][0]).collect();
                     let min = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
                     cycle.rotate_left(min);
                     found.push(cycle);
@@ -151,14 +148,27 @@ mod tests {
         assert!(duplicates(&[]).is_empty());
     }
 
+    fn cycles_of(mut edges: Vec<[u128; 2]>) -> Vec<Vec<u128>> {
+        edges.sort_unstable();
+        let parent: Vec<u32> = edges
+            .iter()
+            .map(|e| {
+                edges
+                    .binary_search_by_key(&e[1], |x| x[0])
+                    .map_or(NO_PARENT, |i| i as u32)
+            })
+            .collect();
+        cycles(&edges, &parent, &mut vec![0; edges.len()])
+    }
+
     #[test]
     fn chains_are_not_cycles() {
-        assert!(cycles(vec![(1, 2), (2, 3), (4, 3), (5, 99)]).is_empty());
+        assert!(cycles_of(vec![[1, 2], [2, 3], [4, 3], [5, 99]]).is_empty());
     }
 
     #[test]
     fn each_cycle_is_found_once_from_its_smallest_id() {
-        let got = cycles(vec![(5, 7), (7, 6), (6, 5), (9, 5), (3, 3), (1, 2)]);
+        let got = cycles_of(vec![[5, 7], [7, 6], [6, 5], [9, 5], [3, 3], [1, 2]]);
         assert_eq!(got, vec![vec![3], vec![5, 7, 6]]);
     }
 }

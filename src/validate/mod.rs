@@ -28,6 +28,8 @@ pub const MAX_ERRORS: usize = 50;
 #[derive(Default)]
 pub struct ChunkFacts {
     pub rows: u32,
+    /// The chunk's size in the source, for progress and estimates.
+    pub bytes: u64,
     /// Sequence keys with `row` relative to the chunk's first row, and
     /// `scope` an index into `scopes`.
     pub seq: Vec<SeqKey>,
@@ -41,6 +43,9 @@ pub struct ChunkFacts {
     /// Per unique key of `values.uniques`: `(hash, row)` with `row`
     /// relative to the chunk's first row.
     pub uniques: Vec<Vec<(u64, u32)>>,
+    /// Per field of `TableCheck::joins`: `(value, row)` of the rows where
+    /// it is set, `row` relative to the chunk's first row.
+    pub joined: Vec<Vec<(u128, u32)>>,
     pub errors: Vec<DataError>,
     /// Problems beyond those kept in `errors`.
     pub more_errors: usize,
@@ -74,6 +79,9 @@ pub struct TableCheck<'a> {
     pub values: &'a values::ValueChecks,
     /// Foreign keys onto tables already checked, tested row by row.
     pub refs: &'a [keys::Reference<'a>],
+    /// Fields whose values are gathered instead, to be joined against
+    /// their target's sorted ids once the table is read.
+    pub joins: &'a [usize],
 }
 
 /// Validates the rows of one chunk and collects their keys.
@@ -81,6 +89,7 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     let plan = tc.plan;
     let mut facts = ChunkFacts {
         uniques: vec![Vec::new(); tc.values.uniques.len()],
+        joined: vec![Vec::new(); tc.joins.len()],
         ..ChunkFacts::default()
     };
     let mut scopes = Scopes::default();
@@ -165,6 +174,11 @@ fn check_row(
             }
         }
     }
+    for (&f, pairs) in tc.joins.iter().zip(&mut facts.joined) {
+        if let Some(key) = uuids[f] {
+            pairs.push((key, row.number));
+        }
+    }
     let id = plan.id.and_then(|i| uuids[i]);
     if let Some(id) = id {
         facts.ids.push(id);
@@ -172,12 +186,14 @@ fn check_row(
             facts.parents.push((id, parent));
         }
     }
+    // Beside the ids, so that a lookup table's ids (gathered from these
+    // pairs) are every id, whatever the row's later checks say.
+    if let (Some(v), Some(id)) = (plan.provides, id) {
+        facts.index.push((id, row.uuids[v]));
+    }
     if let Some(seq) = &plan.sequence {
         let key = sequence_key(seq, row, id)?;
         facts.seq.push(key);
-    }
-    if let (Some(v), Some(id)) = (plan.provides, id) {
-        facts.index.push((id, row.uuids[v]));
     }
     for op in &plan.ops {
         match op {

@@ -54,16 +54,21 @@ pub fn ids(sorted: &[u128]) -> String {
 /// The digest of a column from per-row `(id, sha256 of value)` pairs.
 pub fn values(mut rows: Vec<(u128, Option<[u8; 32]>)>) -> String {
     rows.sort_unstable_by_key(|r| r.0);
+    values_sorted(rows)
+}
+
+/// `values` of pairs already in id order (a merge of spilled runs).
+pub fn values_sorted(rows: impl IntoIterator<Item = (u128, Option<[u8; 32]>)>) -> String {
     let mut h = Sha256::new();
     let mut buf = [0u8; 36];
-    for (i, (id, v)) in rows.iter().enumerate() {
+    for (i, (id, v)) in rows.into_iter().enumerate() {
         if i > 0 {
             h.update(b"\n");
         }
-        h.update(uuid_text(*id, &mut buf));
+        h.update(uuid_text(id, &mut buf));
         h.update(b":");
         match v {
-            Some(v) => h.update(hex32(v)),
+            Some(v) => h.update(hex32(&v)),
             None => h.update(b"NULL"),
         }
     }

@@ -174,3 +174,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_terminator_is_found_where_one_search_finds_it_whatever_the_threads() {
+    // Rows of 64 bytes past several 4 MiB pieces, a row that only looks like
+    // a terminator (`\.x`), and the real one placed across piece borders.
+    let row = format!("{}\n", "a".repeat(63));
+    for border in [4usize << 20, 8 << 20, 12 << 20] {
+        for shift in [0usize, 1, 2, 3, 64] {
+            let mut data = b"COPY t (a) FROM stdin;\n".to_vec();
+            let from = data.len();
+            while data.len() < border - shift - 1 {
+                data.extend_from_slice(row.as_bytes());
+            }
+            data.truncate(border - shift - 1);
+            data.extend_from_slice(b"\n\\.x\n");
+            data.extend_from_slice(b"b\n\\.\nSELECT 1;\n");
+            let want = {
+                let line = data.len() - b"\\.\nSELECT 1;\n".len();
+                Some((line, line + 3))
+            };
+            for threads in [1, 2, 3] {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                let got = pool.install(|| find_copy_end(&data, from));
+                assert_eq!(
+                    got, want,
+                    "border {border}, shift {shift}, {threads} threads"
+                );
+            }
+        }
+    }
+    assert_eq!(find_copy_end(b"a\n", 0), None);
+    assert_eq!(find_copy_end(b"\\.", 0), Some((0, 2)));
+}

@@ -133,11 +133,6 @@ impl LookupValues {
 }
 
 impl LookupIndex {
-    /// Whether the per-row values went to disk.
-    pub fn on_disk(&self) -> bool {
-        self.values.on_disk()
-    }
-
     /// The value of the row at `i` in sorted-id order, as a per-row number
     /// (`join`'s form): 0 for NULL, else the distinct value's number + 1.
     pub fn numbered(&self, i: usize) -> Option<u32> {

@@ -230,8 +230,8 @@ fn keep<T: Record>(runs: &mut Runs<T>, key: T, kind: &'static str, failed: &mut 
     }
 }
 
-/// Reads table `t` once, testing its keys onto cleanly read tables row by
-/// row, or gathering them for a join when the target's keys are on disk.
+/// Reads table `t` once, gathering its keys onto cleanly read tables for
+/// joins (`join`), and testing keys onto absent tables row by row.
 /// Chunks are read in parallel a window at a time and gathered in order,
 /// so only one window's facts exist beside the table's keys. Returns the
 /// keys and the foreign keys left for later.
@@ -252,8 +252,12 @@ fn scan_table(
             // Checked from the parent edges once the table's ids are known.
             Some(x) if x == t => {}
             Some(x) if !clean[x] => later.push(k),
-            Some(x) if works[x].keys_on_disk() => joins.push(k),
-            _ => refs.push(reference(works, fk)),
+            // Merged against the target's ids once the table is read: a
+            // sort and one pass beat a cache-missing search per row, with
+            // the ids in memory as on disk (BENCHMARKS.md).
+            Some(_) => joins.push(k),
+            // A table not in the dump: every value set points at nothing.
+            None => refs.push(reference(works, fk)),
         }
     }
     keys.join(&joins);

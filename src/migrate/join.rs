@@ -1,11 +1,11 @@
-//! Foreign keys onto a table whose sorted ids went to disk (past
-//! `--memory`). A search per row would jump about that file and, with
-//! little memory, read it again and again; instead the referencing values
-//! are gathered while the table is read, sorted (spilling runs like the
-//! other keys), and merged against the target's ids in one sequential
-//! pass, the way a merge join does. The same pass finds each row's lookup
-//! value when the key is a lookup's, so the rewrite reads them in row
-//! order instead of searching.
+//! Foreign keys onto the tables already read, as a merge join: the
+//! referencing values are gathered while a table is read, sorted (spilling
+//! runs like the other keys), and merged against the target's sorted ids
+//! in one pass. A search per row would miss the cache at every step, and
+//! on ids that went to disk (past `--memory`) read pages of that file at
+//! random, in a small memory cgroup again and again. The same pass finds
+//! each row's lookup value when the key is a lookup's, so the rewrite
+//! reads them in row order instead of searching.
 
 use std::collections::BinaryHeap;
 

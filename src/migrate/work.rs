@@ -40,12 +40,6 @@ pub struct Work<'a> {
 }
 
 impl Work<'_> {
-    /// Whether the sorted ids (or the lookup index beside them) went to
-    /// disk: keys onto the table are then joined, not searched one by one.
-    pub fn keys_on_disk(&self) -> bool {
-        self.ids.on_disk() || self.index.as_ref().is_some_and(LookupIndex::on_disk)
-    }
-
     /// Calls `f` with the offset and fields of each of the rows numbered
     /// `rows` (ascending), re-reading only their chunks (a cold path: rows
     /// named in messages).

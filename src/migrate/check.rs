@@ -1,11 +1,12 @@
 //! The checking phase. Tables are read one after another, each one's chunks
 //! in parallel, in an order that puts every table after the tables its
-//! foreign keys point at: a row's keys are then tested against the sorted
-//! ids of the tables already read, in the same single read that validates
-//! the row and collects its compact keys. Whole-table work (sort orders,
-//! the lookup index, duplicate ids, parent cycles and dangling parents)
-//! runs on those keys. Only keys between tables that point at each other
-//! need a second read. Nothing is written before this passes.
+//! foreign keys point at. The single read that validates a row collects
+//! its compact keys, its foreign-key values among them; once the table is
+//! read, those are merged against the sorted ids of the tables already read
+//! (`join`). Whole-table work (sort orders, the lookup index, duplicate ids,
+//! parent cycles and dangling parents) runs on the keys, each kind within
+//! its share of `--memory`. Only keys between tables that point at each
+//! other need a second read. Nothing is written before this passes.
 
 use std::path::Path;
 

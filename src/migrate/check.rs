@@ -101,10 +101,8 @@ struct Keys {
     uniques: Vec<Runs<(u64, u32)>>,
     /// Per foreign key joined (its index in `fks`): `(value, row)` pairs.
     joined: Vec<(usize, Runs<IdValue>)>,
-    /// The share of the budget the joined keys divide.
-    join_share: usize,
-    /// The share the parent links' parents get, once the links are sorted.
-    parents_share: usize,
+    /// The budget's shares, and the folder runs go to.
+    shares: Shares,
     dir: std::path::PathBuf,
     first_rows: Vec<usize>,
     rows: usize,
@@ -126,8 +124,7 @@ impl Keys {
             edges: Runs::new(shares.pairs(), dir),
             uniques: (0..n).map(|_| Runs::new(shares.pairs() / n, dir)).collect(),
             joined: Vec::new(),
-            join_share: shares.ids(),
-            parents_share: shares.pairs(),
+            shares,
             dir: dir.to_path_buf(),
             first_rows: Vec::new(),
             rows: 0,
@@ -137,7 +134,7 @@ impl Keys {
     /// Gathers the values of the foreign keys `fks` (indexes into the
     /// table's) for joins.
     fn join(&mut self, fks: &[usize]) {
-        let share = self.join_share / fks.len().max(1);
+        let share = self.shares.ids() / fks.len().max(1);
         self.joined = fks
             .iter()
             .map(|&k| (k, Runs::new(share, &self.dir)))
@@ -175,7 +172,7 @@ impl Keys {
         match &mut self.ids {
             Ids::Plain(r) => f.ids.into_iter().for_each(|id| keep(r, id, IDS, err)),
             Ids::Valued(r) => {
-                for (id, v) in f.index {
+                for (id, v) in f.ids.into_iter().zip(f.index) {
                     let value = self.lookup.index(v);
                     keep(r, IdValue { id, value }, IDS, err);
                 }
@@ -211,7 +208,7 @@ struct Failed(Vec<(&'static str, std::io::Error)>);
 
 impl Failed {
     fn has(&self, kind: &str) -> bool {
-        !self.0.is_empty() && self.0.iter().any(|f| f.0 == kind)
+        self.0.iter().any(|f| f.0 == kind)
     }
 
     fn note(&mut self, kind: &'static str, e: std::io::Error) {
@@ -321,7 +318,7 @@ fn finish(w: &mut Work, keys: Keys, held: &Budget, errors: &mut Vec<DataError>) 
         uniques,
         first_rows,
         rows,
-        parents_share,
+        shares,
         ..
     } = keys;
     w.first_rows = first_rows;
@@ -362,7 +359,7 @@ fn finish(w: &mut Work, keys: Keys, held: &Budget, errors: &mut Vec<DataError>) 
             errors.push(locate(w, d, e));
         }
         if w.self_fk.is_some() {
-            if let Err(e) = report_parents(w, edges, held, parents_share, errors) {
+            if let Err(e) = report_parents(w, edges, held, shares.pairs(), errors) {
                 failed.note(PARENTS, e);
             }
         }

@@ -40,10 +40,11 @@ pub fn join(
     // The key must be the lookup's and point at the looked-up table: a
     // column can be a foreign key onto another table (its DDL says so)
     // and the lookup's key at once.
-    let is_lookup = w.plan.lookup.as_ref().is_some_and(|l| {
-        w.plan.input_columns[l.key] == w.plan.input_columns[fk.field]
-            && target.plan.source == l.table
-    });
+    let is_lookup = w
+        .plan
+        .lookup
+        .as_ref()
+        .is_some_and(|l| l.key == fk.field && target.plan.source == l.table);
     let index = target.index.as_ref().filter(|_| is_lookup);
     let mut looked_up = match index {
         Some(_) => Some(Array::<u32>::new(w.rows as usize, held)?),

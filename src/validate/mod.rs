@@ -34,8 +34,9 @@ pub struct ChunkFacts {
     /// `scope` an index into `scopes`.
     pub seq: Vec<SeqKey>,
     pub scopes: Vec<Scope>,
-    /// `(id, value)` pairs for the lookup index this table provides.
-    pub index: Vec<(u128, Option<u128>)>,
+    /// For a table that lookups read: the lookup column's value of each
+    /// row in `ids`, in the same order.
+    pub index: Vec<Option<u128>>,
     /// Every row's id.
     pub ids: Vec<u128>,
     /// `(id, parent)` for rows whose self-referencing key is set.
@@ -182,14 +183,12 @@ fn check_row(
     let id = plan.id.and_then(|i| uuids[i]);
     if let Some(id) = id {
         facts.ids.push(id);
+        if let Some(v) = plan.provides {
+            facts.index.push(row.uuids[v]);
+        }
         if let Some(parent) = tc.self_fk.and_then(|f| uuids[f]) {
             facts.parents.push((id, parent));
         }
-    }
-    // Beside the ids, so that a lookup table's ids (gathered from these
-    // pairs) are every id, whatever the row's later checks say.
-    if let (Some(v), Some(id)) = (plan.provides, id) {
-        facts.index.push((id, row.uuids[v]));
     }
     if let Some(seq) = &plan.sequence {
         let key = sequence_key(seq, row, id)?;

@@ -51,13 +51,8 @@ pub fn ids(sorted: &[u128]) -> String {
     hex(&h.finalize().into())
 }
 
-/// The digest of a column from per-row `(id, sha256 of value)` pairs.
-pub fn values(mut rows: Vec<(u128, Option<[u8; 32]>)>) -> String {
-    rows.sort_unstable_by_key(|r| r.0);
-    values_sorted(rows)
-}
-
-/// `values` of pairs already in id order (a merge of spilled runs).
+/// The digest of a column from per-row `(id, sha256 of value)` pairs in
+/// id order (a merge of sorted runs).
 pub fn values_sorted(rows: impl IntoIterator<Item = (u128, Option<[u8; 32]>)>) -> String {
     let mut h = Sha256::new();
     let mut buf = [0u8; 36];
@@ -96,7 +91,7 @@ mod tests {
     fn empty_tables_hash_the_empty_string() {
         let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
         assert_eq!(ids(&[]), empty);
-        assert_eq!(values(Vec::new()), empty);
+        assert_eq!(values_sorted(Vec::new()), empty);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! exists; SIGINT, SIGTERM and SIGHUP remove them all and end the process
 //! with 128 + the signal's number (130, 143, 129). A SIGBUS raised by reading
 //! the memory-mapped input (the file was cut short by another process while
-//! it was read) removes them too, says so, and exits 1.
+//! it was read) removes them too, says so, and exits 1; so does one raised
+//! by a mapped temporary file of the run (`spill::Array`) that lost its
+//! pages.
 //!
 //! This is dumpshift's second `unsafe` boundary, after the input's memory
 //! map: the signal handler and the raw table it reads. The handler may only
@@ -156,6 +158,71 @@ impl Drop for MapWatch {
     }
 }
 
+/// How many mapped temporary files can be watched at once (a run maps a
+/// few per table); past that a file is mapped unwatched.
+const RANGES: usize = 256;
+
+/// One watched map of a temporary file. The handler reads only atomics, so
+/// a range given back while it looks is a stale answer, never a torn read.
+struct Range {
+    state: AtomicU8,
+    start: AtomicUsize,
+    len: AtomicUsize,
+}
+
+static TEMP_MAPS: [Range; RANGES] = [const {
+    Range {
+        state: AtomicU8::new(FREE),
+        start: AtomicUsize::new(0),
+        len: AtomicUsize::new(0),
+    }
+}; RANGES];
+
+const TEMP_BUS: &[u8] = b"dumpshift: a temporary file it had mapped lost its pages (another process cut it short, or the file system of TMPDIR ran out of room); dumpshift stopped and removed its temporary files\n";
+
+/// A mapped temporary file at `start..start + len`: a SIGBUS there ends the
+/// run as a cut-short input does, temporary files removed. Returns a guard
+/// that forgets it; drop it before the map is unmapped.
+pub fn watch_temp_map(start: usize, len: usize) -> RangeWatch {
+    for (i, r) in TEMP_MAPS.iter().enumerate() {
+        if r.state
+            .compare_exchange(FREE, FILLING, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            r.start.store(start, Ordering::Relaxed);
+            r.len.store(len, Ordering::Relaxed);
+            r.state.store(FILE, Ordering::Release);
+            return RangeWatch(Some(i));
+        }
+    }
+    RangeWatch(None)
+}
+
+/// Forgets a watched temporary map when dropped.
+#[derive(Debug)]
+pub struct RangeWatch(Option<usize>);
+
+impl Drop for RangeWatch {
+    fn drop(&mut self) {
+        if let Some(i) = self.0 {
+            TEMP_MAPS[i].state.store(FREE, Ordering::Release);
+        }
+    }
+}
+
+/// Whether `addr` lies in a watched temporary map.
+fn in_temp_map(addr: usize) -> bool {
+    TEMP_MAPS.iter().any(|r| {
+        r.state.load(Ordering::Acquire) == FILE && {
+            let (start, len) = (
+                r.start.load(Ordering::Relaxed),
+                r.len.load(Ordering::Relaxed),
+            );
+            addr >= start && addr - start < len
+        }
+    })
+}
+
 /// The handlers' previous SIGBUS action, restored for a SIGBUS that is not
 /// the input's (e.g. the runtime's own uses).
 static mut OLD_BUS: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::zeroed();
@@ -191,6 +258,11 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc
             let addr = (*info).si_addr() as usize;
             let start = MAP_START.load(Ordering::Relaxed);
             let len = MAP_LEN.load(Ordering::Relaxed);
+            if in_temp_map(addr) {
+                remove_all();
+                libc::write(2, TEMP_BUS.as_ptr().cast(), TEMP_BUS.len());
+                libc::_exit(1);
+            }
             if !(addr >= start && addr - start < len) {
                 // Not the input: let the previous action have it (the
                 // faulting access runs again when the handler returns).

@@ -168,6 +168,62 @@ fn a_temporary_folder_that_cannot_hold_the_runs_is_a_clear_error_and_leaves_no_l
     assert_eq!(entries(dir.path()), ["v1.sql"]);
 }
 
+/// Runs dumpshift with TMPDIR set to `tmp`, where no file may grow past
+/// `kib` KiB: a full disk, as the process meets it (EFBIG instead of
+/// ENOSPC; SIGXFSZ is ignored, as a full disk sends no signal).
+fn run_on_a_full_disk(tmp: &Path, kib: u64, args: &[&str]) -> Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
+        .arg(bin())
+        .args(args)
+        .env("TMPDIR", tmp)
+        .output()
+        .expect("run dumpshift under bash")
+}
+
+#[test]
+fn a_disk_that_fills_under_the_temporary_files_or_the_load_is_a_clear_error_and_destroys_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dump = generate(dir.path(), 2 << 20);
+    let out = dir.path().join("v2_load.sql");
+    fs::write(&out, "the load of last night\n").unwrap();
+    let (dump, out_s) = (dump.to_str().unwrap(), out.to_str().unwrap());
+    // Under the spilled keys: the checks cannot keep them.
+    let o = run_on_a_full_disk(
+        tmp.path(),
+        64,
+        &[dump, "-o", out_s, "--force", "-q", "--memory", "64K"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("public.tasks")
+            && err.contains("in a temporary file in")
+            && err.contains("File too large"),
+        "{err}"
+    );
+    // Under the load: the keys fit in memory, the load does not fit on disk.
+    let o = run_on_a_full_disk(tmp.path(), 1024, &[dump, "-o", out_s, "--force", "-q"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("cannot write {out_s}")) && err.contains("File too large"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(&out).unwrap(),
+        "the load of last night\n"
+    );
+    assert_eq!(entries(dir.path()), ["v1.sql", "v2_load.sql"]);
+    assert!(
+        entries(tmp.path()).is_empty(),
+        "left in TMPDIR: {:?}",
+        entries(tmp.path())
+    );
+}
+
 #[test]
 fn a_memory_budget_that_is_not_a_size_or_below_64k_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();

@@ -20,6 +20,7 @@ use memmap2::MmapMut;
 use tempfile::NamedTempFile;
 
 use super::{create_in, SpillFile};
+use crate::cleanup;
 
 /// The bytes that arrays may hold in memory, shared by every array of a
 /// run; an array that does not fit in what is left goes to a file.
@@ -85,6 +86,8 @@ enum Store<T> {
         budget: Option<Budget>,
     },
     File {
+        /// Dropped first: the map is forgotten before it is unmapped.
+        _watch: cleanup::RangeWatch,
         map: MmapMut,
         len: usize,
         /// Removed (and its cleanup entry dropped) with the array.
@@ -131,11 +134,14 @@ impl<T: Plain> Array<T> {
         // stop: another process of the same user cutting the file short (or
         // a copy-on-write filesystem, where a reservation is no promise,
         // running out of room) makes the next touch of a lost page raise
-        // SIGBUS, and the process ends there.
+        // SIGBUS; the map is watched, so the signal handler then removes
+        // the run's temporary files, says what happened, and exits 1.
         let map = unsafe { MmapMut::map_mut(&file.as_file().file) }?;
+        let watch = cleanup::watch_temp_map(map.as_ptr() as usize, map.len());
         // A reserved file reads as zeroes, which is `T::default()`.
         Ok(Array {
             store: Store::File {
+                _watch: watch,
                 map,
                 len,
                 _file: file,
@@ -262,6 +268,56 @@ mod tests {
             std::fs::read_dir(dir.path()).unwrap().count(),
             0,
             "removed with the array"
+        );
+    }
+
+    /// The child's half of the test below: maps an array on disk in
+    /// `dir`, cuts its file short as another process would, and touches it.
+    fn touch_an_array_whose_file_was_cut_short(dir: &Path) {
+        crate::cleanup::install();
+        let budget = Budget::new(0, dir);
+        let mut a = Array::<u128>::new(1 << 16, &budget).unwrap();
+        let file = std::fs::read_dir(dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_len(0)
+            .unwrap();
+        let last = a.len() - 1;
+        a[last] = 1;
+        unreachable!("the touch of a lost page raises SIGBUS");
+    }
+
+    #[test]
+    fn a_mapped_temporary_file_cut_short_ends_the_run_with_a_message_and_removes_it() {
+        const CHILD: &str = "DUMPSHIFT_TEST_SIGBUS_DIR";
+        if let Some(dir) = std::env::var_os(CHILD) {
+            return touch_an_array_whose_file_was_cut_short(Path::new(&dir));
+        }
+        // The signal ends the process, so a child runs this very test.
+        let dir = tempfile::tempdir().unwrap();
+        let name = "spill::array::tests::a_mapped_temporary_file_cut_short_ends_the_run_with_a_message_and_removes_it";
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(CHILD, dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("a temporary file it had mapped lost its pages"),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "the handler removed the temporary file"
         );
     }
 

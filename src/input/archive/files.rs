@@ -8,12 +8,16 @@
 //! Each file is located before any is read, so a missing one is refused
 //! at once, naming the place in `toc.dat` that names it. A COPY's data must
 //! end with its `\.` line: a data file cut short at a line's end would
-//! otherwise read as a table with fewer rows.
+//! otherwise read as a table with fewer rows. A data file whose size or
+//! modification time changed while it was read is refused too: its bytes
+//! may mix two versions (the archive's `toc.dat`, like any input file, is
+//! watched by `Input::unchanged`).
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use super::data::DecodeError;
 use super::read::{ArchiveError, DataFile};
@@ -137,14 +141,18 @@ pub fn stream(
             }
             Ok(())
         }
-        Located::Path { path, codec } => stream_path(path, *codec, e, &mut sink),
+        Located::Path { path, codec } => {
+            stream_path(path, *codec, e.copy_stmt.is_some(), &mut sink)
+        }
     }
 }
 
+/// Streams one data file of a directory archive; `copy` says its data must
+/// end with COPY's end marker.
 fn stream_path(
     path: &Path,
     codec: Option<Codec>,
-    e: &Entry<'_>,
+    copy: bool,
     sink: &mut Sink<'_>,
 ) -> Result<(), DecodeError> {
     let place = |unit| {
@@ -161,11 +169,22 @@ fn stream_path(
         })
     };
     let file = File::open(path).map_err(|err| fail(0, "byte", format!("cannot open it: {err}")))?;
-    let mut r = BufReader::with_capacity(256 * 1024, file);
+    let opened = Stamp::of(&file);
+    let mut r = BufReader::with_capacity(256 * 1024, &file);
     let read = match codec {
         Some(c) => compressed::inflate(c, &mut r, sink).map(|_| ()),
-        None => copy(&mut r, sink),
+        None => copy_all(&mut r, sink),
     };
+    // A file written while it was read may have given bytes of two
+    // versions, or a cut-short stream: that is said first, whatever the
+    // bytes looked like.
+    if let Some(how) = opened.changed(&file) {
+        return Err(fail(
+            0,
+            "byte",
+            format!("the file changed while it was read ({how}): run again once nothing writes the archive"),
+        ));
+    }
     match read {
         Ok(()) => {}
         Err(InflateError::Write(err)) => return Err(DecodeError::Write(err)),
@@ -177,7 +196,7 @@ fn stream_path(
         }
     }
     sink.flush().map_err(DecodeError::Write)?;
-    if e.copy_stmt.is_some() && !sink.ends_copy() {
+    if copy && !sink.ends_copy() {
         let unit = if codec.is_some() {
             "decompressed byte"
         } else {
@@ -192,7 +211,34 @@ fn stream_path(
     Ok(())
 }
 
-fn copy(r: &mut dyn Read, w: &mut dyn Write) -> Result<(), InflateError> {
+/// A file's size and modification time, as tar compares them to tell that
+/// a file changed while it was read (the dump file itself is watched the
+/// same way, by `Input::unchanged`).
+struct Stamp(Option<(u64, Option<SystemTime>)>);
+
+impl Stamp {
+    fn of(file: &File) -> Stamp {
+        Stamp(file.metadata().ok().map(|m| (m.len(), m.modified().ok())))
+    }
+
+    /// How `file` differs from this stamp, if it does.
+    fn changed(&self, file: &File) -> Option<String> {
+        let (Some((len, modified)), Stamp(Some((now_len, now_modified)))) =
+            (self.0, Stamp::of(file))
+        else {
+            return None;
+        };
+        if now_len != len {
+            Some(format!("{len} bytes when opened, {now_len} now"))
+        } else if now_modified != modified {
+            Some(format!("its modification time changed, size {len} bytes"))
+        } else {
+            None
+        }
+    }
+}
+
+fn copy_all(r: &mut dyn Read, w: &mut dyn Write) -> Result<(), InflateError> {
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = match r.read(&mut buf) {
@@ -290,6 +336,110 @@ mod tests {
         let r = s.ends_copy();
         assert_eq!(sent, parts.concat());
         r
+    }
+
+    /// How a second process writes a data file while it is being read.
+    #[derive(Clone, Copy, Debug)]
+    enum Writer {
+        Appends,
+        CutsShort,
+        RewritesInPlace,
+    }
+
+    /// COPY data of about 1 MiB, ending with its end marker.
+    fn copy_data() -> Vec<u8> {
+        let mut data = Vec::new();
+        for i in 0..40_000 {
+            data.extend_from_slice(format!("{i}\tsome text of row {i}\n").as_bytes());
+        }
+        data.extend_from_slice(b"\\.\n\n\n");
+        data
+    }
+
+    /// Streams `bytes`, stored in a data file (gzip-compressed with `gzip`),
+    /// while `writer` writes the file once the first piece has been sent.
+    fn read_while(writer: Option<Writer>, gzip: bool) -> Result<Vec<u8>, DecodeError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir
+            .path()
+            .join(if gzip { "3461.dat.gz" } else { "3461.dat" });
+        let bytes = if gzip {
+            let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            z.write_all(&copy_data()).unwrap();
+            z.finish().unwrap()
+        } else {
+            copy_data()
+        };
+        std::fs::write(&path, &bytes).unwrap();
+        // An hour old, as a finished dump is: a write now shows in its time
+        // even on a clock as coarse as the file system's.
+        let old = SystemTime::now() - std::time::Duration::from_secs(3600);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let mut sent = Vec::new();
+        let mut touched = false;
+        let mut send = |b: &[u8]| {
+            if let (Some(w), false) = (writer, touched) {
+                touched = true;
+                let f = File::options().write(true).open(&path).unwrap();
+                match w {
+                    Writer::Appends => (&f).write_all_at_end(b"99\tlate row\n"),
+                    Writer::CutsShort => f.set_len(bytes.len() as u64 / 2).unwrap(),
+                    Writer::RewritesInPlace => {
+                        use std::os::unix::fs::FileExt;
+                        f.write_all_at(&bytes[..64], 0).unwrap();
+                    }
+                }
+            }
+            sent.extend_from_slice(b);
+            Ok(())
+        };
+        let codec = gzip.then_some(Codec::Gzip);
+        stream_path(&path, codec, true, &mut Sink::new(&mut send)).map(|()| sent)
+    }
+
+    trait AtEnd {
+        fn write_all_at_end(self, b: &[u8]);
+    }
+
+    impl AtEnd for &File {
+        fn write_all_at_end(self, b: &[u8]) {
+            use std::os::unix::fs::FileExt;
+            let len = self.metadata().unwrap().len();
+            self.write_all_at(b, len).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_data_file_written_while_it_is_read_is_refused_naming_it() {
+        for gzip in [false, true] {
+            assert_eq!(
+                read_while(None, gzip).ok(),
+                Some(copy_data()),
+                "gzip {gzip}"
+            );
+            for w in [Writer::Appends, Writer::CutsShort, Writer::RewritesInPlace] {
+                let Err(DecodeError::Archive(e)) = read_while(Some(w), gzip) else {
+                    panic!("{w:?}, gzip {gzip}: the change was not seen");
+                };
+                assert!(
+                    e.message.contains("the file changed while it was read"),
+                    "{w:?}: {}",
+                    e.message
+                );
+                let file = e.file.expect("the message names the data file");
+                assert!(
+                    file.path
+                        .ends_with(if gzip { "3461.dat.gz" } else { "3461.dat" }),
+                    "{}",
+                    file.path
+                );
+            }
+        }
     }
 
     #[test]

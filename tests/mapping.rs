@@ -365,3 +365,105 @@ fn tables_whose_keys_point_at_each_other_are_checked_and_loaded() {
     );
     assert!(!load.exists(), "nothing is written");
 }
+
+/// A third bookshop migration that reshapes the tables the first two
+/// created, as a schema grown by numbered migrations does.
+const RESHAPE_UP: &str = "\
+ALTER TABLE writers RENAME COLUMN name TO display_name;
+ALTER TABLE titles ADD COLUMN isbn text, ADD COLUMN subtitle text NOT NULL DEFAULT '';
+ALTER TABLE reviews DROP COLUMN moderated;
+ALTER TABLE titles ALTER COLUMN title TYPE varchar(200);
+";
+
+/// The bookshop migrations with `third` as migration 3, in `dir`, and the
+/// example mapping loading up to it with `edit` applied.
+fn reshaped_bookshop(dir: &Path, third: &str, edit: &dyn Fn(String) -> String) -> PathBuf {
+    let migrations = dir.join("migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    for name in ["0001_catalog", "0002_reviews"] {
+        for half in ["up", "down"] {
+            let file = format!("{name}.{half}.sql");
+            std::fs::copy(
+                bookshop::dir().join("migrations").join(&file),
+                migrations.join(&file),
+            )
+            .unwrap();
+        }
+    }
+    std::fs::write(migrations.join("0003_reshape.up.sql"), third).unwrap();
+    std::fs::write(migrations.join("0003_reshape.down.sql"), "SELECT 1;\n").unwrap();
+    let text = std::fs::read_to_string(bookshop::mapping())
+        .unwrap()
+        .replace(
+            "target_migrations = \"migrations\"",
+            &format!("target_migrations = {migrations:?}"),
+        )
+        .replace(
+            "source_ddl = \"v1.sql\"",
+            &format!("source_ddl = {:?}", bookshop::dir().join("v1.sql")),
+        )
+        .replace("migrations_version = 2", "migrations_version = 3");
+    let path = dir.join("reshaped.toml");
+    std::fs::write(&path, edit(text)).unwrap();
+    path
+}
+
+#[test]
+fn a_mapping_is_checked_against_the_schema_its_last_migration_leaves() {
+    let cluster = Cluster::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("bookshop_v1.sql");
+    bookshop::pg_dump(cluster, &bookshop::v1_db(cluster), &[], &dump);
+    let to_display_name = |t: String| {
+        t.replace(
+            "{ name = \"name\", copy = \"full_name\" }",
+            "{ name = \"display_name\", copy = \"full_name\" }",
+        )
+    };
+    let mapping = reshaped_bookshop(dir.path(), RESHAPE_UP, &to_display_name);
+
+    // The renamed column is written, the dropped one is not, the added one
+    // takes its default.
+    let (out, load) = migrate(&dump, &mapping, dir.path());
+    assert_success(&out, "dumpshift with a reshaping migration");
+    let db = cluster.fresh_db("bookshop_reshaped");
+    assert_success(&cluster.psql_file(&db, &load).unwrap(), "psql -f the load");
+    assert_eq!(
+        cluster.query(
+            &db,
+            "SELECT count(*) FILTER (WHERE display_name <> ''), count(*) FROM writers"
+        ),
+        cluster.query(&db, "SELECT count(*), count(*) FROM writers"),
+    );
+    assert_eq!(
+        cluster.query(
+            &db,
+            "SELECT count(*) FROM titles WHERE subtitle = '' AND isbn IS NULL"
+        ),
+        cluster.query(&db, "SELECT count(*) FROM titles"),
+    );
+    std::fs::remove_file(&load).unwrap();
+
+    // The name the column had before migration 3 is refused before any row
+    // is read, not by PostgreSQL at the end of the load.
+    let old_name = reshaped_bookshop(&dir.path().join("old"), RESHAPE_UP, &|t| t);
+    let (out, load) = migrate(&dump, &old_name, dir.path());
+    let e = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{e}");
+    assert!(e.contains("writers") && e.contains("display_name"), "{e}");
+    assert!(!load.exists());
+
+    // A type narrowed by migration 3 is checked against every row.
+    let narrowed = RESHAPE_UP.replace("varchar(200)", "varchar(5)");
+    let mapping = reshaped_bookshop(&dir.path().join("narrow"), &narrowed, &to_display_name);
+    let (out, load) = migrate(&dump, &mapping, dir.path());
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("public.books")
+            && e.contains("column title")
+            && e.contains("longer than 5 characters"),
+        "{e}"
+    );
+    assert!(!load.exists());
+}

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod insert;
 pub mod lex;
 pub mod meta;
+mod reshape;
 pub mod split;
 pub mod sql;
 
@@ -17,7 +18,6 @@ use crate::error::DataError;
 use classify::Effect;
 use meta::MetaEffect;
 use split::{Kind, Splitter};
-use sql::Ddl;
 pub use sql::{Check, ColumnDef, ColumnDefault, ForeignKey, TableName, UniqueKey};
 
 /// A `COPY ... FROM stdin` block of the dump.
@@ -213,12 +213,16 @@ fn note_sql(
     word: &[u8],
 ) -> Result<(), DataError> {
     let text = &data[r.clone()];
-    let ddl_word = word.eq_ignore_ascii_case(b"create") || word.eq_ignore_ascii_case(b"alter");
+    let ddl_word = [&b"create"[..], b"alter", b"drop"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w));
     if ddl_word && second_word_is_table(text) {
         let sql = utf8(data, r.clone())?;
         let ddl = sql::parse_ddl(sql)
             .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
-        note_ddl(&mut idx.catalog, ddl, r.start);
+        for d in ddl {
+            idx.catalog.apply(d, r.start);
+        }
     }
     note_effect(idx, data, r);
     Ok(())
@@ -241,50 +245,6 @@ fn note_effect(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
             words: classify::first_words(text),
             effect,
         });
-    }
-}
-
-fn note_ddl(catalog: &mut Catalog, ddl: Ddl, at: usize) {
-    match ddl {
-        Ddl::CreateTable {
-            table,
-            columns,
-            primary_key,
-            foreign_keys,
-            checks,
-            uniques,
-        } => {
-            let def = catalog.entry(table);
-            def.columns = columns;
-            def.checks = checks;
-            def.uniques.extend(uniques);
-            def.at = Some(at);
-            if !primary_key.is_empty() {
-                def.primary_key = primary_key;
-            }
-            def.foreign_keys.extend(foreign_keys);
-        }
-        Ddl::AddPrimaryKey { table, columns } => catalog.entry(table).primary_key = columns,
-        Ddl::AddForeignKey { table, key } => catalog.entry(table).foreign_keys.push(key),
-        Ddl::AddUnique { table, key } => catalog.entry(table).uniques.push(key),
-        Ddl::AddColumn {
-            table,
-            column,
-            primary_key,
-            foreign_keys,
-            checks,
-            uniques,
-        } => {
-            let def = catalog.entry(table);
-            def.columns.push(column);
-            if !primary_key.is_empty() {
-                def.primary_key = primary_key;
-            }
-            def.foreign_keys.extend(foreign_keys);
-            def.checks.extend(checks);
-            def.uniques.extend(uniques);
-        }
-        Ddl::Other => {}
     }
 }
 

@@ -4,6 +4,7 @@
 use pg_query::protobuf::{self, node::Node as N, ConstrType};
 use pg_query::NodeEnum;
 
+pub mod alter;
 pub mod undo;
 
 /// A schema-qualified table name as the dump spells it (unquoted, exact case).
@@ -137,7 +138,32 @@ pub enum Ddl {
         table: TableName,
         key: ForeignKey,
     },
-    Other,
+    AddCheck {
+        table: TableName,
+        check: Check,
+    },
+    DropColumn {
+        table: TableName,
+        column: String,
+    },
+    AlterColumn {
+        table: TableName,
+        column: String,
+        change: alter::ColumnChange,
+    },
+    RenameColumn {
+        table: TableName,
+        from: String,
+        to: String,
+    },
+    /// `to` is the new name, in the same schema.
+    RenameTable {
+        table: TableName,
+        to: String,
+    },
+    DropTable {
+        table: TableName,
+    },
 }
 
 fn parse_one(sql: &str) -> Result<Option<NodeEnum>, String> {
@@ -199,48 +225,35 @@ pub fn parse_copy(sql: &str) -> Result<CopyHeader, String> {
     }
 }
 
-/// Reads the catalog facts of a DDL statement; anything else is `Ddl::Other`.
-pub fn parse_ddl(sql: &str) -> Result<Ddl, String> {
+/// Reads the catalog facts of a DDL statement, in order; none for a
+/// statement that changes no table's columns or keys.
+pub fn parse_ddl(sql: &str) -> Result<Vec<Ddl>, String> {
     Ok(match parse_one(sql)? {
-        Some(NodeEnum::CreateStmt(c)) => create_table(&c)?,
-        Some(NodeEnum::AlterTableStmt(a)) => {
-            let Some(rel) = a.relation.as_ref() else {
-                return Ok(Ddl::Other);
-            };
-            let table = range_name(rel);
-            for cmd in &a.cmds {
-                let Some(N::AlterTableCmd(cmd)) = &cmd.node else {
-                    continue;
-                };
-                // A target schema grown by migrations adds columns.
-                if let (true, Some(N::ColumnDef(col))) = (
-                    cmd.subtype == protobuf::AlterTableType::AtAddColumn as i32,
-                    cmd.def.as_ref().and_then(|d| d.node.as_ref()),
-                ) {
-                    return Ok(added_column(table, col));
-                }
-                let Some(N::Constraint(con)) = cmd.def.as_ref().and_then(|d| d.node.as_ref())
-                else {
-                    continue;
-                };
-                if con.contype == ConstrType::ConstrPrimary as i32 {
-                    return Ok(Ddl::AddPrimaryKey {
-                        table,
-                        columns: strings(&con.keys),
-                    });
-                }
-                if let Some(key) = foreign_key(con, &[]) {
-                    return Ok(Ddl::AddForeignKey { table, key });
-                }
-                if let Some(key) = unique(con, &[]) {
-                    return Ok(Ddl::AddUnique { table, key });
-                }
-            }
-            Ddl::Other
-        }
-        Some(NodeEnum::IndexStmt(i)) => unique_index(&i),
-        _ => Ddl::Other,
+        Some(NodeEnum::CreateStmt(c)) => vec![create_table(&c)?],
+        Some(NodeEnum::AlterTableStmt(a)) => alter::alter_table(&a),
+        Some(NodeEnum::RenameStmt(r)) => alter::rename(&r).into_iter().collect(),
+        Some(NodeEnum::DropStmt(d)) => alter::drop_tables(&d),
+        Some(NodeEnum::IndexStmt(i)) => unique_index(&i).into_iter().collect(),
+        _ => Vec::new(),
     })
+}
+
+/// A table constraint added by `ALTER TABLE ... ADD CONSTRAINT`.
+fn constraint_ddl(table: &TableName, con: &protobuf::Constraint) -> Option<Ddl> {
+    let table = table.clone();
+    if con.contype == ConstrType::ConstrPrimary as i32 {
+        return Some(Ddl::AddPrimaryKey {
+            table,
+            columns: strings(&con.keys),
+        });
+    }
+    if con.contype == ConstrType::ConstrCheck as i32 {
+        return check(con).map(|check| Ddl::AddCheck { table, check });
+    }
+    if let Some(key) = foreign_key(con, &[]) {
+        return Some(Ddl::AddForeignKey { table, key });
+    }
+    unique(con, &[]).map(|key| Ddl::AddUnique { table, key })
 }
 
 fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
@@ -366,10 +379,8 @@ fn unique(con: &protobuf::Constraint, own: &[String]) -> Option<UniqueKey> {
 }
 
 /// `CREATE UNIQUE INDEX` over plain columns, without a WHERE.
-fn unique_index(i: &protobuf::IndexStmt) -> Ddl {
-    let Some(rel) = i.relation.as_ref() else {
-        return Ddl::Other;
-    };
+fn unique_index(i: &protobuf::IndexStmt) -> Option<Ddl> {
+    let rel = i.relation.as_ref()?;
     let columns: Option<Vec<String>> = i
         .index_params
         .iter()
@@ -380,24 +391,31 @@ fn unique_index(i: &protobuf::IndexStmt) -> Ddl {
         .collect();
     match columns {
         Some(columns) if i.unique && i.where_clause.is_none() && !columns.is_empty() => {
-            Ddl::AddUnique {
+            Some(Ddl::AddUnique {
                 table: range_name(rel),
                 key: UniqueKey {
                     columns,
                     nulls_not_distinct: i.nulls_not_distinct,
                 },
-            }
+            })
         }
-        _ => Ddl::Other,
+        _ => None,
     }
 }
 
 fn column_default(con: &protobuf::Constraint) -> ColumnDefault {
-    let expr = con.raw_expr.as_deref();
-    let value = expr.and_then(|e| text_const(e).or_else(|| int_const(e).map(|n| n.to_string())));
-    match (value, expr.map(|e| &e.node)) {
+    con.raw_expr
+        .as_deref()
+        .map_or(ColumnDefault::Expr, default_of)
+}
+
+/// What a DEFAULT expression gives: a constant, or something known only
+/// when a row is inserted.
+fn default_of(e: &protobuf::Node) -> ColumnDefault {
+    let value = text_const(e).or_else(|| int_const(e).map(|n| n.to_string()));
+    match (value, &e.node) {
         (Some(v), _) => ColumnDefault::Const(v),
-        (None, Some(Some(N::AConst(c)))) => match &c.val {
+        (None, Some(N::AConst(c))) => match &c.val {
             Some(protobuf::a_const::Val::Boolval(b)) => {
                 ColumnDefault::Const(if b.boolval { "t" } else { "f" }.into())
             }
@@ -526,6 +544,13 @@ fn type_name(t: Option<&protobuf::TypeName>) -> String {
 mod tests {
     use super::*;
 
+    /// The one catalog change `sql` makes.
+    fn one(sql: &str) -> Ddl {
+        let mut all = parse_ddl(sql).unwrap();
+        assert_eq!(all.len(), 1, "{sql}: {all:?}");
+        all.remove(0)
+    }
+
     #[test]
     fn copy_header_with_quoted_identifiers() {
         let h = parse_copy(r#"COPY "public"."Tasks" ("id", "Title") FROM stdin;"#).unwrap();
@@ -550,7 +575,7 @@ mod tests {
             columns,
             foreign_keys,
             ..
-        } = parse_ddl(sql).unwrap()
+        } = one(sql)
         else {
             panic!("not a table")
         };
@@ -584,7 +609,7 @@ mod tests {
         let sql = "CREATE TABLE t (a text CHECK (a IN ('x', 'y')), b int CHECK (b BETWEEN 1 AND 4), c int CHECK (c >= 0), \
                    d text, p uuid, id uuid, CONSTRAINT d_check CHECK ((d = ANY (ARRAY['m'::text, 'n'::text]))), \
                    CHECK (p <> id), CHECK (lower(d) <> 'z'), CHECK (d <> ''), CONSTRAINT o CHECK (c >= b));";
-        let Ddl::CreateTable { checks, .. } = parse_ddl(sql).unwrap() else {
+        let Ddl::CreateTable { checks, .. } = one(sql) else {
             panic!("not a table")
         };
         assert_eq!(
@@ -627,10 +652,9 @@ mod tests {
 
     #[test]
     fn alter_table_add_column_adds_the_column_and_its_keys() {
-        let ddl = parse_ddl(
+        let ddl = one(
             "ALTER TABLE public.writers ADD COLUMN pinned uuid NOT NULL REFERENCES public.posts(id)",
-        )
-        .unwrap();
+        );
         let Ddl::AddColumn {
             table,
             column,
@@ -655,9 +679,7 @@ mod tests {
 
     #[test]
     fn alter_table_adds_keys() {
-        let pk =
-            parse_ddl("ALTER TABLE ONLY public.areas ADD CONSTRAINT areas_pkey PRIMARY KEY (id);")
-                .unwrap();
+        let pk = one("ALTER TABLE ONLY public.areas ADD CONSTRAINT areas_pkey PRIMARY KEY (id);");
         assert_eq!(
             pk,
             Ddl::AddPrimaryKey {
@@ -665,11 +687,10 @@ mod tests {
                 columns: vec!["id".into()]
             }
         );
-        let fk = parse_ddl(
+        let fk = one(
             "ALTER TABLE ONLY public.areas ADD CONSTRAINT areas_domain_id_fkey FOREIGN KEY (domain_id) \
              REFERENCES public.domains(id) ON DELETE CASCADE;",
-        )
-        .unwrap();
+        );
         let Ddl::AddForeignKey { table, key } = fk else {
             panic!("not a fk")
         };
@@ -680,11 +701,10 @@ mod tests {
 
     #[test]
     fn unique_keys_of_every_form_are_collected() {
-        let Ddl::CreateTable { uniques, columns, .. } = parse_ddl(
+        let Ddl::CreateTable { uniques, columns, .. } = one(
             "CREATE TABLE t (a text UNIQUE, b int DEFAULT 0, c date, d varchar(20) DEFAULT now()::text, \
              UNIQUE (b, c), UNIQUE NULLS NOT DISTINCT (c));",
-        )
-        .unwrap() else {
+        ) else {
             panic!("not a table")
         };
         let keys: Vec<(Vec<String>, bool)> = uniques
@@ -702,16 +722,16 @@ mod tests {
         assert_eq!(columns[1].default, Some(ColumnDefault::Const("0".into())));
         assert_eq!(columns[3].default, Some(ColumnDefault::Expr));
         assert_eq!(columns[3].typmods, vec![20]);
-        let add = parse_ddl("ALTER TABLE ONLY public.t ADD CONSTRAINT t_k UNIQUE (a, b);").unwrap();
+        let add = one("ALTER TABLE ONLY public.t ADD CONSTRAINT t_k UNIQUE (a, b);");
         assert!(matches!(add, Ddl::AddUnique { ref key, .. } if key.columns == ["a", "b"]));
-        let idx = parse_ddl("CREATE UNIQUE INDEX t_i ON public.t USING btree (c, d);").unwrap();
+        let idx = one("CREATE UNIQUE INDEX t_i ON public.t USING btree (c, d);");
         assert!(matches!(idx, Ddl::AddUnique { ref key, .. } if key.columns == ["c", "d"]));
         for skipped in [
             "CREATE UNIQUE INDEX t_p ON t (c) WHERE b > 0;",
             "CREATE UNIQUE INDEX t_e ON t (lower(a));",
             "CREATE INDEX t_n ON t (a);",
         ] {
-            assert_eq!(parse_ddl(skipped).unwrap(), Ddl::Other, "{skipped}");
+            assert_eq!(parse_ddl(skipped).unwrap(), [], "{skipped}");
         }
     }
 }

@@ -83,13 +83,29 @@ fn golden_output_of_the_example_dump() {
 fn output_is_byte_identical_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let mut outputs = Vec::new();
-    for threads in ["1", "2", "3", "2"] {
+    for threads in ["1", "2", "3", "2", "256"] {
         let out = dir.path().join(format!("out-{}.sql", outputs.len()));
         let o = migrate(&fixture("life_os_v1_plain.sql"), &out, &["-j", threads]);
         assert!(o.status.success(), "{}", stderr(&o));
         outputs.push(std::fs::read(&out).unwrap());
     }
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+fn a_thread_count_of_zero_or_past_256_is_a_usage_error_before_any_thread_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v2_load.sql");
+    for bad in ["0", "257", "100000", "18446744073709551616", "two", ""] {
+        let o = migrate(&fixture("life_os_v1_plain.sql"), &out, &["-j", bad]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "-j {bad:?}: {e}");
+        assert!(
+            e.contains("--threads") && e.contains(bad),
+            "-j {bad:?}: {e}"
+        );
+        assert!(!out.exists(), "-j {bad:?} left a load");
+    }
 }
 
 #[test]

@@ -270,6 +270,20 @@ pub struct BaselineArgs {
 }
 
 /// A name that keeps the file name one word both tools read the same way.
+/// The most worker threads `-j` starts. Past the cores, threads only cost
+/// memory and switches; a mistyped `-j 100000` must not start 100000.
+const MAX_THREADS: usize = 256;
+
+fn thread_count(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n @ 1..=MAX_THREADS) => Ok(n),
+        Ok(0) => Err("give at least 1 thread, or leave -j out for one per core".into()),
+        _ => Err(format!(
+            "give a whole number of threads from 1 to {MAX_THREADS}"
+        )),
+    }
+}
+
 fn migration_name(s: &str) -> Result<String, String> {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         Ok(s.to_string())
@@ -500,8 +514,8 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
 
-    /// Worker threads (default: one per core). The output is the same for any number.
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Worker threads, 1 to 256 (default: one per core). The output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = thread_count)]
     pub threads: Option<usize>,
 
     /// No progress bar and no summary on stderr.

@@ -672,10 +672,15 @@ impl MigrateArgs {
                     "--report - and -o - cannot both use stdout".to_string(),
                 ));
             }
-            if report.as_os_str() != "-" && report == out {
-                return Err(Error::Usage(
-                    "--report must name another file than the load file".to_string(),
-                ));
+            // By another name (`-o /dev/stdout --report -`, a hard link,
+            // `./x`), or stdout redirected onto the load file: one would
+            // overwrite the other, or go to a file the rename unlinks.
+            if atomic::same_destination(report, out) {
+                return Err(Error::Usage(format!(
+                    "--report {} and -o {} are the same file: the report must go elsewhere",
+                    report.display(),
+                    out.display()
+                )));
             }
         }
         Ok(Extras {

@@ -19,6 +19,10 @@ pub struct Scope<'a> {
     pub mapping: &'a crate::mapping::Description,
     /// Foreign keys of mapped tables onto other tables: (mapped, referenced).
     pub references: Vec<(TableName, TableName)>,
+    /// The encoding the dump was transcoded from to UTF-8, if it was: a
+    /// `SET client_encoding` naming it (a pg_dumpall section's) says what
+    /// the header said.
+    pub transcoded_from: Option<&'static str>,
 }
 
 impl Scope<'_> {
@@ -118,6 +122,9 @@ impl Judge<'_> {
         match &n.effect {
             Effect::Harmless => {}
             Effect::Refused(why) => self.refuse(n, why.clone(), None),
+            Effect::Encoding(enc) if self.data_after(n.at) => self.encoding(n, enc),
+            Effect::TextSetting(why) if self.data_after(n.at) => self.refuse(n, why.clone(), None),
+            Effect::Encoding(_) | Effect::TextSetting(_) => {}
             Effect::Begin => {
                 self.open_begin.get_or_insert(n.at);
             }
@@ -140,6 +147,35 @@ impl Judge<'_> {
                 risky_cascade,
             } => self.drops(n, tables, schemas, *risky_cascade),
         }
+    }
+
+    /// Whether rows of a mapped table come after byte `at`: a setting that
+    /// changes how text is read matters only to what follows it.
+    fn data_after(&self, at: usize) -> bool {
+        self.spans.iter().any(|(t, first, _)| {
+            *first > at && t.schema == self.scope.schema && self.scope.is_mapped(&t.name)
+        })
+    }
+
+    /// dumpshift reads the dump as UTF-8 (transcoded, when its header named
+    /// LATIN1 or WIN1252): a `SET client_encoding` to anything else would
+    /// make psql read the rest otherwise.
+    fn encoding(&mut self, n: &Note, enc: &str) {
+        // The header's own SET names UTF8 once transcoding relabelled it.
+        let name = match enc.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
+            "UTF8" | "UNICODE" => return,
+            "ISO88591" | "LATIN1" => "LATIN1",
+            "WINDOWS1252" | "WIN1252" => "WIN1252",
+            _ => "",
+        };
+        if self.scope.transcoded_from == Some(name) {
+            return;
+        }
+        let why = format!(
+            "psql would read the rest of the dump as {enc}, while dumpshift reads it as {}: remove the statement, or dump again with --encoding=UTF8",
+            self.scope.transcoded_from.unwrap_or("UTF-8")
+        );
+        self.refuse(n, why, None);
     }
 
     fn writes(&mut self, n: &Note, tables: &[Rel], verb: Verb, cascade: bool) {

@@ -397,12 +397,13 @@ mod tests {
 
     fn refusals(path: &Path, mapping: &Description) -> Vec<String> {
         let input = Input::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let (data, _) = encoding::utf8_text(input.bytes()).unwrap();
+        let (data, from) = encoding::utf8_text(input.bytes()).unwrap();
         let idx = dump::index(&data).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let scope = Scope {
             schema: &mapping.source_schema,
             mapping,
             references: Vec::new(),
+            transcoded_from: from,
         };
         let (errors, _) = account(&idx, &scope);
         errors.iter().map(|e| e.to_string()).collect()

@@ -339,7 +339,15 @@ fn kill(pid: u32, signal: &str) {
 
 #[test]
 fn signals_remove_every_temporary_file_and_exit_128_plus_the_signal() {
-    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+    let signals = [
+        ("INT", 130),
+        ("TERM", 143),
+        ("HUP", 129),
+        ("QUIT", 131),
+        ("USR1", 138),
+        ("ALRM", 142),
+    ];
+    for (signal, code) in signals {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         fs::write(d.join("v2_load.sql"), "previous\n").unwrap();
@@ -699,4 +707,32 @@ fn a_report_and_a_load_that_are_one_file_by_any_name_are_a_usage_error() {
         assert_refused(&o, 2, "are the same file");
     }
     assert_eq!(names(dir.path()), ["a.sql", "old.sql", "stdout.txt"]);
+}
+
+#[test]
+fn a_run_under_nohup_lives_through_a_hangup_and_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = d.join("v1.fifo");
+    mkfifo(&input);
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg("trap '' HUP; exec \"$0\" \"$@\"")
+        .arg(bin())
+        .args(["v1.fifo", "-o", "v2_load.sql", "-q"])
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dumpshift under bash");
+    let mut writer = fs::OpenOptions::new().write(true).open(&input).unwrap();
+    let dump = fs::read(fixture(PLAIN)).unwrap();
+    writer.write_all(&dump[..dump.len() / 3]).unwrap();
+    wait_for_temp(d, &mut child);
+    kill(child.id(), "HUP");
+    writer.write_all(&dump[dump.len() / 3..]).unwrap();
+    drop(writer);
+    let out = child.wait_with_output().unwrap();
+    assert_success(&out, "dumpshift with SIGHUP ignored");
+    assert!(fs::read(d.join("v2_load.sql")).unwrap() == reference());
 }

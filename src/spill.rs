@@ -198,7 +198,24 @@ impl<T: Record + Plain> Runs<T> {
 /// no name, nothing of it is left behind however the process ends (a
 /// SIGKILL, an out-of-memory kill), and no other process can open it.
 fn create_in(dir: &Path) -> io::Result<File> {
-    tempfile::tempfile_in(dir)
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let unnamed = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_TMPFILE)
+        .open(dir);
+    match unnamed {
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP | libc::EISDIR)) => {
+            // A file system without O_TMPFILE: a named file, unlinked at once.
+            let named = tempfile::Builder::new()
+                .prefix(".dumpshift-")
+                .permissions(std::fs::Permissions::from_mode(0o600))
+                .tempfile_in(dir)?;
+            Ok(named.into_file())
+        }
+        r => r,
+    }
 }
 
 /// Writes at a running offset of a file shared by all its runs.

@@ -259,8 +259,11 @@ fn from_stream(r: &mut dyn Read, path: &Path) -> Result<Input, Error> {
         }
     }
     let mut whole = (&head[..got]).chain(r);
-    // Data blocks and tar members are found by offset; a stream cannot
-    // seek, so an archive is kept in a temporary file first.
+    // A stream goes to an unnamed temporary file, mapped like an input
+    // file: in memory it would cost its whole size (`pg_dump | dumpshift -`
+    // of a large database, or `/dev/zero`, would end in the OOM killer;
+    // a full TMPDIR is a clear error). Archives need it anyway: their data
+    // blocks and tar members are found by offset, and a stream cannot seek.
     let spool = |whole: &mut dyn Read| {
         temp_output(|out| {
             std::io::copy(whole, out)
@@ -269,13 +272,7 @@ fn from_stream(r: &mut dyn Read, path: &Path) -> Result<Input, Error> {
         })
     };
     match sniff(&head[..got]) {
-        Magic::Plain => {
-            let mut buf = Vec::new();
-            whole
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::io(name, "read", e))?;
-            Ok(Input::plain(Bytes::Owned(buf)))
-        }
+        Magic::Plain => spool(&mut whole),
         Magic::Compressed(codec) => forms::inflate(codec, &mut whole, path),
         Magic::Custom => forms::custom(spool(&mut whole)?.bytes(), path, None),
         Magic::Tar => forms::tar(spool(&mut whole)?.bytes(), path, None),
@@ -317,6 +314,19 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let input = Input::open(&path).unwrap();
         (dir, path, input)
+    }
+
+    #[test]
+    fn a_plain_dump_from_a_stream_is_kept_in_a_mapped_file_not_in_memory() {
+        let text = b"-- a dump on stdin\nSELECT 1;\n".repeat(1000);
+        let input = from_stream(&mut &text[..], Path::new("-")).unwrap();
+        assert!(
+            matches!(input.bytes, Bytes::Mapped { .. }),
+            "held in memory"
+        );
+        assert_eq!(input.bytes(), &text[..]);
+        let empty = from_stream(&mut &b""[..], Path::new("-")).unwrap();
+        assert_eq!(empty.bytes(), b"");
     }
 
     #[test]

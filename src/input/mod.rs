@@ -159,7 +159,9 @@ impl Input {
             return from_stream(&mut &file, path);
         }
         if meta.len() == 0 {
-            return Ok(Input::plain(Bytes::Owned(Vec::new())));
+            // Empty, or a file whose size says nothing (`/proc`, `/sys`):
+            // read it as a stream.
+            return from_stream(&mut &file, path);
         }
         let origin = Origin::new(&file, path, &meta)?;
         let map = map_file(&file).map_err(|e| Error::io(path, "memory-map", e))?;

@@ -168,9 +168,12 @@ pub fn prepare<'a>(
 ) -> Result<Prepared<'a>, Error> {
     let fail = |e: DataError| Error::data(file, data, e);
     if data.iter().all(u8::is_ascii_whitespace) {
-        return Err(fail(DataError::new(
-            "the file is empty: no dump to migrate",
-        )));
+        // A closed stdin reads as /dev/null: empty too.
+        let what = match file {
+            "-" => "stdin gave no bytes (nothing was piped in, or stdin is closed)",
+            _ => "the file is empty",
+        };
+        return Err(fail(DataError::new(format!("{what}: no dump to migrate"))));
     }
     encoding::require_utf8(data).map_err(fail)?;
     let idx = dump::index(data).map_err(fail)?;

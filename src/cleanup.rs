@@ -265,9 +265,9 @@ pub fn install() {
             // A signal ignored when dumpshift started (`nohup` ignores
             // SIGHUP) stays ignored: the caller asked for the run to live.
             let mut old: libc::sigaction = std::mem::zeroed();
-            libc::sigaction(sig, &action, &mut old);
-            if old.sa_sigaction == libc::SIG_IGN {
-                libc::sigaction(sig, &old, std::ptr::null_mut());
+            libc::sigaction(sig, std::ptr::null(), &mut old);
+            if old.sa_sigaction != libc::SIG_IGN {
+                libc::sigaction(sig, &action, std::ptr::null_mut());
             }
         }
         let old = std::ptr::addr_of_mut!(OLD_BUS).cast::<libc::sigaction>();

@@ -206,7 +206,14 @@ fn create_in(dir: &Path) -> io::Result<File> {
         .custom_flags(libc::O_TMPFILE)
         .open(dir);
     match unnamed {
-        Err(e) if matches!(e.raw_os_error(), Some(libc::EOPNOTSUPP | libc::EISDIR)) => {
+        // What kernels and file systems without O_TMPFILE answer (ENOENT
+        // from kernels before 3.11; a missing folder fails again below).
+        Err(e)
+            if matches!(
+                e.raw_os_error(),
+                Some(libc::EOPNOTSUPP | libc::EISDIR | libc::ENOENT)
+            ) =>
+        {
             // A file system without O_TMPFILE: a named file, unlinked at once.
             let named = tempfile::Builder::new()
                 .prefix(".dumpshift-")

@@ -414,3 +414,55 @@ fn settings_that_change_how_later_text_is_read_are_refused_unless_written_as_pg_
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn settings_restored_by_a_later_header_or_safe_for_the_bytes_are_accepted_and_hidden_ones_refused()
+{
+    let header = "SET client_encoding = 'UTF8';";
+    let first_data = "COPY public.domains ";
+    // Two Supabase dumps in one file: the first ends in RESET ALL, the
+    // second's header sets the text settings again before its rows.
+    let case =
+        Case::new(|base| base.replacen(header, &format!("RESET ALL;\nDISCARD ALL;\n{header}"), 1));
+    let out = case.run(&["-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A database created with SQL_ASCII, its text UTF-8 (as plan() takes it).
+    let case = Case::new(|base| base.replacen(header, "SET client_encoding = 'SQL_ASCII';", 1));
+    let out = case.run(&["-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A setting changed inside a write is judged as the write, wherever it is.
+    let statement =
+        "DELETE FROM public.tasks WHERE set_config('client_encoding', 'UTF8', false) <> '';";
+    let case = Case::appended(statement);
+    case.refused(line_of(&case.input, statement), &["client_encoding"]);
+    let statement = "DISCARD ALL;";
+    let case =
+        Case::new(|base| base.replacen(first_data, &format!("{statement}\n{first_data}"), 1));
+    case.refused(line_of(&case.input, statement), &["DISCARD ALL resets"]);
+}
+
+#[test]
+fn a_transcoded_dump_whose_later_section_says_utf8_is_refused() {
+    let latin1 = std::fs::read(fixture("life_os_v1_latin1.sql")).unwrap();
+    let data = b"COPY public.domains ";
+    let first = latin1.windows(data.len()).position(|w| w == data).unwrap();
+    let section = b"SET client_encoding = 'UTF8';\n";
+    let edited = [&latin1[..first], &section[..], &latin1[first..]].concat();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("dump.sql"), &edited).unwrap();
+    std::fs::write(dir.path().join("v2_load.sql"), OLD_OUT).unwrap();
+    let case = Case { dir, input: edited };
+    let line = line_of(&case.input, "SET client_encoding = 'UTF8';");
+    case.refused(
+        line,
+        &["psql would read the rest of the dump as UTF8, while dumpshift reads it as LATIN1"],
+    );
+}

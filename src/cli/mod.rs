@@ -269,7 +269,6 @@ pub struct BaselineArgs {
     pub force: bool,
 }
 
-/// A name that keeps the file name one word both tools read the same way.
 /// The most worker threads `-j` starts. Past the cores, threads only cost
 /// memory and switches; a mistyped `-j 100000` must not start 100000.
 const MAX_THREADS: usize = 256;
@@ -284,6 +283,7 @@ fn thread_count(s: &str) -> Result<usize, String> {
     }
 }
 
+/// A name that keeps the file name one word both tools read the same way.
 fn migration_name(s: &str) -> Result<String, String> {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         Ok(s.to_string())

@@ -192,6 +192,10 @@ fn effect(node: &NodeEnum) -> Effect {
     }
     match node {
         NodeEnum::VariableSetStmt(v) => setting(v),
+        NodeEnum::DiscardStmt(d) if d.target == protobuf::DiscardMode::DiscardAll as i32 => {
+            Effect::TextSetting("DISCARD ALL resets standard_conforming_strings and client_encoding, which change how the rest of the dump is read".into())
+        }
+        NodeEnum::DiscardStmt(_) => Effect::Harmless,
         NodeEnum::TransactionStmt(t) => transaction(t),
         NodeEnum::CreateStmt(c) => create(c),
         NodeEnum::AlterTableStmt(a) => alter_table(a),
@@ -227,8 +231,6 @@ fn refused(why: &str) -> Effect {
     Effect::Refused(why.to_string())
 }
 
-/// Statements that run a query: the rows they write, the functions they
-/// call. `None` for statements that run nothing.
 /// Settings that change how the rest of the dump's text is read.
 /// dumpshift follows them only in the forms pg_dump writes; any other way
 /// to change them (RESET, DEFAULT, LOCAL, set_config, pg_settings, a value
@@ -274,6 +276,8 @@ fn constant(arg: &protobuf::Node) -> Option<String> {
     }
 }
 
+/// Statements that run a query: the rows they write, the functions they
+/// call. `None` for statements that run nothing.
 fn executes(node: &NodeEnum) -> Option<Effect> {
     if !runs_query(node) {
         return None;
@@ -281,8 +285,19 @@ fn executes(node: &NodeEnum) -> Option<Effect> {
     let tree = serde_json::to_value(node).unwrap_or(Value::Null);
     let mut found = Found::default();
     found.walk(&tree);
+    // A setting changed beside a write or another call is refused
+    // outright: judged as a setting, it would pass after the data.
     if let Some(why) = found.settings.first() {
-        return Some(Effect::TextSetting(why.clone()));
+        let alone = found.writes.is_empty()
+            && found
+                .calls
+                .iter()
+                .all(|f| f.last().is_some_and(|n| n == "set_config"))
+            && !matches!(node, NodeEnum::TruncateStmt(_) | NodeEnum::CopyStmt(_));
+        return Some(match alone {
+            true => Effect::TextSetting(why.clone()),
+            false => Effect::Refused(why.clone()),
+        });
     }
     if let Some(f) = found.calls.iter().find(|f| !safe_function(f)) {
         return Some(Effect::Refused(format!(
@@ -701,7 +716,6 @@ fn harmless(node: &NodeEnum) -> bool {
             | E::VacuumStmt(_)
             | E::ReindexStmt(_)
             | E::CheckPointStmt(_)
-            | E::DiscardStmt(_)
             | E::NotifyStmt(_)
             | E::ListenStmt(_)
             | E::UnlistenStmt(_)

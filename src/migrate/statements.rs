@@ -68,6 +68,7 @@ pub fn account(idx: &DumpIndex, scope: &Scope) -> (Vec<DataError>, Vec<Ignored>)
         errors: Vec::new(),
         counts: Vec::new(),
         open_begin: None,
+        seen_encoding: false,
     };
     for note in &idx.notes {
         j.note(note);
@@ -100,6 +101,8 @@ struct Judge<'a> {
     /// Statements on tables outside the mapping: table, kind, how many.
     counts: Vec<(String, Verb, usize)>,
     open_begin: Option<usize>,
+    /// Whether a `SET client_encoding` was met (the first is the header's).
+    seen_encoding: bool,
 }
 
 impl Judge<'_> {
@@ -122,9 +125,16 @@ impl Judge<'_> {
         match &n.effect {
             Effect::Harmless => {}
             Effect::Refused(why) => self.refuse(n, why.clone(), None),
-            Effect::Encoding(enc) if self.data_after(n.at) => self.encoding(n, enc),
-            Effect::TextSetting(why) if self.data_after(n.at) => self.refuse(n, why.clone(), None),
-            Effect::Encoding(_) | Effect::TextSetting(_) => {}
+            // Every SET counts, so the header's is known as the first.
+            Effect::Encoding(enc) => {
+                if self.data_after(n.at) {
+                    self.encoding(n, enc)
+                } else {
+                    self.seen_encoding = true;
+                }
+            }
+            Effect::TextSetting(why) if self.read_after(n.at) => self.refuse(n, why.clone(), None),
+            Effect::TextSetting(_) => {}
             Effect::Begin => {
                 self.open_begin.get_or_insert(n.at);
             }
@@ -157,18 +167,44 @@ impl Judge<'_> {
         })
     }
 
+    /// Whether rows of a mapped table come after byte `at` before a
+    /// pg_dump header sets the text settings again (`cat schema.sql
+    /// data.sql` of two Supabase dumps: the first ends in `RESET ALL`, the
+    /// second starts with `SET client_encoding` and
+    /// `standard_conforming_strings`).
+    fn read_after(&self, at: usize) -> bool {
+        let header =
+            self.idx.notes.iter().find_map(|o| {
+                (o.at > at && matches!(o.effect, Effect::Encoding(_))).then_some(o.at)
+            });
+        self.spans.iter().any(|(t, first, _)| {
+            *first > at
+                && header.is_none_or(|h| *first < h)
+                && t.schema == self.scope.schema
+                && self.scope.is_mapped(&t.name)
+        })
+    }
+
     /// dumpshift reads the dump as UTF-8 (transcoded, when its header named
     /// LATIN1 or WIN1252): a `SET client_encoding` to anything else would
-    /// make psql read the rest otherwise.
+    /// make psql read the rest otherwise. Transcoded, only the header's own
+    /// SET says UTF8 (relabelled): a later section that says UTF8 holds
+    /// bytes that were read as LATIN1 or WIN1252.
     fn encoding(&mut self, n: &Note, enc: &str) {
-        // The header's own SET names UTF8 once transcoding relabelled it.
+        let first = !std::mem::replace(&mut self.seen_encoding, true);
         let name = match enc.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
-            "UTF8" | "UNICODE" => return,
+            "UTF8" | "UNICODE" => "UTF8",
+            // Taken as it is when its bytes are UTF-8 (`encoding::plan`).
+            "SQLASCII" => "SQL_ASCII",
             "ISO88591" | "LATIN1" => "LATIN1",
             "WINDOWS1252" | "WIN1252" => "WIN1252",
             _ => "",
         };
-        if self.scope.transcoded_from == Some(name) {
+        let fine = match self.scope.transcoded_from {
+            None => matches!(name, "UTF8" | "SQL_ASCII"),
+            Some(from) => name == from || (first && name == "UTF8"),
+        };
+        if fine {
             return;
         }
         let why = format!(

@@ -96,21 +96,9 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     let mut scopes = Scopes::default();
     let mut scratch = Vec::new();
     let mut uuids = vec![None; plan.width];
-    let raw = chunk.raw();
-    let raw_utf8 = raw.utf8;
-    // Rows from the defect's on are cut otherwise than PostgreSQL would cut
-    // them: only the defect is said, not what the wrong cut makes of them.
-    let stop = raw.defect.map_or(usize::MAX, |d| {
-        let at = d.row_at;
-        facts.fail(defect_error(tc, d));
-        at
-    });
+    let (raw_utf8, stop) = sweep(tc, chunk, &mut facts);
     let read = chunk.for_each(|at, fields| {
-        if at >= stop {
-            return false;
-        }
-        if let Some(d) = escaped_delimiter(at, fields) {
-            facts.fail(defect_error(tc, d));
+        if at >= stop || !cut_as_postgres_cuts(tc, at, fields, &mut facts) {
             return false;
         }
         let row_no = facts.rows;
@@ -173,6 +161,37 @@ fn defect_error(tc: &TableCheck, d: Defect) -> DataError {
     match plan.input_columns.get(d.field()) {
         Some(c) if d.kind.in_value() => e.column(c.clone()),
         _ => e,
+    }
+}
+
+/// Sweeps the chunk's raw bytes (see `Chunk::raw`): whether they are UTF-8
+/// without NUL, and the offset of the row holding the first defect, kept as
+/// an error. Rows from there on are cut otherwise than PostgreSQL would cut
+/// them: only the defect is said, not what the wrong cut makes of them.
+fn sweep(tc: &TableCheck, chunk: &Chunk, facts: &mut ChunkFacts) -> (bool, usize) {
+    let raw = chunk.raw();
+    let stop = raw.defect.map_or(usize::MAX, |d| {
+        let at = d.row_at;
+        facts.fail(defect_error(tc, d));
+        at
+    });
+    (raw.utf8, stop)
+}
+
+/// False, with the error kept, when a field of the row at `at` ends in a
+/// backslash escaping the delimiter after it.
+fn cut_as_postgres_cuts(
+    tc: &TableCheck,
+    at: usize,
+    fields: &[&[u8]],
+    facts: &mut ChunkFacts,
+) -> bool {
+    match escaped_delimiter(at, fields) {
+        Some(d) => {
+            facts.fail(defect_error(tc, d));
+            false
+        }
+        None => true,
     }
 }
 

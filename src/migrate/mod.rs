@@ -19,6 +19,7 @@ mod work;
 pub use output::Out;
 use work::{work, Fk, Work};
 
+use crate::copy::check::marker_mismatch;
 use crate::copy::scan;
 use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
@@ -532,6 +533,9 @@ fn source_in<'a>(
     }
     if let Some(c) = copies.first() {
         let payload = &data[c.payload.clone()];
+        if let Some(why) = marker_mismatch(payload, &data[c.payload.end..]) {
+            return Err(DataError::new(why).at(c.payload.end));
+        }
         return Ok(Some((
             c.columns.clone(),
             c.header_at,

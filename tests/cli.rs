@@ -304,7 +304,8 @@ fn drift_in_a_looked_up_table_is_reported_once() {
 }
 
 /// `text` with a column `column` added first to `table`'s COPY block, every
-/// row holding `value` there, so the data stays consistent.
+/// row holding `value` there, and to its CREATE TABLE, so the dump stays
+/// consistent.
 fn with_extra_column(text: &str, table: &str, column: &str, value: &str) -> String {
     let (_, copy) = place(text, &format!("COPY public.{table} ("));
     let open = copy + text[copy..].find('(').unwrap() + 1;
@@ -317,12 +318,17 @@ fn with_extra_column(text: &str, table: &str, column: &str, value: &str) -> Stri
         .map(|l| format!("{value}\t{l}\n"))
         .collect();
     let grown = column.len() + 2;
+    // The dump of a database that has the column: its CREATE TABLE defines
+    // it too, or psql would refuse the COPY.
+    let create = format!("CREATE TABLE public.{table} (\n");
+    assert!(text.contains(&create), "{create}");
     format!(
         "{}{}{}",
         &bad[..rows_start + grown],
         shifted,
         &text[rows_end..]
     )
+    .replacen(&create, &format!("{create}    {column} text,\n"), 1)
 }
 
 /// A fixture's real COPY block for `table`, as editable rows.

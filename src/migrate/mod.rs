@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 mod check;
 mod coverage;
+mod created;
 mod join;
 mod output;
 mod preflight;
@@ -332,6 +333,14 @@ fn select<'a>(
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
         let declared = opts.mapping.source_ddl.as_ref().map(|_| &opts.reference);
+        if let Some(e) = created::refuse_undefined(idx, &name) {
+            // A table split into several targets is refused once.
+            if !failed.contains(&desc.source) {
+                failed.push(desc.source.clone());
+                errors.push(e);
+            }
+            continue;
+        }
         match source_in(data, idx, declared, &name) {
             Ok(Some(found)) => match compile(opts, &idx.catalog, desc, name, found) {
                 Ok(w) => works.push(w),

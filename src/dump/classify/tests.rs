@@ -64,9 +64,16 @@ fn settings_that_decide_how_text_is_read_are_told_apart_from_the_rest() {
         "SET LOCAL client_encoding = 'UTF8';",
         "SELECT set_config('client_encoding', 'SJIS', false);",
         "SELECT set_config('standard' || '_conforming_strings', 'off', false);",
-        "UPDATE pg_catalog.pg_settings SET setting = 'off';",
     ] {
         assert!(matches!(effect_of(sql), Effect::TextSetting(_)), "{sql}");
+    }
+    // A write (to pg_settings itself, or beside a set_config) is refused
+    // wherever it is: judged as a setting, it would pass after the data.
+    for sql in [
+        "UPDATE pg_catalog.pg_settings SET setting = 'off';",
+        "SELECT set_config('client_encoding', 'UTF8', false), public.wipe();",
+    ] {
+        assert!(matches!(effect_of(sql), Effect::Refused(_)), "{sql}");
     }
 }
 

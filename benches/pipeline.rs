@@ -78,7 +78,7 @@ fn benches(c: &mut Criterion) {
     let opts = options();
     g.bench_function(BenchmarkId::new("pipeline", &name), |b| {
         b.iter(|| {
-            let prepared = migrate::prepare(&name, &data, &opts).expect("a valid dump");
+            let prepared = migrate::prepare(&name, &data, &opts, None).expect("a valid dump");
             prepared.write(&mut std::io::sink()).expect("written")
         })
     });

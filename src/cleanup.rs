@@ -1,7 +1,10 @@
 //! What a run cut short leaves behind: nothing. Every temporary file and
 //! every folder dumpshift creates is entered in a fixed table while it
-//! exists; SIGINT, SIGTERM and SIGHUP remove them all and end the process
-//! with 128 + the signal's number (130, 143, 129). A SIGBUS raised by reading
+//! exists; SIGINT, SIGTERM, SIGHUP and the other signals that would end the
+//! process (SIGQUIT, SIGUSR1, SIGALRM...) remove them all and end it with
+//! 128 + the signal's number (130, 143, 129...), unless the signal was
+//! ignored when dumpshift started (`nohup`). Spill files have no name at
+//! all, so even a SIGKILL leaves none of them. A SIGBUS raised by reading
 //! the memory-mapped input (the file was cut short by another process while
 //! it was read) removes them too, says so, and exits 1; so does one raised
 //! by a mapped temporary file of the run (`spill::Array`) that lost its
@@ -227,7 +230,24 @@ fn in_temp_map(addr: usize) -> bool {
 /// the input's (e.g. the runtime's own uses).
 static mut OLD_BUS: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::zeroed();
 
-/// Installs the handler for SIGINT, SIGTERM, SIGHUP and SIGBUS. Called once,
+/// The signals whose default action ends the process (SIGXFSZ aside: it
+/// is left to fail the write that passed the limit, an error like a full
+/// disk). Each removes the temporary files first.
+const STOPPING: &[libc::c_int] = &[
+    libc::SIGINT,
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGQUIT,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+    libc::SIGALRM,
+    libc::SIGVTALRM,
+    libc::SIGPROF,
+    libc::SIGXCPU,
+    libc::SIGIO,
+];
+
+/// Installs the handler for the stopping signals and SIGBUS. Called once,
 /// first thing in `main`, before any thread starts.
 pub fn install() {
     // SAFETY: plain sigaction calls with a fully initialised struct; the
@@ -238,11 +258,17 @@ pub fn install() {
         action.sa_sigaction = handler as *const () as usize;
         action.sa_flags = libc::SA_SIGINFO;
         libc::sigemptyset(&mut action.sa_mask);
-        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGBUS] {
+        for &sig in STOPPING.iter().chain(&[libc::SIGBUS]) {
             libc::sigaddset(&mut action.sa_mask, sig);
         }
-        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            libc::sigaction(sig, &action, std::ptr::null_mut());
+        for &sig in STOPPING {
+            // A signal ignored when dumpshift started (`nohup` ignores
+            // SIGHUP) stays ignored: the caller asked for the run to live.
+            let mut old: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(sig, std::ptr::null(), &mut old);
+            if old.sa_sigaction != libc::SIG_IGN {
+                libc::sigaction(sig, &action, std::ptr::null_mut());
+            }
         }
         let old = std::ptr::addr_of_mut!(OLD_BUS).cast::<libc::sigaction>();
         libc::sigaction(libc::SIGBUS, &action, old);

@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use crate::copy::check;
 use crate::copy::scan;
 use crate::dump::insert::{HeaderCache, Tuples};
 use crate::error::DataError;
@@ -89,18 +90,29 @@ impl<'a> Source<'a> {
     }
 }
 
-impl Chunk<'_, '_> {
-    /// For a COPY chunk, whether its raw bytes are valid UTF-8 without NUL,
-    /// checked in one sweep; `false` when unknown (INSERT chunks).
-    pub fn raw_utf8(&self) -> bool {
+impl<'a> Chunk<'_, 'a> {
+    /// For a COPY chunk, one sweep over its raw bytes: whether they are
+    /// valid UTF-8 without NUL, and the first place COPY's text format is
+    /// broken (see `copy::check`). INSERT chunks: not known, no defect.
+    pub fn raw(&self) -> Raw<'a> {
         match self.source {
-            Source::Copy { payload, .. } => {
+            Source::Copy { payload, offset } => {
+                let payload: &'a [u8] = payload;
                 let raw = &payload[self.range.clone()];
+                let sweep = check::sweep(raw, check::Eol::of(payload));
                 // simdutf8: std validates ASCII fast but other scripts (notes in
                 // any language) slowly; every byte of the dump passes here.
-                memchr::memchr(0, raw).is_none() && simdutf8::basic::from_utf8(raw).is_ok()
+                let utf8 = !sweep.nul && simdutf8::basic::from_utf8(raw).is_ok();
+                let base = offset + self.range.start;
+                let defect = sweep
+                    .defect
+                    .map(|(at, kind)| Defect::in_row(raw, base, at, kind));
+                Raw { utf8, defect }
             }
-            Source::Insert { .. } => false,
+            Source::Insert { .. } => Raw {
+                utf8: false,
+                defect: None,
+            },
         }
     }
 
@@ -140,6 +152,45 @@ impl Chunk<'_, '_> {
                 Ok(())
             }
         }
+    }
+}
+
+/// What one sweep over a chunk's raw bytes found.
+pub struct Raw<'a> {
+    /// The bytes are valid UTF-8 without NUL (never true for INSERT).
+    pub utf8: bool,
+    pub defect: Option<Defect<'a>>,
+}
+
+/// Where a COPY chunk breaks COPY's text format, and the row it is in.
+pub struct Defect<'a> {
+    pub kind: check::Defect,
+    /// Absolute offsets of the defect and of its row's first byte.
+    pub at: usize,
+    pub row_at: usize,
+    /// The row's fields as the cutter cuts them, up to the defect: the last
+    /// one holds it and is cut short there.
+    pub fields: Vec<&'a [u8]>,
+}
+
+impl<'a> Defect<'a> {
+    /// Only on the error path: finds the row holding `at` (an offset into
+    /// `raw`, which starts at absolute `base`) and its fields so far.
+    fn in_row(raw: &'a [u8], base: usize, at: usize, kind: check::Defect) -> Self {
+        let row = memchr::memrchr(b'\n', &raw[..at]).map_or(0, |n| n + 1);
+        let mut fields = Vec::new();
+        scan::split_fields(&raw[row..at], &mut fields);
+        Defect {
+            kind,
+            at: base + at,
+            row_at: base + row,
+            fields,
+        }
+    }
+
+    /// Index of the field the defect is in.
+    pub fn field(&self) -> usize {
+        self.fields.len() - 1
     }
 }
 

@@ -12,15 +12,12 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use rayon::slice::ParallelSliceMut;
-use tempfile::NamedTempFile;
-
-use crate::cleanup;
 
 mod array;
 pub use array::{Array, Budget, Plain};
@@ -81,7 +78,7 @@ pub struct Runs<T: Record> {
     buf: Vec<T>,
     cap: usize,
     dir: PathBuf,
-    file: Option<NamedTempFile<SpillFile>>,
+    file: Option<File>,
     /// `(first record, records)` of each run in the file.
     runs: Vec<(u64, u64)>,
     written: u64,
@@ -134,11 +131,7 @@ impl<T: Record> Runs<T> {
         if self.file.is_none() {
             self.file = Some(create_in(&self.dir)?);
         }
-        let file = self
-            .file
-            .as_ref()
-            .map(|f| &f.as_file().file)
-            .expect("made above");
+        let file = self.file.as_ref().expect("made above");
         let mut out = BufWriter::with_capacity(
             1 << 16,
             Append {
@@ -201,32 +194,35 @@ impl<T: Record + Plain> Runs<T> {
     }
 }
 
-/// The runs' file and its cleanup entry.
-#[derive(Debug)]
-struct SpillFile {
-    file: File,
-    _entry: cleanup::Entry,
-}
-
-/// Creates `.dumpshift-XXXXXX.tmp` in `dir`, readable and writable by its
-/// owner only.
-fn create_in(dir: &Path) -> io::Result<NamedTempFile<SpillFile>> {
-    tempfile::Builder::new()
-        .prefix(".dumpshift-")
-        .suffix(".tmp")
-        .make_in(dir, |path| {
-            let entry = cleanup::file(path);
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)?;
-            Ok(SpillFile {
-                file,
-                _entry: entry,
-            })
-        })
+/// An unnamed file in `dir`, readable and writable by its owner only: with
+/// no name, nothing of it is left behind however the process ends (a
+/// SIGKILL, an out-of-memory kill), and no other process can open it.
+fn create_in(dir: &Path) -> io::Result<File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let unnamed = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_TMPFILE)
+        .open(dir);
+    match unnamed {
+        // What kernels and file systems without O_TMPFILE answer (ENOENT
+        // from kernels before 3.11; a missing folder fails again below).
+        Err(e)
+            if matches!(
+                e.raw_os_error(),
+                Some(libc::EOPNOTSUPP | libc::EISDIR | libc::ENOENT)
+            ) =>
+        {
+            // A file system without O_TMPFILE: a named file, unlinked at once.
+            let named = tempfile::Builder::new()
+                .prefix(".dumpshift-")
+                .permissions(std::fs::Permissions::from_mode(0o600))
+                .tempfile_in(dir)?;
+            Ok(named.into_file())
+        }
+        r => r,
+    }
 }
 
 /// Writes at a running offset of a file shared by all its runs.
@@ -292,7 +288,7 @@ impl<T: Record> RunReader<T> {
 /// kept in `error`.
 pub struct Merge<T: Record> {
     /// Removed when the merge is dropped.
-    file: Option<NamedTempFile<SpillFile>>,
+    file: Option<File>,
     runs: Vec<RunReader<T>>,
     heap: BinaryHeap<Reverse<(T, usize)>>,
     memory: std::iter::Peekable<std::vec::IntoIter<T>>,
@@ -301,7 +297,7 @@ pub struct Merge<T: Record> {
 
 impl<T: Record> Merge<T> {
     fn refill(&mut self, run: usize) {
-        let Some(file) = self.file.as_ref().map(|f| &f.as_file().file) else {
+        let Some(file) = self.file.as_ref() else {
             return;
         };
         match self.runs[run].pop(file) {
@@ -421,6 +417,20 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
 mod tests {
     use super::*;
 
+    /// The run's unnamed files in `dir`, as `/proc/self/fd` links to them
+    /// (`dir/#inode (deleted)`): `dir` itself lists none.
+    pub(crate) fn unnamed_in(dir: &Path) -> Vec<std::path::PathBuf> {
+        let dir = dir.canonicalize().unwrap();
+        std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(|e| {
+                let fd = e.ok()?.path();
+                let target = std::fs::read_link(&fd).ok()?;
+                (target.parent() == Some(dir.as_path())).then_some(fd)
+            })
+            .collect()
+    }
+
     #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
     struct K(u64);
 
@@ -452,10 +462,11 @@ mod tests {
         }
         assert!(runs.spilled());
         assert_eq!(runs.len(), 10_000);
+        assert_eq!(unnamed_in(dir.path()).len(), 1, "one file for every run");
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "one file for every run"
+            0,
+            "with no name"
         );
         let mut merge = runs.sorted();
         let got: Vec<K> = merge.by_ref().collect();
@@ -464,11 +475,7 @@ mod tests {
         want.sort_unstable();
         assert_eq!(got, want);
         drop(merge);
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            0,
-            "the file is removed"
-        );
+        assert!(unnamed_in(dir.path()).is_empty(), "the file is closed");
     }
 
     #[test]

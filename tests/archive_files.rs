@@ -492,3 +492,40 @@ fn the_output_never_replaces_a_file_of_the_input_directory() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_fifo_as_the_toc_dat_of_a_directory_is_refused_without_waiting_for_a_writer() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = copy_dir("archive/life_os_v1_dir", work.path());
+    fs::remove_file(dir.join("toc.dat")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("toc.dat"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = work.path().join("v2_load.sql");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dumpshift"))
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .arg("-q")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("dumpshift waited on the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut e = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut e).unwrap();
+    assert_eq!(status.code(), Some(1), "{e}");
+    assert!(e.contains("its toc.dat is not a regular file"), "{e}");
+    assert!(!out.exists());
+}

@@ -83,13 +83,29 @@ fn golden_output_of_the_example_dump() {
 fn output_is_byte_identical_for_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let mut outputs = Vec::new();
-    for threads in ["1", "2", "3", "2"] {
+    for threads in ["1", "2", "3", "2", "256"] {
         let out = dir.path().join(format!("out-{}.sql", outputs.len()));
         let o = migrate(&fixture("life_os_v1_plain.sql"), &out, &["-j", threads]);
         assert!(o.status.success(), "{}", stderr(&o));
         outputs.push(std::fs::read(&out).unwrap());
     }
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+fn a_thread_count_of_zero_or_past_256_is_a_usage_error_before_any_thread_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v2_load.sql");
+    for bad in ["0", "257", "100000", "18446744073709551616", "two", ""] {
+        let o = migrate(&fixture("life_os_v1_plain.sql"), &out, &["-j", bad]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "-j {bad:?}: {e}");
+        assert!(
+            e.contains("--threads") && e.contains(bad),
+            "-j {bad:?}: {e}"
+        );
+        assert!(!out.exists(), "-j {bad:?} left a load");
+    }
 }
 
 #[test]
@@ -288,7 +304,8 @@ fn drift_in_a_looked_up_table_is_reported_once() {
 }
 
 /// `text` with a column `column` added first to `table`'s COPY block, every
-/// row holding `value` there, so the data stays consistent.
+/// row holding `value` there, and to its CREATE TABLE, so the dump stays
+/// consistent.
 fn with_extra_column(text: &str, table: &str, column: &str, value: &str) -> String {
     let (_, copy) = place(text, &format!("COPY public.{table} ("));
     let open = copy + text[copy..].find('(').unwrap() + 1;
@@ -301,12 +318,17 @@ fn with_extra_column(text: &str, table: &str, column: &str, value: &str) -> Stri
         .map(|l| format!("{value}\t{l}\n"))
         .collect();
     let grown = column.len() + 2;
+    // The dump of a database that has the column: its CREATE TABLE defines
+    // it too, or psql would refuse the COPY.
+    let create = format!("CREATE TABLE public.{table} (\n");
+    assert!(text.contains(&create), "{create}");
     format!(
         "{}{}{}",
         &bad[..rows_start + grown],
         shifted,
         &text[rows_end..]
     )
+    .replacen(&create, &format!("{create}    {column} text,\n"), 1)
 }
 
 /// A fixture's real COPY block for `table`, as editable rows.

@@ -253,3 +253,33 @@ fn pg_dumpall_database_names_are_decoded_as_psql_reads_them() {
         );
     }
 }
+
+#[test]
+fn a_copy_deleted_or_renamed_by_hand_is_refused_where_its_table_of_contents_entry_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read_to_string(common::fixture("life_os_v1_plain.sql")).unwrap();
+    let header = "COPY public.context_types (";
+    let start = plain
+        .find(header)
+        .expect("the fixture has context_types data");
+    let end = start + plain[start..].find("\n\\.\n").unwrap() + "\n\\.\n".len();
+    let deleted = format!("{}{}", &plain[..start], &plain[end..]);
+    let renamed = plain.replacen(header, "COPY public.contex_types (", 1);
+    for (name, text) in [("deleted.sql", deleted), ("renamed.sql", renamed)] {
+        let dump = dir.path().join(name);
+        std::fs::write(&dump, &text).unwrap();
+        let err = assert_refused(&dump, dir.path(), &["-q"]);
+        let entry = line_of(&dump, "-- Data for Name: context_types; Type: TABLE DATA");
+        assert!(
+            err.contains(&format!("{name}:{entry} "))
+                && err.contains("public.context_types")
+                && err.contains("no COPY of it follows"),
+            "{name}: {err}"
+        );
+        // Meant to be empty: the user says so.
+        let (o, err) = run(&dump, dir.path(), &["-q", "--allow-empty", "context_types"]);
+        assert!(o.status.success(), "{name}: {err}");
+        std::fs::remove_file(dir.path().join("v2_load.sql")).unwrap();
+        std::fs::remove_file(&dump).unwrap();
+    }
+}

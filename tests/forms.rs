@@ -375,3 +375,64 @@ fn comparison_names_every_table_that_differs() {
         assert!(named, "no line `{table} | {side} | 1`:\n{report}");
     }
 }
+
+/// dumpshift on `input` (a path, or `-` with `stdin`), into a folder of its
+/// own: the exit code, stderr, and whether a load was left.
+fn refused_with(input: &Path, stdin: std::process::Stdio) -> (Option<i32>, String, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v2_load.sql");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_dumpshift"))
+        .arg(input)
+        .arg("-o")
+        .arg(&out)
+        .stdin(stdin)
+        .output()
+        .unwrap();
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        out.exists(),
+    )
+}
+
+#[test]
+fn files_that_are_no_lines_of_utf8_text_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read_to_string(fixture("example/life_os_v1_backup.sql")).unwrap();
+    let utf16: Vec<u8> = std::iter::once(0xfeff_u16)
+        .chain(plain.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let cases = [
+        ("utf16.sql", utf16, "the dump is UTF-16"),
+        (
+            "utf16_no_bom.sql",
+            plain.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            "the dump is UTF-16",
+        ),
+        (
+            "cr_only.sql",
+            plain.replace('\n', "\r").into_bytes(),
+            "end in a carriage return alone",
+        ),
+    ];
+    for (name, bytes, why) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (code, err, left) = refused_with(&path, std::process::Stdio::null());
+        assert_eq!(code, Some(1), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{name}:1 (byte 0)")) && err.contains(why),
+            "{name}: {err}"
+        );
+        assert!(!left, "{name}");
+    }
+    // A file whose size says 0 but which has text (`/proc`) is read.
+    let (code, err, _) = refused_with(Path::new("/proc/self/status"), std::process::Stdio::null());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(!err.contains("empty"), "{err}");
+    // Nothing on stdin.
+    let (code, err, _) = refused_with(Path::new("-"), std::process::Stdio::null());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("stdin gave no bytes"), "{err}");
+}

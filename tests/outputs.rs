@@ -339,7 +339,15 @@ fn kill(pid: u32, signal: &str) {
 
 #[test]
 fn signals_remove_every_temporary_file_and_exit_128_plus_the_signal() {
-    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+    let signals = [
+        ("INT", 130),
+        ("TERM", 143),
+        ("HUP", 129),
+        ("QUIT", 131),
+        ("USR1", 138),
+        ("ALRM", 142),
+    ];
+    for (signal, code) in signals {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         fs::write(d.join("v2_load.sql"), "previous\n").unwrap();
@@ -614,4 +622,117 @@ fn every_form_pg_dump_and_the_compressors_write_reads_as_the_plain_dump() {
         assert_success(&o, &format!("{input} on stdin"));
         assert!(o.stdout == want, "{input} on stdin: another load file");
     }
+}
+
+/// dumpshift with `args` in `dir`, its stdin and stdout the files given.
+fn run_with_stdio(dir: &Path, args: &[&str], stdin: Stdio, stdout: Stdio) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdin(stdin)
+        .stdout(stdout)
+        .output()
+        .expect("run dumpshift")
+}
+
+#[test]
+fn stdout_that_is_the_input_file_is_refused_and_the_input_stays_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("a.sql");
+    fs::copy(fixture(PLAIN), &dump).unwrap();
+    let before = fs::read(&dump).unwrap();
+    let open = |append: bool| -> Stdio {
+        let mut f = fs::OpenOptions::new();
+        f.read(true).write(true).append(append);
+        f.open(&dump).unwrap().into()
+    };
+    let stdin = || Stdio::from(fs::File::open(&dump).unwrap());
+    // `-o - 1<>a.sql`, `-o - >>a.sql`, `- -o - <a.sql >>a.sql`, `--report - >>a.sql`.
+    let cases: [(&[&str], Stdio, Stdio); 4] = [
+        (&["a.sql", "-o", "-", "-q"], Stdio::null(), open(false)),
+        (&["a.sql", "-o", "-", "-q"], Stdio::null(), open(true)),
+        (&["-", "-o", "-", "-q"], stdin(), open(true)),
+        (
+            &["a.sql", "-o", "load.sql", "-q", "--report", "-"],
+            Stdio::null(),
+            open(true),
+        ),
+    ];
+    for (args, stdin, stdout) in cases {
+        let o = run_with_stdio(dir.path(), args, stdin, stdout);
+        assert_refused(&o, 1, "stdout is that file");
+        assert!(
+            fs::read(&dump).unwrap() == before,
+            "{args:?} changed the input"
+        );
+        assert_eq!(names(dir.path()), ["a.sql"], "{args:?}");
+    }
+}
+
+#[test]
+fn a_report_and_a_load_that_are_one_file_by_any_name_are_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(fixture(PLAIN), dir.path().join("a.sql")).unwrap();
+    fs::write(dir.path().join("old.sql"), "the load of last night\n").unwrap();
+    let to_old = || -> Stdio {
+        fs::File::create(dir.path().join("stdout.txt"))
+            .unwrap()
+            .into()
+    };
+    let cases: [(&[&str], Stdio); 3] = [
+        (
+            &["a.sql", "-o", "/dev/stdout", "--report", "-", "-q"],
+            Stdio::piped(),
+        ),
+        (
+            &["a.sql", "-o", "x.json", "--report", "./x.json", "-q"],
+            Stdio::piped(),
+        ),
+        // Stdout redirected onto the load file the run replaces.
+        (
+            &[
+                "a.sql",
+                "-o",
+                "stdout.txt",
+                "--force",
+                "--report",
+                "-",
+                "-q",
+            ],
+            to_old(),
+        ),
+    ];
+    for (args, stdout) in cases {
+        let o = run_with_stdio(dir.path(), args, Stdio::null(), stdout);
+        assert_refused(&o, 2, "are the same file");
+    }
+    assert_eq!(names(dir.path()), ["a.sql", "old.sql", "stdout.txt"]);
+}
+
+#[test]
+fn a_run_under_nohup_lives_through_a_hangup_and_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let input = d.join("v1.fifo");
+    mkfifo(&input);
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg("trap '' HUP; exec \"$0\" \"$@\"")
+        .arg(bin())
+        .args(["v1.fifo", "-o", "v2_load.sql", "-q"])
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dumpshift under bash");
+    let mut writer = fs::OpenOptions::new().write(true).open(&input).unwrap();
+    let dump = fs::read(fixture(PLAIN)).unwrap();
+    writer.write_all(&dump[..dump.len() / 3]).unwrap();
+    wait_for_temp(d, &mut child);
+    kill(child.id(), "HUP");
+    writer.write_all(&dump[dump.len() / 3..]).unwrap();
+    drop(writer);
+    let out = child.wait_with_output().unwrap();
+    assert_success(&out, "dumpshift with SIGHUP ignored");
+    assert!(fs::read(d.join("v2_load.sql")).unwrap() == reference());
 }

@@ -82,62 +82,88 @@ fn a_tiny_memory_budget_spills_the_sort_keys_and_changes_no_byte_of_the_load() {
     }
 }
 
+/// The files process `pid` holds open in `dir`: spill files have no name,
+/// so they show only as `/proc/PID/fd` links (`dir/#inode (deleted)`).
+fn open_in(pid: u32, dir: &Path) -> Vec<PathBuf> {
+    let dir = dir.canonicalize().unwrap();
+    let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.filter_map(|e| {
+        let fd = e.ok()?.path();
+        let target = fs::read_link(&fd).ok()?;
+        (target.parent() == Some(dir.as_path())).then_some(fd)
+    })
+    .collect()
+}
+
 #[test]
-fn sigterm_while_the_sort_keys_are_on_disk_leaves_no_spill_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let dump = generate(dir.path(), 16 << 20);
-    let out = dir.path().join("v2_load.sql");
-    let mut child = Command::new(bin())
-        .arg(&dump)
-        .arg("-o")
-        .arg(&out)
-        .args(["-q", "--memory", "64K"])
-        .env("TMPDIR", tmp.path())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    // The tasks' keys fill a run long before the table is read.
-    while !entries(tmp.path())
-        .iter()
-        .any(|n| n.starts_with(".dumpshift-"))
-    {
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("dumpshift ended ({status}) before it spilled a run");
+fn sigterm_or_sigkill_while_the_sort_keys_are_on_disk_leaves_no_spill_file() {
+    for (signal, code) in [("TERM", Some(143)), ("KILL", None)] {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dump = generate(dir.path(), 16 << 20);
+        let out = dir.path().join("v2_load.sql");
+        let mut child = Command::new(bin())
+            .arg(&dump)
+            .arg("-o")
+            .arg(&out)
+            .args(["-q", "--memory", "64K"])
+            .env("TMPDIR", tmp.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        // The tasks' keys fill a run long before the table is read.
+        let spilled = loop {
+            let open = open_in(child.id(), tmp.path());
+            if !open.is_empty() {
+                break open;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("dumpshift ended ({status}) before it spilled a run");
+            }
+            assert!(start.elapsed() < Duration::from_secs(120), "no spill file");
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        for fd in spilled {
+            use std::os::unix::fs::PermissionsExt;
+            if let Ok(mode) = fs::metadata(&fd).map(|m| m.permissions().mode()) {
+                assert_eq!(
+                    mode & 0o077,
+                    0,
+                    "{} is open to others: {mode:o}",
+                    fd.display()
+                );
+            }
         }
-        assert!(start.elapsed() < Duration::from_secs(120), "no spill file");
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    for name in entries(tmp.path()) {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(tmp.path().join(&name)).map(|m| m.permissions().mode());
-        if let Ok(mode) = mode {
-            assert_eq!(mode & 0o077, 0, "{name} is open to others: {mode:o}");
+        assert!(entries(tmp.path()).is_empty(), "a spill file has a name");
+        let kill = Command::new("kill")
+            .args(["-s", signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            code,
+            "SIG{signal}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            entries(tmp.path()).is_empty(),
+            "SIG{signal} left in TMPDIR: {:?}",
+            entries(tmp.path())
+        );
+        if code.is_some() {
+            assert_eq!(
+                entries(dir.path()),
+                ["v1.sql"],
+                "no load file, no temporary twin"
+            );
         }
+        assert!(!out.exists(), "SIG{signal}: no load file");
     }
-    let kill = Command::new("kill")
-        .args(["-s", "TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(143),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        entries(tmp.path()).is_empty(),
-        "left in TMPDIR: {:?}",
-        entries(tmp.path())
-    );
-    assert_eq!(
-        entries(dir.path()),
-        ["v1.sql"],
-        "no load file, no temporary twin"
-    );
 }
 
 #[test]

@@ -336,3 +336,133 @@ fn a_function_called_in_the_rows_of_a_table_outside_the_mapping_is_refused() {
         &["a row of public.scratch: it calls public.cleanup()"],
     );
 }
+
+#[test]
+fn settings_that_change_how_later_text_is_read_are_refused_unless_written_as_pg_dump_writes_them() {
+    // Each inserted just before the first data: psql would read the rows
+    // after it otherwise than dumpshift does.
+    let refused: &[(&str, &str)] = &[
+        (
+            "RESET standard_conforming_strings;",
+            "standard_conforming_strings in a form dumpshift does not follow",
+        ),
+        (
+            "SET standard_conforming_strings = 0;",
+            "in a form dumpshift does not follow",
+        ),
+        (
+            "SET LOCAL standard_conforming_strings = off;",
+            "in a form dumpshift does not follow",
+        ),
+        ("RESET ALL;", "RESET ALL resets standard_conforming_strings"),
+        (
+            "SELECT pg_catalog.set_config('standard_conforming_strings', 'off', false);",
+            "set_config('standard_conforming_strings'",
+        ),
+        (
+            "SELECT set_config(current_user, 'off', false);",
+            "no constant",
+        ),
+        (
+            "UPDATE pg_settings SET setting = 'off' WHERE name = 'standard_conforming_strings';",
+            "a write to pg_settings",
+        ),
+        (
+            "SET NAMES 'LATIN1';",
+            "psql would read the rest of the dump as LATIN1",
+        ),
+        (
+            "SET client_encoding = 'SJIS';",
+            "as SJIS, while dumpshift reads it as UTF-8",
+        ),
+        (
+            "SET client_encoding TO DEFAULT;",
+            "client_encoding in a form dumpshift does not follow",
+        ),
+        (
+            "RESET client_encoding;",
+            "client_encoding in a form dumpshift does not follow",
+        ),
+    ];
+    let first_data = "COPY public.domains ";
+    for (statement, why) in refused {
+        let case =
+            Case::new(|base| base.replacen(first_data, &format!("{statement}\n{first_data}"), 1));
+        case.refused(line_of(&case.input, statement), &[why]);
+    }
+    // As pg_dump writes them, or after the last rows (Supabase ends its
+    // dumps with RESET ALL), they change nothing dumpshift reads.
+    for statement in [
+        "SET standard_conforming_strings = on;",
+        "SET client_encoding = 'UTF8';",
+        "SET NAMES 'utf-8';",
+    ] {
+        let case =
+            Case::new(|base| base.replacen(first_data, &format!("{statement}\n{first_data}"), 1));
+        let out = case.run(&["-q"]);
+        assert!(
+            out.status.success(),
+            "{statement}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let case = Case::appended("RESET ALL;\nSET client_encoding = 'LATIN1';");
+    let out = case.run(&["-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn settings_restored_by_a_later_header_or_safe_for_the_bytes_are_accepted_and_hidden_ones_refused()
+{
+    let header = "SET client_encoding = 'UTF8';";
+    let first_data = "COPY public.domains ";
+    // Two Supabase dumps in one file: the first ends in RESET ALL, the
+    // second's header sets the text settings again before its rows.
+    let case =
+        Case::new(|base| base.replacen(header, &format!("RESET ALL;\nDISCARD ALL;\n{header}"), 1));
+    let out = case.run(&["-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A database created with SQL_ASCII, its text UTF-8 (as plan() takes it).
+    let case = Case::new(|base| base.replacen(header, "SET client_encoding = 'SQL_ASCII';", 1));
+    let out = case.run(&["-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A setting changed inside a write is judged as the write, wherever it is.
+    let statement =
+        "DELETE FROM public.tasks WHERE set_config('client_encoding', 'UTF8', false) <> '';";
+    let case = Case::appended(statement);
+    case.refused(line_of(&case.input, statement), &["client_encoding"]);
+    let statement = "DISCARD ALL;";
+    let case =
+        Case::new(|base| base.replacen(first_data, &format!("{statement}\n{first_data}"), 1));
+    case.refused(line_of(&case.input, statement), &["DISCARD ALL resets"]);
+}
+
+#[test]
+fn a_transcoded_dump_whose_later_section_says_utf8_is_refused() {
+    let latin1 = std::fs::read(fixture("life_os_v1_latin1.sql")).unwrap();
+    let data = b"COPY public.domains ";
+    let first = latin1.windows(data.len()).position(|w| w == data).unwrap();
+    let section = b"SET client_encoding = 'UTF8';\n";
+    let edited = [&latin1[..first], &section[..], &latin1[first..]].concat();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("dump.sql"), &edited).unwrap();
+    std::fs::write(dir.path().join("v2_load.sql"), OLD_OUT).unwrap();
+    let case = Case { dir, input: edited };
+    let line = line_of(&case.input, "SET client_encoding = 'UTF8';");
+    case.refused(
+        line,
+        &["psql would read the rest of the dump as UTF8, while dumpshift reads it as LATIN1"],
+    );
+}

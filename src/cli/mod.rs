@@ -269,6 +269,20 @@ pub struct BaselineArgs {
     pub force: bool,
 }
 
+/// The most worker threads `-j` starts. Past the cores, threads only cost
+/// memory and switches; a mistyped `-j 100000` must not start 100000.
+const MAX_THREADS: usize = 256;
+
+fn thread_count(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n @ 1..=MAX_THREADS) => Ok(n),
+        Ok(0) => Err("give at least 1 thread, or leave -j out for one per core".into()),
+        _ => Err(format!(
+            "give a whole number of threads from 1 to {MAX_THREADS}"
+        )),
+    }
+}
+
 /// A name that keeps the file name one word both tools read the same way.
 fn migration_name(s: &str) -> Result<String, String> {
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
@@ -500,8 +514,8 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
 
-    /// Worker threads (default: one per core). The output is the same for any number.
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Worker threads, 1 to 256 (default: one per core). The output is the same for any number.
+    #[arg(short = 'j', long, value_name = "N", value_parser = thread_count)]
     pub threads: Option<usize>,
 
     /// No progress bar and no summary on stderr.
@@ -658,10 +672,15 @@ impl MigrateArgs {
                     "--report - and -o - cannot both use stdout".to_string(),
                 ));
             }
-            if report.as_os_str() != "-" && report == out {
-                return Err(Error::Usage(
-                    "--report must name another file than the load file".to_string(),
-                ));
+            // By another name (`-o /dev/stdout --report -`, a hard link,
+            // `./x`), or stdout redirected onto the load file: one would
+            // overwrite the other, or go to a file the rename unlinks.
+            if atomic::same_destination(report, out) {
+                return Err(Error::Usage(format!(
+                    "--report {} and -o {} are the same file: the report must go elsewhere",
+                    report.display(),
+                    out.display()
+                )));
             }
         }
         Ok(Extras {

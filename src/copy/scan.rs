@@ -5,6 +5,8 @@
 //! to them. A row ending in `\r\n` (a dump that passed through Windows) has
 //! its `\r` dropped: COPY TO escapes a carriage return in data as `\r`, so a
 //! raw one can only be part of the line ending. Nothing here allocates.
+//! Hand-edited bytes that break these rules, which PostgreSQL would cut
+//! otherwise or refuse, are found by `copy::check`, not read here.
 
 /// Iterates over the rows of a payload slice. Each item is the row's bytes
 /// without its line ending, and its offset within the slice.

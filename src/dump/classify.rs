@@ -70,6 +70,14 @@ pub enum Effect {
     Begin,
     /// `COMMIT` / `END`.
     Commit,
+    /// `SET client_encoding` / `SET NAMES` to a constant: psql reads the
+    /// rest of the dump in that encoding, which must be the one dumpshift
+    /// reads it in (`migrate::statements` knows which).
+    Encoding(String),
+    /// Changes `standard_conforming_strings` or `client_encoding` in a form
+    /// dumpshift does not follow (the reason): refused when data comes
+    /// after it (Supabase ends its dumps with a harmless `RESET ALL`).
+    TextSetting(String),
     /// Refused whatever the tables: the reason.
     Refused(String),
 }
@@ -183,6 +191,11 @@ fn effect(node: &NodeEnum) -> Effect {
         return e;
     }
     match node {
+        NodeEnum::VariableSetStmt(v) => setting(v),
+        NodeEnum::DiscardStmt(d) if d.target == protobuf::DiscardMode::DiscardAll as i32 => {
+            Effect::TextSetting("DISCARD ALL resets standard_conforming_strings and client_encoding, which change how the rest of the dump is read".into())
+        }
+        NodeEnum::DiscardStmt(_) => Effect::Harmless,
         NodeEnum::TransactionStmt(t) => transaction(t),
         NodeEnum::CreateStmt(c) => create(c),
         NodeEnum::AlterTableStmt(a) => alter_table(a),
@@ -218,6 +231,51 @@ fn refused(why: &str) -> Effect {
     Effect::Refused(why.to_string())
 }
 
+/// Settings that change how the rest of the dump's text is read.
+/// dumpshift follows them only in the forms pg_dump writes; any other way
+/// to change them (RESET, DEFAULT, LOCAL, set_config, pg_settings, a value
+/// PostgreSQL reads otherwise than dumpshift would) is refused, since a
+/// misread setting changes every later string silently.
+const TEXT_SETTINGS: [&str; 2] = ["standard_conforming_strings", "client_encoding"];
+
+fn setting(v: &protobuf::VariableSetStmt) -> Effect {
+    use protobuf::VariableSetKind as K;
+    let kind = K::try_from(v.kind);
+    if kind == Ok(K::VarResetAll) {
+        return Effect::TextSetting("RESET ALL resets standard_conforming_strings and client_encoding, which change how the rest of the dump is read; dumpshift follows only SET name = value".into());
+    }
+    let name = v.name.to_ascii_lowercase();
+    if !TEXT_SETTINGS.contains(&name.as_str()) {
+        return Effect::Harmless;
+    }
+    let value = match (kind, v.is_local, v.args.as_slice()) {
+        (Ok(K::VarSetValue), false, [arg]) => constant(arg),
+        _ => None,
+    };
+    match (name.as_str(), value) {
+        ("standard_conforming_strings", Some(on))
+            if ["on", "off", "true", "false"].contains(&on.to_ascii_lowercase().as_str()) =>
+        {
+            Effect::Harmless
+        }
+        ("client_encoding", Some(enc)) => Effect::Encoding(enc),
+        _ => Effect::TextSetting(format!(
+            "it changes {name} in a form dumpshift does not follow (pg_dump writes SET {name} = value, with on or off for standard_conforming_strings): the setting decides how every later string is read"
+        )),
+    }
+}
+
+/// A constant argument (`'UTF8'`, `on`) as text.
+fn constant(arg: &protobuf::Node) -> Option<String> {
+    match &arg.node {
+        Some(N::AConst(c)) => match &c.val {
+            Some(protobuf::a_const::Val::Sval(s)) => Some(s.sval.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Statements that run a query: the rows they write, the functions they
 /// call. `None` for statements that run nothing.
 fn executes(node: &NodeEnum) -> Option<Effect> {
@@ -227,6 +285,20 @@ fn executes(node: &NodeEnum) -> Option<Effect> {
     let tree = serde_json::to_value(node).unwrap_or(Value::Null);
     let mut found = Found::default();
     found.walk(&tree);
+    // A setting changed beside a write or another call is refused
+    // outright: judged as a setting, it would pass after the data.
+    if let Some(why) = found.settings.first() {
+        let alone = found.writes.is_empty()
+            && found
+                .calls
+                .iter()
+                .all(|f| f.last().is_some_and(|n| n == "set_config"))
+            && !matches!(node, NodeEnum::TruncateStmt(_) | NodeEnum::CopyStmt(_));
+        return Some(match alone {
+            true => Effect::TextSetting(why.clone()),
+            false => Effect::Refused(why.clone()),
+        });
+    }
     if let Some(f) = found.calls.iter().find(|f| !safe_function(f)) {
         return Some(Effect::Refused(format!(
             "it calls {}(), which may change any table",
@@ -322,9 +394,27 @@ struct Found {
     writes: Vec<Rel>,
     verb: Option<Verb>,
     calls: Vec<Vec<String>>,
+    /// Why a call or write changes a setting that decides how the dump's
+    /// text is read (`TEXT_SETTINGS`).
+    settings: Vec<String>,
 }
 
 impl Found {
+    /// `set_config(name, ...)`: refused for a text setting, or when the
+    /// name is no constant (it could be one).
+    fn set_config(&mut self, name: &Value) {
+        let constant = name["node"]["AConst"]["val"]["Sval"]["sval"].as_str();
+        match constant.map(str::to_ascii_lowercase) {
+            Some(n) if !TEXT_SETTINGS.contains(&n.as_str()) => {}
+            Some(n) => self.settings.push(format!(
+                "set_config('{n}', ...) changes {n}, which decides how the rest of the dump is read; dumpshift follows only SET {n} = value"
+            )),
+            None => self.settings.push(
+                "set_config() with a name that is no constant may change standard_conforming_strings or client_encoding, which decide how the rest of the dump is read".into(),
+            ),
+        }
+    }
+
     fn walk(&mut self, v: &Value) {
         match v {
             Value::Array(items) => items.iter().for_each(|i| self.walk(i)),
@@ -341,7 +431,11 @@ impl Found {
     fn note(&mut self, key: &str, inner: &Value) {
         let verb = match key {
             "FuncCall" => {
-                self.calls.push(json_strings(&inner["funcname"]));
+                let name = json_strings(&inner["funcname"]);
+                if name.last().is_some_and(|n| n == "set_config") {
+                    self.set_config(&inner["args"][0]);
+                }
+                self.calls.push(name);
                 return;
             }
             "UpdateStmt" => Verb::Update,
@@ -353,6 +447,9 @@ impl Found {
         let relation = &inner["relation"];
         let name = relation["relname"].as_str().unwrap_or_default();
         let schema = relation["schemaname"].as_str().unwrap_or_default();
+        if name.eq_ignore_ascii_case("pg_settings") && matches!(schema, "" | "pg_catalog") {
+            self.settings.push("a write to pg_settings changes session settings, standard_conforming_strings and client_encoding among them, which decide how the rest of the dump is read".into());
+        }
         self.writes.push(Rel {
             schema: (!schema.is_empty()).then(|| schema.to_string()),
             name: name.to_string(),
@@ -619,7 +716,6 @@ fn harmless(node: &NodeEnum) -> bool {
             | E::VacuumStmt(_)
             | E::ReindexStmt(_)
             | E::CheckPointStmt(_)
-            | E::DiscardStmt(_)
             | E::NotifyStmt(_)
             | E::ListenStmt(_)
             | E::UnlistenStmt(_)

@@ -9,6 +9,7 @@ pub mod insert;
 pub mod lex;
 pub mod meta;
 mod reshape;
+pub mod search_path;
 pub mod split;
 pub mod sql;
 
@@ -17,6 +18,7 @@ use std::ops::Range;
 use crate::error::DataError;
 use classify::Effect;
 use meta::MetaEffect;
+use search_path::SearchPath;
 use split::{Kind, Splitter};
 pub use sql::{Check, ColumnDef, ColumnDefault, ForeignKey, TableName, UniqueKey};
 
@@ -29,6 +31,19 @@ pub struct CopyBlock {
     pub header_at: usize,
     /// The rows, without the `\.` line.
     pub payload: Range<usize>,
+    /// The table as the dump's DDL has created it where the data starts.
+    pub defined: Option<Defined>,
+}
+
+/// A table's columns as the CREATE TABLE before its data, and the ALTERs
+/// between them, leave them: the columns psql would let its data name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Defined {
+    pub columns: Vec<String>,
+    /// `INHERITS`, `PARTITION OF`, `OF type` or `LIKE` add columns not listed.
+    pub open: bool,
+    /// Where its CREATE TABLE starts.
+    pub at: usize,
 }
 
 /// The INSERT statements that fill one table.
@@ -41,6 +56,8 @@ pub struct InsertBlock {
     pub columns: Option<Vec<String>>,
     /// `standard_conforming_strings` where the statements are.
     pub std_strings: bool,
+    /// The table as the dump's DDL has created it where the first statement is.
+    pub defined: Option<Defined>,
 }
 
 /// What the dump's DDL says about one table.
@@ -54,6 +71,8 @@ pub struct TableDef {
     pub uniques: Vec<UniqueKey>,
     /// Where its CREATE TABLE starts.
     pub at: Option<usize>,
+    /// Its CREATE TABLE takes columns from elsewhere too (`INHERITS`...).
+    pub open: bool,
 }
 
 /// The v1 catalog as far as the dump's DDL tells it (empty for data-only dumps).
@@ -70,6 +89,17 @@ impl Catalog {
 
     pub fn get(&self, name: &TableName) -> Option<&TableDef> {
         self.tables.iter().find(|(n, _)| n == name).map(|(_, d)| d)
+    }
+
+    /// The table as a CREATE TABLE has defined it so far; `None` when no
+    /// CREATE TABLE has (an ALTER alone makes an entry too).
+    pub fn defined(&self, name: &TableName) -> Option<Defined> {
+        let def = self.get(name)?;
+        Some(Defined {
+            columns: def.columns.iter().map(|c| c.name.clone()).collect(),
+            open: def.open,
+            at: def.at?,
+        })
     }
 
     fn entry(&mut self, name: TableName) -> &mut TableDef {
@@ -102,6 +132,9 @@ pub struct DumpIndex {
     /// TABLE DATA; Schema: S`: the tables whose data the dump meant to hold,
     /// and where each comment is.
     pub data_entries: Vec<(TableName, usize)>,
+    /// Every CREATE TABLE: its table and where it starts. None in a
+    /// data-only dump.
+    pub creates: Vec<(TableName, usize)>,
 }
 
 /// A statement whose effect the migration must weigh against the mapping.
@@ -128,43 +161,85 @@ pub fn index_range(data: &[u8], range: Range<usize>) -> Result<DumpIndex, DataEr
     let mut idx = DumpIndex::default();
     let mut splitter = Splitter::starting_at(&data[..range.end], range.start);
     let mut headers = insert::HeaderCache::default();
+    let mut path = SearchPath::default();
     while let Some(stmt) = splitter.next() {
         let stmt = stmt?;
         idx.statements += 1;
         note_toc(&mut idx, data, stmt.lead..stmt.start);
+        let r = stmt.start..stmt.end;
         match stmt.kind {
-            Kind::Copy { header, payload } => {
-                let sql = utf8(data, header.clone())?;
-                let h = sql::parse_copy(sql).map_err(|e| {
-                    DataError::new(format!("cannot read COPY header: {e}")).at(header.start)
-                })?;
-                if h.has_options {
-                    return Err(DataError::new("COPY with options (e.g. CSV format) is not what pg_dump writes; only text format is supported")
-                        .at(header.start)
-                        .table(h.table.to_string()));
-                }
-                idx.copies.push(CopyBlock {
-                    table: h.table,
-                    columns: h.columns,
-                    header_at: header.start,
-                    payload,
-                });
-            }
+            Kind::Copy { header, payload } => note_copy(&mut idx, &path, data, header, payload)?,
             Kind::Sql { word } if data[word.clone()].eq_ignore_ascii_case(b"insert") => {
-                note_insert(
-                    &mut idx,
-                    &mut headers,
-                    data,
-                    stmt.start..stmt.end,
-                    splitter.std_strings(),
-                )?
+                let std_strings = splitter.std_strings();
+                note_insert(&mut idx, &mut headers, &path, data, r, std_strings)?
             }
-            Kind::Sql { word } => note_sql(&mut idx, data, stmt.start..stmt.end, &data[word])?,
-            Kind::Meta => note_meta(&mut idx, data, stmt.start..stmt.end),
+            Kind::Sql { word } => {
+                path.follow(&data[r.clone()], &data[word.clone()], r.start);
+                note_sql(&mut idx, data, r, &data[word])?
+            }
+            Kind::Meta => {
+                let before = idx.databases.len();
+                note_meta(&mut idx, data, r);
+                if idx.databases.len() > before {
+                    // `\connect` opens a new session, with the default path.
+                    path = SearchPath::default();
+                }
+            }
         }
     }
     note_toc(&mut idx, data, splitter.position()..range.end);
     Ok(idx)
+}
+
+fn note_copy(
+    idx: &mut DumpIndex,
+    path: &SearchPath,
+    data: &[u8],
+    header: Range<usize>,
+    payload: Range<usize>,
+) -> Result<(), DataError> {
+    let sql = utf8(data, header.clone())?;
+    let at = header.start;
+    let h = sql::parse_copy(sql)
+        .map_err(|e| DataError::new(format!("cannot read COPY header: {e}")).at(at))?;
+    if h.has_options {
+        return Err(DataError::new("COPY with options (e.g. CSV format) is not what pg_dump writes; only text format is supported")
+            .at(at)
+            .table(h.table.to_string()));
+    }
+    if h.has_where {
+        return Err(DataError::new("COPY ... FROM stdin WHERE: psql would load only the rows the condition keeps, and pg_dump never writes one; remove the WHERE clause (or the rows it would skip) and run again")
+            .at(at)
+            .table(h.table.to_string()));
+    }
+    let table = resolve(&idx.catalog, path, h.table, h.qualified, at)?;
+    idx.copies.push(CopyBlock {
+        defined: idx.catalog.defined(&table),
+        table,
+        columns: h.columns,
+        header_at: at,
+        payload,
+    });
+    Ok(())
+}
+
+/// The table an unqualified name in the statement at `at` means under
+/// `path`, as PostgreSQL resolves it against the tables created so far.
+fn resolve(
+    catalog: &Catalog,
+    path: &SearchPath,
+    table: TableName,
+    qualified: bool,
+    at: usize,
+) -> Result<TableName, DataError> {
+    if qualified {
+        return Ok(table);
+    }
+    let exists = |t: &TableName| catalog.defined(t).is_some();
+    match path.resolve(&table.name, exists) {
+        Ok(schema) => Ok(TableName::new(&schema, &table.name)),
+        Err(why) => Err(DataError::new(why).at(at).table(table.name)),
+    }
 }
 
 fn note_meta(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
@@ -221,10 +296,36 @@ fn note_sql(
         let ddl = sql::parse_ddl(sql)
             .map_err(|e| DataError::new(format!("cannot parse DDL: {e}")).at(r.start))?;
         for d in ddl {
+            if let sql::Ddl::CreateTable { table, columns, .. } = &d {
+                refuse_repeated_column(table, columns, r.start)?;
+                idx.creates.push((table.clone(), r.start));
+            }
             idx.catalog.apply(d, r.start);
         }
     }
     note_effect(idx, data, r);
+    Ok(())
+}
+
+/// PostgreSQL refuses a CREATE TABLE that names a column twice ("column
+/// specified more than once"): the table is never created, so its data
+/// never loads, whatever dumpshift would make of it.
+fn refuse_repeated_column(
+    table: &TableName,
+    columns: &[ColumnDef],
+    at: usize,
+) -> Result<(), DataError> {
+    for (i, c) in columns.iter().enumerate() {
+        if columns[..i].iter().any(|p| p.name == c.name) {
+            return Err(DataError::new(format!(
+                "CREATE TABLE names column {} more than once: PostgreSQL refuses it (column \"{}\" specified more than once) and never creates the table, so psql would load none of its rows",
+                c.name, c.name
+            ))
+            .at(at + c.at)
+            .table(table.to_string())
+            .column(c.name.clone()));
+        }
+    }
     Ok(())
 }
 
@@ -252,6 +353,7 @@ fn note_effect(idx: &mut DumpIndex, data: &[u8], r: Range<usize>) {
 fn note_insert(
     idx: &mut DumpIndex,
     headers: &mut insert::HeaderCache,
+    path: &SearchPath,
     data: &[u8],
     r: Range<usize>,
     std_strings: bool,
@@ -276,10 +378,12 @@ fn note_insert(
             return Err(e.at(at));
         }
     };
+    let table = resolve(&idx.catalog, path, h.table.clone(), h.qualified, r.start)?;
     match idx.inserts.last_mut() {
-        Some(b) if b.table == h.table => b.statements.push(r),
+        Some(b) if b.table == table => b.statements.push(r),
         _ => idx.inserts.push(InsertBlock {
-            table: h.table.clone(),
+            defined: idx.catalog.defined(&table),
+            table,
             statements: vec![r],
             columns: h.columns.clone(),
             std_strings,

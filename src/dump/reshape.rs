@@ -23,9 +23,11 @@ impl Catalog {
                 foreign_keys,
                 checks,
                 uniques,
+                open,
             } => {
                 let def = self.entry(table);
                 def.columns = columns;
+                def.open = open;
                 def.checks = checks;
                 def.uniques.extend(uniques);
                 def.at = Some(at);

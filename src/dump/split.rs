@@ -112,13 +112,18 @@ impl<'a> Splitter<'a> {
         }
         if eq_word(self.data, &word, b"copy") && scan.from_stdin {
             let payload_start = next_line(self.data, end);
-            let (payload_end, after) =
-                find_copy_end(self.data, payload_start).ok_or_else(|| {
-                    DataError::new(
+            let (payload_end, after) = match find_copy_end(self.data, payload_start) {
+                Some(CopyEnd::At(payload_end, after)) => (payload_end, after),
+                Some(CopyEnd::Corrupt(line)) => {
+                    return Err(corrupt_marker(self.data, start..end, line))
+                }
+                None => {
+                    return Err(DataError::new(
                         "COPY data has no terminating `\\.` line (the dump is truncated)",
                     )
-                    .at(start)
-                })?;
+                    .at(start))
+                }
+            };
             self.pos = after;
             return Ok(Some(Statement {
                 lead,
@@ -330,32 +335,43 @@ fn next_line(data: &[u8], i: usize) -> usize {
     (e + 1).min(data.len())
 }
 
-/// Finds the `\.` line that ends a COPY payload starting at `from`. Returns
-/// the end of the payload and the position after the terminator line.
+/// Where a COPY payload ends: the first line that begins with `\.`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyEnd {
+    /// The `\.` line: the payload ends at `.0`, the line at `.1`.
+    At(usize, usize),
+    /// A line that begins with `\.` and holds more (`\. `, `\.x`), at this
+    /// offset. psql takes only `\.` alone as the end, so it would send this
+    /// line and the rest of the file up to the next `\.` line as data, and
+    /// the server refuses it ("end-of-copy marker corrupt").
+    Corrupt(usize),
+}
+
+/// Finds the line that ends a COPY payload starting at `from`.
 ///
 /// A table's data is most of a dump, so the search is split: pieces of
 /// `PIECE` bytes, one per thread, are searched at once, and the first piece
-/// that holds a terminator decides, which is the answer one search from
+/// that holds a `\.` line decides, which is the answer one search from
 /// `from` gives.
-pub fn find_copy_end(data: &[u8], from: usize) -> Option<(usize, usize)> {
+pub fn find_copy_end(data: &[u8], from: usize) -> Option<CopyEnd> {
     const PIECE: usize = 4 << 20;
     if from >= data.len() {
         return None;
     }
-    if let Some(after) = terminator_at(data, from) {
-        return Some((from, after));
+    if let Some(end) = marker_at(data, from) {
+        return Some(end);
     }
     let threads = rayon::current_num_threads();
     let mut start = from;
     while start < data.len() {
         let end = data.len().min(start.saturating_add(PIECE * threads));
         if threads == 1 || end - start <= PIECE {
-            return first_terminator(data, start, data.len());
+            return first_marker(data, start, data.len());
         }
         let pieces: Vec<usize> = (start..end).step_by(PIECE).collect();
-        let found: Vec<Option<(usize, usize)>> = pieces
+        let found: Vec<Option<CopyEnd>> = pieces
             .par_iter()
-            .map(|&s| first_terminator(data, s, (s + PIECE).min(end)))
+            .map(|&s| first_marker(data, s, (s + PIECE).min(end)))
             .collect();
         if let Some(hit) = found.into_iter().flatten().next() {
             return Some(hit);
@@ -365,37 +381,46 @@ pub fn find_copy_end(data: &[u8], from: usize) -> Option<(usize, usize)> {
     None
 }
 
-/// The first `\.` line whose preceding newline is at `start..end`.
-fn first_terminator(data: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
+/// The first line beginning with `\.` whose preceding newline is at
+/// `start..end`.
+fn first_marker(data: &[u8], start: usize, end: usize) -> Option<CopyEnd> {
     let finder = memmem::Finder::new(b"\n\\.");
-    let mut at = start;
     // The needle may run up to two bytes past `end`.
     let hay_end = data.len().min(end + 2);
-    while at < end {
-        let n = finder.find(&data[at..hay_end])?;
-        if at + n >= end {
-            return None;
-        }
-        let line = at + n + 1;
-        if let Some(after) = terminator_at(data, line) {
-            return Some((line, after));
-        }
-        at = line;
+    let n = finder.find(&data[start..hay_end])?;
+    if start + n >= end {
+        return None;
     }
-    None
+    marker_at(data, start + n + 1)
 }
 
-/// The position after the `\.` line starting at `line`, if one does.
-fn terminator_at(data: &[u8], line: usize) -> Option<usize> {
+/// What the line starting at `line` is, if it begins with `\.`.
+fn marker_at(data: &[u8], line: usize) -> Option<CopyEnd> {
     let rest = &data[line..];
     if !rest.starts_with(b"\\.") {
         return None;
     }
-    match &rest[2..] {
-        [] => Some(data.len()),
-        [b'\n', ..] => Some(line + 3),
-        [b'\r', b'\n', ..] => Some(line + 4),
-        _ => None,
+    Some(match &rest[2..] {
+        [] => CopyEnd::At(line, data.len()),
+        [b'\n', ..] => CopyEnd::At(line, line + 3),
+        [b'\r', b'\n', ..] => CopyEnd::At(line, line + 4),
+        _ => CopyEnd::Corrupt(line),
+    })
+}
+
+/// The error for a `\.` line with more on it, naming the table when the
+/// COPY header `header` can be read.
+fn corrupt_marker(data: &[u8], header: Range<usize>, line: usize) -> DataError {
+    let e = DataError::new(
+        "the end-of-copy marker \\. has more after it on its line: PostgreSQL refuses the table's COPY (end-of-copy marker corrupt), and psql would read the rest of the file, up to the next \\. line, as its data",
+    )
+    .at(line);
+    let table = std::str::from_utf8(&data[header])
+        .ok()
+        .and_then(|sql| super::sql::parse_copy(sql).ok());
+    match table {
+        Some(h) => e.table(h.table.to_string()),
+        None => e,
     }
 }
 

@@ -37,6 +37,11 @@ pub struct CopyHeader {
     /// Any `WITH (...)` option; pg_dump writes none, and dumpshift reads only
     /// the default text format.
     pub has_options: bool,
+    /// A `WHERE` clause, which makes psql skip rows; pg_dump writes none.
+    pub has_where: bool,
+    /// Whether the table is named with its schema; if not, `table.schema`
+    /// is `public` until the search_path resolves it.
+    pub qualified: bool,
 }
 
 /// A column of a `CREATE TABLE`.
@@ -116,6 +121,9 @@ pub enum Ddl {
         foreign_keys: Vec<ForeignKey>,
         checks: Vec<Check>,
         uniques: Vec<UniqueKey>,
+        /// Columns come from elsewhere too (`INHERITS`, `PARTITION OF`,
+        /// `OF type`, `LIKE`): `columns` are not all the table has.
+        open: bool,
     },
     AddUnique {
         table: TableName,
@@ -219,6 +227,8 @@ pub fn parse_copy(sql: &str) -> Result<CopyHeader, String> {
                 table: range_name(rel),
                 columns: strings(&c.attlist),
                 has_options: !c.options.is_empty(),
+                has_where: c.where_clause.is_some(),
+                qualified: !rel.schemaname.is_empty(),
             })
         }
         _ => Err("not a COPY statement".into()),
@@ -263,6 +273,7 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
     let mut foreign_keys = Vec::new();
     let mut checks = Vec::new();
     let mut uniques = Vec::new();
+    let mut open = !c.inh_relations.is_empty() || c.partbound.is_some() || c.of_typename.is_some();
     for elt in &c.table_elts {
         match &elt.node {
             Some(N::ColumnDef(col)) => {
@@ -284,6 +295,7 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
                 uniques.extend(unique(con, &[]))
             }
             Some(N::Constraint(con)) => foreign_keys.extend(foreign_key(con, &[])),
+            Some(N::TableLikeClause(_)) => open = true,
             _ => {}
         }
     }
@@ -294,6 +306,7 @@ fn create_table(c: &protobuf::CreateStmt) -> Result<Ddl, String> {
         foreign_keys,
         checks,
         uniques,
+        open,
     })
 }
 
@@ -557,6 +570,32 @@ mod tests {
         assert_eq!(h.table, TableName::new("public", "Tasks"));
         assert_eq!(h.columns, vec!["id", "Title"]);
         assert!(!h.has_options);
+    }
+
+    #[test]
+    fn a_copy_header_says_whether_it_is_qualified_and_filtered() {
+        let h = parse_copy("COPY tasks (id) FROM stdin WHERE id IS NOT NULL;").unwrap();
+        assert!(!h.qualified && h.has_where);
+        let h = parse_copy("COPY public.tasks (id) FROM stdin;").unwrap();
+        assert!(h.qualified && !h.has_where);
+    }
+
+    #[test]
+    fn a_table_that_takes_columns_from_elsewhere_is_open() {
+        for (sql, open) in [
+            ("CREATE TABLE public.t (a int);", false),
+            ("CREATE TABLE public.t (b int) INHERITS (public.p);", true),
+            ("CREATE TABLE public.t (LIKE public.p, b int);", true),
+            (
+                "CREATE TABLE public.t PARTITION OF public.p FOR VALUES IN (1);",
+                true,
+            ),
+        ] {
+            let Ddl::CreateTable { open: got, .. } = one(sql) else {
+                panic!("not a table")
+            };
+            assert_eq!(got, open, "{sql}");
+        }
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub fn declared(data: &[u8]) -> Option<(String, usize)> {
 }
 
 pub fn plan(data: &[u8]) -> Plan {
+    if let Some(why) = not_lines_of_text(data) {
+        return Plan::Refuse(why.into(), 0);
+    }
     let Some((enc, at)) = declared(data) else {
         return Plan::AsIs;
     };
@@ -52,6 +55,29 @@ pub fn plan(data: &[u8]) -> Plan {
             at,
         ),
     }
+}
+
+/// Files that are no lines of 8-bit text, told by their start: UTF-16
+/// (PowerShell's `>` writes it, with a byte order mark), or lines ended by
+/// a carriage return alone (old Mac files), which psql reads as one line.
+fn not_lines_of_text(data: &[u8]) -> Option<&'static str> {
+    let head = &data[..data.len().min(HEADER)];
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Some("the dump is UTF-16 (it starts with a UTF-16 byte order mark, as PowerShell's > writes files): convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8, or redirect pg_dump's output with -f FILE");
+    }
+    if head.len() >= 2
+        && head[..head.len().min(64)]
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .all(|&b| b == 0)
+    {
+        return Some("the dump is UTF-16 (every other byte of its start is NUL): convert it to UTF-8, e.g. iconv -f UTF-16LE -t UTF-8");
+    }
+    if !head.contains(&b'\n') && head.contains(&b'\r') {
+        return Some("the dump's lines end in a carriage return alone (old Mac line endings), which psql does not read as line ends: convert them to LF");
+    }
+    None
 }
 
 /// The dump as UTF-8: borrowed when it already is, transcoded when its

@@ -7,8 +7,8 @@
 //! compressed byte, the archive byte, or the data file of a directory
 //! archive and its byte.
 
-use std::fs::File;
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use super::archive::{self, read::ArchiveError, tar, RestoreError, Source};
@@ -108,7 +108,13 @@ pub fn directory(dir: &Path) -> Result<Input, Error> {
             dir.display()
         ))
     };
-    let file = match File::open(&toc_path) {
+    // Non-blocking: a FIFO put there as toc.dat would block the open until
+    // a writer came; it is refused below as no regular file instead.
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&toc_path);
+    let file = match opened {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none());

@@ -159,7 +159,19 @@ impl Input {
             return from_stream(&mut &file, path);
         }
         if meta.len() == 0 {
-            return Ok(Input::plain(Bytes::Owned(Vec::new())));
+            // Empty, or a file whose size says nothing (`/proc`, `/sys`):
+            // read it as a stream. One that grew meanwhile was being
+            // written (`pg_dump > backup.sql` had just truncated it).
+            let input = from_stream(&mut &file, path)?;
+            let now = file.metadata().map_err(|e| Error::io(path, "stat", e))?;
+            if now.len() != 0 {
+                return Err(Error::Refused(format!(
+                    "{}: the input changed while it was read (0 bytes when opened, {} now); no output was put in place. Run again once nothing writes it (e.g. after the nightly pg_dump finished).",
+                    path.display(),
+                    now.len()
+                )));
+            }
+            return Ok(input);
         }
         let origin = Origin::new(&file, path, &meta)?;
         let map = map_file(&file).map_err(|e| Error::io(path, "memory-map", e))?;
@@ -259,27 +271,33 @@ fn from_stream(r: &mut dyn Read, path: &Path) -> Result<Input, Error> {
         }
     }
     let mut whole = (&head[..got]).chain(r);
-    // Data blocks and tar members are found by offset; a stream cannot
-    // seek, so an archive is kept in a temporary file first.
-    let spool = |whole: &mut dyn Read| {
-        temp_output(|out| {
-            std::io::copy(whole, out)
-                .map(|_| ())
-                .map_err(|e| Error::io(name, "read", e))
-        })
-    };
+    // A stream goes to an unnamed temporary file, mapped like an input
+    // file: in memory it would cost its whole size (`pg_dump | dumpshift -`
+    // of a large database, or `/dev/zero`, would end in the OOM killer;
+    // a full TMPDIR is a clear error). Archives need it anyway: their data
+    // blocks and tar members are found by offset, and a stream cannot seek.
+    let spool = |whole: &mut dyn Read| temp_output(|out| copy_to(whole, out, name));
     match sniff(&head[..got]) {
-        Magic::Plain => {
-            let mut buf = Vec::new();
-            whole
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::io(name, "read", e))?;
-            Ok(Input::plain(Bytes::Owned(buf)))
-        }
+        Magic::Plain => spool(&mut whole),
         Magic::Compressed(codec) => forms::inflate(codec, &mut whole, path),
         Magic::Custom => forms::custom(spool(&mut whole)?.bytes(), path, None),
         Magic::Tar => forms::tar(spool(&mut whole)?.bytes(), path, None),
         Magic::Toc => Err(forms::toc_alone(path)),
+    }
+}
+
+/// Copies the stream `name` into the temporary file `out`: a read error is
+/// the stream's, a write error the temporary folder's (a full TMPDIR).
+fn copy_to(from: &mut dyn Read, out: &mut dyn Write, name: &str) -> Result<(), Error> {
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(name, "read", e)),
+        };
+        out.write_all(&buf[..n]).map_err(write_error)?;
     }
 }
 
@@ -317,6 +335,19 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let input = Input::open(&path).unwrap();
         (dir, path, input)
+    }
+
+    #[test]
+    fn a_plain_dump_from_a_stream_is_kept_in_a_mapped_file_not_in_memory() {
+        let text = b"-- a dump on stdin\nSELECT 1;\n".repeat(1000);
+        let input = from_stream(&mut &text[..], Path::new("-")).unwrap();
+        assert!(
+            matches!(input.bytes, Bytes::Mapped { .. }),
+            "held in memory"
+        );
+        assert_eq!(input.bytes(), &text[..]);
+        let empty = from_stream(&mut &b""[..], Path::new("-")).unwrap();
+        assert_eq!(empty.bytes(), b"");
     }
 
     #[test]

@@ -323,27 +323,31 @@ fn finish(w: &mut Work, keys: Keys, held: &Budget, errors: &mut Vec<DataError>) 
     } = keys;
     w.first_rows = first_rows;
     w.rows = rows as u64;
-    if w.plan.sequence.is_some() {
-        if rows > (i32::MAX / 10) as usize {
-            errors.push(
-                DataError::new("too many rows for a sequential sort_order (integer)")
-                    .table(w.label.clone()),
-            );
-        }
-        match number(seq, rows, held) {
-            Ok(numbers) => w.numbers = Some(numbers),
-            Err(e) => failed.note(SORT_KEYS, e),
-        }
+    if w.plan.sequence.is_some() && rows > (i32::MAX / 10) as usize {
+        errors.push(
+            DataError::new("too many rows for a sequential sort_order (integer)")
+                .table(w.label.clone()),
+        );
     }
-    let sorted = match ids {
-        Ids::Plain(r) => r.into_array(held).map(|ids| (ids, None)),
-        Ids::Valued(r) => {
-            let len = r.len() as usize;
-            let mut merged = r.sorted();
-            let built = lookup.build(merged.by_ref(), len, held);
-            merged.error().map_or(built, Err)
-        }
-    };
+    // Numbering and sorting the ids need nothing of each other: one merge
+    // each, and a merge of runs is one thread's work.
+    let (numbers, sorted) = rayon::join(
+        || w.plan.sequence.is_some().then(|| number(seq, rows, held)),
+        || match ids {
+            Ids::Plain(r) => r.into_array(held).map(|ids| (ids, None)),
+            Ids::Valued(r) => {
+                let len = r.len() as usize;
+                let mut merged = r.sorted();
+                let built = lookup.build(merged.by_ref(), len, held);
+                merged.error().map_or(built, Err)
+            }
+        },
+    );
+    match numbers {
+        Some(Ok(numbers)) => w.numbers = Some(numbers),
+        Some(Err(e)) => failed.note(SORT_KEYS, e),
+        None => {}
+    }
     match sorted {
         Ok((ids, index)) => (w.ids, w.index) = (ids, index),
         Err(e) => failed.note(IDS, e),
@@ -387,10 +391,21 @@ fn run_joins(
     held: &Budget,
     problems: &mut Problems,
 ) {
-    for (k, pairs) in joined {
+    // Each key's merge reads only its own values and its target's ids: the
+    // keys are merged at once, their results taken in key order.
+    let results: Vec<_> = {
+        let (works, w) = (&*works, &works[t]);
+        joined
+            .into_par_iter()
+            .filter_map(|(k, pairs)| {
+                let x = w.fks[k].target?;
+                Some(join::join(w, &w.fks[k], &works[x], pairs, held))
+            })
+            .collect()
+    };
+    for result in results {
         let w = &works[t];
-        let Some(x) = w.fks[k].target else { continue };
-        match join::join(w, &w.fks[k], &works[x], pairs, held) {
+        match result {
             Ok(mut j) => {
                 problems.0.append(&mut j.errors);
                 problems.1 += j.more;

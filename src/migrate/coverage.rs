@@ -3,7 +3,9 @@
 //! names its data and none follows, as in `--inserts` dumps), a dump without
 //! any data (`--schema-only`), or data left out (`--exclude-table-data`,
 //! `--table`, a partial data-only dump). The last is refused, naming the
-//! tables, unless `--allow-empty` accepts them.
+//! tables, unless `--allow-empty` accepts them; so is a table of contents
+//! entry without its COPY in a dump of COPYs (pg_dump writes a COPY for an
+//! empty table too: the block was deleted or renamed by hand).
 
 use crate::dump::classify::Effect;
 use crate::dump::{DumpIndex, TableName};
@@ -71,11 +73,16 @@ pub fn judge(
         errors.push(e);
         return missing.iter().map(|_| Absent::Handled).collect();
     }
+    // pg_dump writes a COPY even for an empty table; only INSERT dumps
+    // write no statement for one. In a dump of COPYs, an entry without its
+    // COPY is a block deleted or renamed by hand.
+    let copy_dump = !idx.copies.is_empty();
     missing
         .iter()
         .map(|(t, target)| {
-            if let Some((_, at)) = idx.data_entries.iter().find(|(d, _)| d == t) {
-                return Absent::Empty(*at);
+            let entry = idx.data_entries.iter().find(|(d, _)| d == t).map(|e| e.1);
+            if let (Some(at), false) = (entry, copy_dump) {
+                return Absent::Empty(at);
             }
             if allow_empty.contains(&t.name) {
                 summary.allowed_empty.push(t.to_string());
@@ -84,18 +91,29 @@ pub fn judge(
                 ));
                 return Absent::Handled;
             }
-            let place = match created_at(t) {
-                Some(_) => "the dump creates it but holds none of its rows",
-                None => "the dump neither creates it nor holds its rows",
-            };
-            let mut e = DataError::new(format!(
-                "no data for mapped table {t}: {place} (pg_dump --exclude-table-data or --table, or a partial data-only dump?), so v2 {target} would be empty. \
-                 Dump the table's data too, or pass --allow-empty {t} if it is meant to be empty"
-            ))
-            .table(t.to_string());
-            if let Some(at) = created_at(t) {
-                e = e.at(at);
+            let e = match entry {
+                Some(at) => DataError::new(format!(
+                    "no data for mapped table {t}: pg_dump's table of contents names its data here, but no COPY of it follows, and pg_dump writes one even for an empty table: \
+                     the dump was edited (its COPY deleted, or renamed to another table), so v2 {target} would be empty. \
+                     Use the dump as pg_dump wrote it, or pass --allow-empty {t} if the table is meant to be empty"
+                ))
+                .at(at),
+                None => {
+                    let place = match created_at(t) {
+                        Some(_) => "the dump creates it but holds none of its rows",
+                        None => "the dump neither creates it nor holds its rows",
+                    };
+                    let e = DataError::new(format!(
+                        "no data for mapped table {t}: {place} (pg_dump --exclude-table-data or --table, or a partial data-only dump?), so v2 {target} would be empty. \
+                         Dump the table's data too, or pass --allow-empty {t} if it is meant to be empty"
+                    ));
+                    match created_at(t) {
+                        Some(at) => e.at(at),
+                        None => e,
+                    }
+                }
             }
+            .table(t.to_string());
             errors.push(e);
             Absent::Handled
         })

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 mod check;
 mod coverage;
+mod created;
 mod join;
 mod output;
 mod preflight;
@@ -19,6 +20,7 @@ mod work;
 pub use output::Out;
 use work::{work, Fk, Work};
 
+use crate::copy::check::marker_mismatch;
 use crate::copy::scan;
 use crate::dump::{self, Catalog, CopyBlock, DumpIndex, InsertBlock, TableName};
 use crate::error::{DataError, Error, Report};
@@ -122,7 +124,7 @@ pub fn run_with(
     let raw = input.bytes();
     let (data, transcoded_from) =
         encoding::utf8_text(raw).map_err(|e| Error::data(&file, raw, e))?;
-    let mut prepared = prepare(&file, &data, opts)?;
+    let mut prepared = prepare(&file, &data, opts, transcoded_from)?;
     // Objects are copied before the load is written: a load file appears
     // only once every file it points to is in place.
     prepared.copy_files()?;
@@ -158,17 +160,22 @@ pub struct Prepared<'a> {
 }
 
 /// Indexes the dump `data` (named `file` in messages), compiles the mapping
-/// and checks every row. Nothing is written.
+/// and checks every row. Nothing is written. `transcoded_from` names the
+/// encoding `data` was transcoded from, if it was.
 pub fn prepare<'a>(
     file: &'a str,
     data: &'a [u8],
     opts: &'a Options,
+    transcoded_from: Option<&'static str>,
 ) -> Result<Prepared<'a>, Error> {
     let fail = |e: DataError| Error::data(file, data, e);
     if data.iter().all(u8::is_ascii_whitespace) {
-        return Err(fail(DataError::new(
-            "the file is empty: no dump to migrate",
-        )));
+        // A closed stdin reads as /dev/null: empty too.
+        let what = match file {
+            "-" => "stdin gave no bytes (nothing was piped in, or stdin is closed)",
+            _ => "the file is empty",
+        };
+        return Err(fail(DataError::new(format!("{what}: no dump to migrate"))));
     }
     encoding::require_utf8(data).map_err(fail)?;
     let idx = dump::index(data).map_err(fail)?;
@@ -177,8 +184,8 @@ pub fn prepare<'a>(
     let idx = choose_database(data, idx, opts.database.as_deref(), &mapped).map_err(fail)?;
     preflight::refuse_mapping_findings(opts, &idx.catalog)?;
     let mut summary = Summary::default();
-    let mut works =
-        select(opts, data, &idx, &mut summary).map_err(|errs| report(file, data, errs, 0))?;
+    let mut works = select(opts, data, &idx, &mut summary, transcoded_from)
+        .map_err(|errs| report(file, data, errs, 0))?;
     let scanned: u64 = works.iter().map(|w| w.source.total_bytes()).sum();
     let progress = Progress::bytes(scanned, "checking", opts.quiet);
     let memory = opts.extras.memory.unwrap_or(crate::spill::DEFAULT_MEMORY);
@@ -302,6 +309,7 @@ fn select<'a>(
     data: &'a [u8],
     idx: &DumpIndex,
     summary: &mut Summary,
+    transcoded_from: Option<&'static str>,
 ) -> Result<Vec<Work<'a>>, Vec<DataError>> {
     let schema = &opts.mapping.source_schema;
     let mapped = |t: &TableName| t.schema == *schema && opts.mapping.table(&t.name).is_some();
@@ -325,6 +333,14 @@ fn select<'a>(
     for desc in &opts.mapping.tables {
         let name = TableName::new(schema, &desc.source);
         let declared = opts.mapping.source_ddl.as_ref().map(|_| &opts.reference);
+        if let Some(e) = created::refuse_undefined(idx, &name) {
+            // A table split into several targets is refused once.
+            if !failed.contains(&desc.source) {
+                failed.push(desc.source.clone());
+                errors.push(e);
+            }
+            continue;
+        }
         match source_in(data, idx, declared, &name) {
             Ok(Some(found)) => match compile(opts, &idx.catalog, desc, name, found) {
                 Ok(w) => works.push(w),
@@ -368,7 +384,8 @@ fn select<'a>(
             .iter()
             .position(|t| t.source == w.plan.source && t.target == w.plan.target)
     });
-    let scope = statements_scope(opts, idx);
+    let mut scope = statements_scope(opts, idx);
+    scope.transcoded_from = transcoded_from;
     let (refused, ignored) = statements::account(idx, &scope);
     errors.extend(refused);
     errors.extend(statements::calls_in_unmapped_inserts(data, idx, &scope));
@@ -478,6 +495,7 @@ fn statements_scope<'a>(opts: &'a Options, idx: &DumpIndex) -> statements::Scope
         schema,
         mapping: &opts.mapping,
         references,
+        transcoded_from: None,
     }
 }
 
@@ -524,6 +542,9 @@ fn source_in<'a>(
     }
     if let Some(c) = copies.first() {
         let payload = &data[c.payload.clone()];
+        if let Some(why) = marker_mismatch(payload, &data[c.payload.end..]) {
+            return Err(DataError::new(why).at(c.payload.end));
+        }
         return Ok(Some((
             c.columns.clone(),
             c.header_at,

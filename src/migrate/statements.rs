@@ -19,6 +19,10 @@ pub struct Scope<'a> {
     pub mapping: &'a crate::mapping::Description,
     /// Foreign keys of mapped tables onto other tables: (mapped, referenced).
     pub references: Vec<(TableName, TableName)>,
+    /// The encoding the dump was transcoded from to UTF-8, if it was: a
+    /// `SET client_encoding` naming it (a pg_dumpall section's) says what
+    /// the header said.
+    pub transcoded_from: Option<&'static str>,
 }
 
 impl Scope<'_> {
@@ -64,6 +68,7 @@ pub fn account(idx: &DumpIndex, scope: &Scope) -> (Vec<DataError>, Vec<Ignored>)
         errors: Vec::new(),
         counts: Vec::new(),
         open_begin: None,
+        seen_encoding: false,
     };
     for note in &idx.notes {
         j.note(note);
@@ -96,6 +101,8 @@ struct Judge<'a> {
     /// Statements on tables outside the mapping: table, kind, how many.
     counts: Vec<(String, Verb, usize)>,
     open_begin: Option<usize>,
+    /// Whether a `SET client_encoding` was met (the first is the header's).
+    seen_encoding: bool,
 }
 
 impl Judge<'_> {
@@ -118,6 +125,16 @@ impl Judge<'_> {
         match &n.effect {
             Effect::Harmless => {}
             Effect::Refused(why) => self.refuse(n, why.clone(), None),
+            // Every SET counts, so the header's is known as the first.
+            Effect::Encoding(enc) => {
+                if self.data_after(n.at) {
+                    self.encoding(n, enc)
+                } else {
+                    self.seen_encoding = true;
+                }
+            }
+            Effect::TextSetting(why) if self.read_after(n.at) => self.refuse(n, why.clone(), None),
+            Effect::TextSetting(_) => {}
             Effect::Begin => {
                 self.open_begin.get_or_insert(n.at);
             }
@@ -140,6 +157,61 @@ impl Judge<'_> {
                 risky_cascade,
             } => self.drops(n, tables, schemas, *risky_cascade),
         }
+    }
+
+    /// Whether rows of a mapped table come after byte `at`: a setting that
+    /// changes how text is read matters only to what follows it.
+    fn data_after(&self, at: usize) -> bool {
+        self.spans.iter().any(|(t, first, _)| {
+            *first > at && t.schema == self.scope.schema && self.scope.is_mapped(&t.name)
+        })
+    }
+
+    /// Whether rows of a mapped table come after byte `at` before a
+    /// pg_dump header sets the text settings again (`cat schema.sql
+    /// data.sql` of two Supabase dumps: the first ends in `RESET ALL`, the
+    /// second starts with `SET client_encoding` and
+    /// `standard_conforming_strings`).
+    fn read_after(&self, at: usize) -> bool {
+        let header =
+            self.idx.notes.iter().find_map(|o| {
+                (o.at > at && matches!(o.effect, Effect::Encoding(_))).then_some(o.at)
+            });
+        self.spans.iter().any(|(t, first, _)| {
+            *first > at
+                && header.is_none_or(|h| *first < h)
+                && t.schema == self.scope.schema
+                && self.scope.is_mapped(&t.name)
+        })
+    }
+
+    /// dumpshift reads the dump as UTF-8 (transcoded, when its header named
+    /// LATIN1 or WIN1252): a `SET client_encoding` to anything else would
+    /// make psql read the rest otherwise. Transcoded, only the header's own
+    /// SET says UTF8 (relabelled): a later section that says UTF8 holds
+    /// bytes that were read as LATIN1 or WIN1252.
+    fn encoding(&mut self, n: &Note, enc: &str) {
+        let first = !std::mem::replace(&mut self.seen_encoding, true);
+        let name = match enc.to_ascii_uppercase().replace(['-', '_'], "").as_str() {
+            "UTF8" | "UNICODE" => "UTF8",
+            // Taken as it is when its bytes are UTF-8 (`encoding::plan`).
+            "SQLASCII" => "SQL_ASCII",
+            "ISO88591" | "LATIN1" => "LATIN1",
+            "WINDOWS1252" | "WIN1252" => "WIN1252",
+            _ => "",
+        };
+        let fine = match self.scope.transcoded_from {
+            None => matches!(name, "UTF8" | "SQL_ASCII"),
+            Some(from) => name == from || (first && name == "UTF8"),
+        };
+        if fine {
+            return;
+        }
+        let why = format!(
+            "psql would read the rest of the dump as {enc}, while dumpshift reads it as {}: remove the statement, or dump again with --encoding=UTF8",
+            self.scope.transcoded_from.unwrap_or("UTF-8")
+        );
+        self.refuse(n, why, None);
     }
 
     fn writes(&mut self, n: &Note, tables: &[Rel], verb: Verb, cascade: bool) {
@@ -361,12 +433,13 @@ mod tests {
 
     fn refusals(path: &Path, mapping: &Description) -> Vec<String> {
         let input = Input::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let (data, _) = encoding::utf8_text(input.bytes()).unwrap();
+        let (data, from) = encoding::utf8_text(input.bytes()).unwrap();
         let idx = dump::index(&data).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let scope = Scope {
             schema: &mapping.source_schema,
             mapping,
             references: Vec::new(),
+            transcoded_from: from,
         };
         let (errors, _) = account(&idx, &scope);
         errors.iter().map(|e| e.to_string()).collect()

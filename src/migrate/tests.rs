@@ -59,7 +59,7 @@ fn select_all<'a>(
 ) -> (Result<Vec<Work<'a>>, Vec<DataError>>, Summary) {
     let idx = dump::index(data).unwrap();
     let mut summary = Summary::default();
-    (select(opts, data, &idx, &mut summary), summary)
+    (select(opts, data, &idx, &mut summary, None), summary)
 }
 
 fn messages(errors: &[DataError]) -> String {

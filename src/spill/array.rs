@@ -17,9 +17,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use memmap2::MmapMut;
-use tempfile::NamedTempFile;
 
-use super::{create_in, SpillFile};
+use super::create_in;
 use crate::cleanup;
 
 /// The bytes that arrays may hold in memory, shared by every array of a
@@ -90,8 +89,8 @@ enum Store<T> {
         _watch: cleanup::RangeWatch,
         map: MmapMut,
         len: usize,
-        /// Removed (and its cleanup entry dropped) with the array.
-        _file: NamedTempFile<SpillFile>,
+        /// Unnamed: gone with its last descriptor and map.
+        _file: File,
     },
 }
 
@@ -125,7 +124,7 @@ impl<T: Plain> Array<T> {
             });
         }
         let file = create_in(budget.dir())?;
-        reserve(&file.as_file().file, bytes)?;
+        reserve(&file, bytes)?;
         // SAFETY: the file is this run's own, mode 0600, reserved in full
         // above, and no other map of it exists; it stays open and mapped as
         // long as the array lives. Its bytes are read only as `T: Plain`,
@@ -135,8 +134,8 @@ impl<T: Plain> Array<T> {
         // a copy-on-write filesystem, where a reservation is no promise,
         // running out of room) makes the next touch of a lost page raise
         // SIGBUS; the map is watched, so the signal handler then removes
-        // the run's temporary files, says what happened, and exits 1.
-        let map = unsafe { MmapMut::map_mut(&file.as_file().file) }?;
+        // the run's named temporary files, says what happened, and exits 1.
+        let map = unsafe { MmapMut::map_mut(&file) }?;
         let watch = cleanup::watch_temp_map(map.as_ptr() as usize, map.len());
         // A reserved file reads as zeroes, which is `T::default()`.
         Ok(Array {
@@ -249,6 +248,7 @@ impl<T: Plain + std::fmt::Debug> std::fmt::Debug for Array<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spill::tests::unnamed_in;
 
     #[test]
     fn an_array_within_the_budget_stays_in_memory_and_gives_its_bytes_back() {
@@ -259,16 +259,17 @@ mod tests {
         assert_eq!(a[0], 49);
         let b = Array::<u128>::new(50, &budget).unwrap();
         assert!(b.on_disk(), "the budget had 200 bytes left, not 800");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(unnamed_in(dir.path()).len(), 1);
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "it has no name"
+        );
         drop(a);
         let c = Array::<u128>::new(50, &budget).unwrap();
         assert!(!c.on_disk(), "dropping the first array gave its bytes back");
         drop(b);
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            0,
-            "removed with the array"
-        );
+        assert!(unnamed_in(dir.path()).is_empty(), "gone with the array");
     }
 
     /// The child's half of the test below: maps an array on disk in
@@ -277,12 +278,7 @@ mod tests {
         crate::cleanup::install();
         let budget = Budget::new(0, dir);
         let mut a = Array::<u128>::new(1 << 16, &budget).unwrap();
-        let file = std::fs::read_dir(dir)
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .path();
+        let file = unnamed_in(dir).pop().expect("the array's file");
         File::options()
             .write(true)
             .open(file)
@@ -295,14 +291,14 @@ mod tests {
     }
 
     #[test]
-    fn a_mapped_temporary_file_cut_short_ends_the_run_with_a_message_and_removes_it() {
+    fn a_mapped_temporary_file_cut_short_ends_the_run_with_a_message_and_leaves_nothing() {
         const CHILD: &str = "DUMPSHIFT_TEST_SIGBUS_DIR";
         if let Some(dir) = std::env::var_os(CHILD) {
             return touch_an_array_whose_file_was_cut_short(Path::new(&dir));
         }
         // The signal ends the process, so a child runs this very test.
         let dir = tempfile::tempdir().unwrap();
-        let name = "spill::array::tests::a_mapped_temporary_file_cut_short_ends_the_run_with_a_message_and_removes_it";
+        let name = "spill::array::tests::a_mapped_temporary_file_cut_short_ends_the_run_with_a_message_and_leaves_nothing";
         let out = std::process::Command::new(std::env::current_exe().unwrap())
             .args(["--exact", name, "--nocapture", "--test-threads=1"])
             .env(CHILD, dir.path())
@@ -317,7 +313,7 @@ mod tests {
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
             0,
-            "the handler removed the temporary file"
+            "nothing with a name is left"
         );
     }
 

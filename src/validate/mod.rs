@@ -11,7 +11,7 @@ pub mod keys;
 pub mod unique;
 pub mod values;
 
-use crate::copy::{codec, show};
+use crate::copy::{check, codec, show};
 use crate::error::DataError;
 use crate::ids::uuid_field;
 use crate::mapping::derive as derive_check;
@@ -19,7 +19,7 @@ use crate::mapping::plan::{Op, Order, SequencePlan, TablePlan};
 use crate::mapping::sequence::{Scope, Scopes, SeqKey, MAX_SCOPE};
 use crate::mapping::storage_path::{self, BadStoragePath};
 use crate::mapping::timestamp;
-use crate::rows::Chunk;
+use crate::rows::{Chunk, Defect};
 
 /// How many problems one run keeps; more are counted, not kept.
 pub const MAX_ERRORS: usize = 50;
@@ -96,8 +96,11 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     let mut scopes = Scopes::default();
     let mut scratch = Vec::new();
     let mut uuids = vec![None; plan.width];
-    let raw_utf8 = chunk.raw_utf8();
+    let (raw_utf8, stop) = sweep(tc, chunk, &mut facts);
     let read = chunk.for_each(|at, fields| {
+        if at >= stop || !cut_as_postgres_cuts(tc, at, fields, &mut facts) {
+            return false;
+        }
         let row_no = facts.rows;
         facts.rows += 1;
         if fields.len() != plan.width {
@@ -142,6 +145,74 @@ pub fn scan_chunk(tc: &TableCheck, chunk: &Chunk) -> ChunkFacts {
     }
     facts.scopes = scopes.into_list();
     facts
+}
+
+/// A place where the chunk breaks COPY's text format, named by its table,
+/// row and, when it is inside a value, column.
+fn defect_error(tc: &TableCheck, d: Defect) -> DataError {
+    let plan = tc.plan;
+    let mut e = DataError::new(d.kind.message()).at(d.at).table(tc.label);
+    // The id is named only from a whole field before the defect.
+    if plan.id.is_some_and(|i| i < d.field()) {
+        if let Some(id) = row_label(plan, &d.fields) {
+            e = e.row(id);
+        }
+    }
+    match plan.input_columns.get(d.field()) {
+        Some(c) if d.kind.in_value() => e.column(c.clone()),
+        _ => e,
+    }
+}
+
+/// Sweeps the chunk's raw bytes (see `Chunk::raw`): whether they are UTF-8
+/// without NUL, and the offset of the row holding the first defect, kept as
+/// an error. Rows from there on are cut otherwise than PostgreSQL would cut
+/// them: only the defect is said, not what the wrong cut makes of them.
+fn sweep(tc: &TableCheck, chunk: &Chunk, facts: &mut ChunkFacts) -> (bool, usize) {
+    let raw = chunk.raw();
+    let stop = raw.defect.map_or(usize::MAX, |d| {
+        let at = d.row_at;
+        facts.fail(defect_error(tc, d));
+        at
+    });
+    (raw.utf8, stop)
+}
+
+/// False, with the error kept, when a field of the row at `at` ends in a
+/// backslash escaping the delimiter after it.
+fn cut_as_postgres_cuts(
+    tc: &TableCheck,
+    at: usize,
+    fields: &[&[u8]],
+    facts: &mut ChunkFacts,
+) -> bool {
+    match escaped_delimiter(at, fields) {
+        Some(d) => {
+            facts.fail(defect_error(tc, d));
+            false
+        }
+        None => true,
+    }
+}
+
+/// A field of the row at `at` that ends in a backslash escaping the raw
+/// tab or line ending after it: PostgreSQL would not cut the row there. A
+/// check of each field's last byte, so the cutter stays one memchr sweep.
+fn escaped_delimiter<'f>(at: usize, fields: &[&'f [u8]]) -> Option<Defect<'f>> {
+    let i = fields.iter().position(|f| check::ends_escaped(f))?;
+    let kind = if i + 1 == fields.len() {
+        check::Defect::EscapedNewline
+    } else {
+        check::Defect::EscapedTab
+    };
+    // Fields are slices of one row, so their addresses give the offset.
+    let offset = (fields[i].as_ptr() as usize).saturating_sub(fields[0].as_ptr() as usize);
+    Some(Defect {
+        kind,
+        at: at + offset + fields[i].len() - 1,
+        row_at: at,
+        fields: fields[..=i].to_vec(),
+    })
 }
 
 /// One row being checked, with the chunk's scratch state.

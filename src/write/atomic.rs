@@ -155,6 +155,22 @@ fn writable_folder(path: &Path) -> Result<(), Error> {
 /// refuses, and, without `force`, an existing regular file.
 pub fn check_destination(out: &Path, input: &Path, force: bool) -> Result<(), Error> {
     if out.as_os_str() == "-" {
+        // `-o - >> dump.sql`, `-o - 1<>dump.sql`: stdout may be the input
+        // file itself, which writing would change under the read.
+        let stdout = regular(identity(&std::io::stdout()));
+        let dump = match input.as_os_str() == "-" {
+            true => regular(identity(&std::io::stdin())),
+            false => regular(path_identity(&input_file(input))),
+        };
+        if stdout.is_some() && stdout == dump {
+            let dump = match input.as_os_str() == "-" {
+                true => "read from stdin".to_string(),
+                false => input.display().to_string(),
+            };
+            return Err(Error::Refused(format!(
+                "refusing to write the output over the input dump {dump}: stdout is that file"
+            )));
+        }
         return Ok(());
     }
     if input.as_os_str() != "-" && same_file(out, input) {
@@ -200,6 +216,59 @@ fn archive_dir(input: &Path) -> Option<std::path::PathBuf> {
         });
     }
     None
+}
+
+/// What a file is, wherever it is named from: its device and inode, and
+/// whether it is a regular file.
+type Identity = (u64, u64, bool);
+
+/// The identity of what a descriptor (stdin, stdout) is open on.
+fn identity(fd: &impl std::os::fd::AsFd) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt;
+    let file = File::from(fd.as_fd().try_clone_to_owned().ok()?);
+    let m = file.metadata().ok()?;
+    Some((m.dev(), m.ino(), m.is_file()))
+}
+
+fn path_identity(path: &Path) -> Option<Identity> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.dev(), m.ino(), m.is_file()))
+}
+
+/// Only regular files: a terminal that is stdin and stdout at once is no
+/// file to protect.
+fn regular(id: Option<Identity>) -> Option<Identity> {
+    id.filter(|i| i.2)
+}
+
+/// The file of an input that holds the dump's bytes: a `-Fd` directory's
+/// `toc.dat`, else the path itself.
+fn input_file(input: &Path) -> std::path::PathBuf {
+    match input.is_dir() {
+        true => input.join("toc.dat"),
+        false => input.to_path_buf(),
+    }
+}
+
+/// Whether two destinations (`-` for stdout) are the same file: the same
+/// inode when both exist (a hard link, `/dev/stdout`, a redirect of
+/// stdout onto the other), else the same path once its folder is resolved.
+pub fn same_destination(a: &Path, b: &Path) -> bool {
+    let id = |p: &Path| match p.as_os_str() == "-" {
+        true => identity(&std::io::stdout()),
+        false => path_identity(p),
+    };
+    if let (Some(x), Some(y)) = (id(a), id(b)) {
+        return x.0 == y.0 && x.1 == y.1;
+    }
+    let resolved = |p: &Path| {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+        let dir = dir.unwrap_or(Path::new(".")).canonicalize().ok()?;
+        Some(dir.join(p.file_name()?))
+    };
+    a.as_os_str() == b.as_os_str()
+        || matches!((resolved(a), resolved(b)), (Some(x), Some(y)) if x == y)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -37,12 +37,43 @@ fn what_pg_dump_and_supabase_write_is_harmless() {
         "CREATE SCHEMA auth;",
         "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT ALL ON TABLES TO anon;",
         "CREATE PUBLICATION supabase_realtime WITH (publish = 'insert, update, delete');",
-        "RESET ALL;",
+        "SET standard_conforming_strings = on;",
         "SAVEPOINT a;",
         "COPY public.tasks (id) TO stdout;",
         "DROP VIEW public.v CASCADE;",
     ] {
         assert_eq!(effect_of(sql), Effect::Harmless, "{sql}");
+    }
+}
+
+#[test]
+fn settings_that_decide_how_text_is_read_are_told_apart_from_the_rest() {
+    assert_eq!(
+        effect_of("SET client_encoding = 'UTF8';"),
+        Effect::Encoding("UTF8".into())
+    );
+    assert_eq!(
+        effect_of("SET NAMES 'latin1';"),
+        Effect::Encoding("latin1".into())
+    );
+    for sql in [
+        "RESET ALL;",
+        "RESET standard_conforming_strings;",
+        "SET standard_conforming_strings TO DEFAULT;",
+        "SET standard_conforming_strings = 1;",
+        "SET LOCAL client_encoding = 'UTF8';",
+        "SELECT set_config('client_encoding', 'SJIS', false);",
+        "SELECT set_config('standard' || '_conforming_strings', 'off', false);",
+    ] {
+        assert!(matches!(effect_of(sql), Effect::TextSetting(_)), "{sql}");
+    }
+    // A write (to pg_settings itself, or beside a set_config) is refused
+    // wherever it is: judged as a setting, it would pass after the data.
+    for sql in [
+        "UPDATE pg_catalog.pg_settings SET setting = 'off';",
+        "SELECT set_config('client_encoding', 'UTF8', false), public.wipe();",
+    ] {
+        assert!(matches!(effect_of(sql), Effect::Refused(_)), "{sql}");
     }
 }
 

@@ -141,5 +141,6 @@ fn parse_head(head: &[u8], values_at: usize) -> Result<InsertHeader, DataError> 
         table: TableName::new(schema, &rel.relname),
         columns: (!columns.is_empty()).then_some(columns),
         values_at,
+        qualified: !rel.schemaname.is_empty(),
     })
 }

@@ -30,6 +30,9 @@ pub struct InsertHeader {
     pub columns: Option<Vec<String>>,
     /// Offset within the statement of the first tuple's `(`.
     pub values_at: usize,
+    /// Whether the table is named with its schema; if not, `table.schema`
+    /// is `public` until the search_path resolves it.
+    pub qualified: bool,
 }
 
 #[cfg(test)]

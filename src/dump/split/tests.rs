@@ -60,13 +60,13 @@ fn a_copy_inside_a_string_comment_or_body_is_not_a_copy() {
 
 #[test]
 fn copy_payload_runs_to_the_exact_terminator_line() {
-    let d = "COPY public.t (a, b) FROM stdin;\n1\tx\\.y\n\\.z\t2\n\\.\nSELECT 1;\n";
+    let d = "COPY public.t (a, b) FROM stdin;\n1\tx\\.y\n\\\\.z\t2\n\\.\nSELECT 1;\n";
     let s: Vec<_> = Splitter::new(d.as_bytes()).map(Result::unwrap).collect();
     let Kind::Copy { header, payload } = &s[0].kind else {
         panic!("not a copy")
     };
     assert_eq!(&d[header.clone()], "COPY public.t (a, b) FROM stdin;");
-    assert_eq!(&d[payload.clone()], "1\tx\\.y\n\\.z\t2\n");
+    assert_eq!(&d[payload.clone()], "1\tx\\.y\n\\\\.z\t2\n");
     assert_eq!(&d[s[1].start..s[1].end], "SELECT 1;");
 }
 
@@ -177,36 +177,61 @@ proptest! {
 
 #[test]
 fn a_terminator_is_found_where_one_search_finds_it_whatever_the_threads() {
-    // Rows of 64 bytes past several 4 MiB pieces, a row that only looks like
-    // a terminator (`\.x`), and the real one placed across piece borders.
+    // Rows of 64 bytes past several 4 MiB pieces, then the first line that
+    // begins with `\.` (a corrupt one, `\.x`, or the real one) placed across
+    // piece borders; a real one after a corrupt one does not count.
     let row = format!("{}\n", "a".repeat(63));
     for border in [4usize << 20, 8 << 20, 12 << 20] {
         for shift in [0usize, 1, 2, 3, 64] {
-            let mut data = b"COPY t (a) FROM stdin;\n".to_vec();
-            let from = data.len();
-            while data.len() < border - shift - 1 {
-                data.extend_from_slice(row.as_bytes());
-            }
-            data.truncate(border - shift - 1);
-            data.extend_from_slice(b"\n\\.x\n");
-            data.extend_from_slice(b"b\n\\.\nSELECT 1;\n");
-            let want = {
-                let line = data.len() - b"\\.\nSELECT 1;\n".len();
-                Some((line, line + 3))
-            };
-            for threads in [1, 2, 3] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap();
-                let got = pool.install(|| find_copy_end(&data, from));
-                assert_eq!(
-                    got, want,
-                    "border {border}, shift {shift}, {threads} threads"
-                );
+            for corrupt in [false, true] {
+                let mut data = b"COPY t (a) FROM stdin;\n".to_vec();
+                let from = data.len();
+                while data.len() < border - shift - 1 {
+                    data.extend_from_slice(row.as_bytes());
+                }
+                data.truncate(border - shift - 1);
+                data.push(b'\n');
+                let line = data.len();
+                let want = if corrupt {
+                    data.extend_from_slice(b"\\.x\nb\n\\.\n");
+                    Some(CopyEnd::Corrupt(line))
+                } else {
+                    data.extend_from_slice(b"\\.\n");
+                    Some(CopyEnd::At(line, line + 3))
+                };
+                data.extend_from_slice(b"SELECT 1;\n");
+                for threads in [1, 2, 3] {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap();
+                    let got = pool.install(|| find_copy_end(&data, from));
+                    assert_eq!(
+                        got, want,
+                        "border {border}, shift {shift}, corrupt {corrupt}, {threads} threads"
+                    );
+                }
             }
         }
     }
     assert_eq!(find_copy_end(b"a\n", 0), None);
-    assert_eq!(find_copy_end(b"\\.", 0), Some((0, 2)));
+    assert_eq!(find_copy_end(b"\\.", 0), Some(CopyEnd::At(0, 2)));
+    assert_eq!(find_copy_end(b"\\. \n", 0), Some(CopyEnd::Corrupt(0)));
+}
+
+#[test]
+fn a_line_beginning_with_the_end_marker_and_more_is_an_error_at_that_line_naming_the_table() {
+    for tail in [" ", "x", "\\.", "\r\r", "\t1"] {
+        let d = format!("COPY public.t (a) FROM stdin;\n1\n\\.{tail}\n2\n\\.\nSELECT 1;\n");
+        let e = err(&d);
+        assert!(
+            e.message().contains("end-of-copy marker corrupt"),
+            "{tail:?}: {e:?}"
+        );
+        assert_eq!(e.byte(), Some(d.find("\n\\.").unwrap() + 1), "{tail:?}");
+        assert_eq!(e.table_name(), Some("public.t"));
+    }
+    // Right after the header, too.
+    let e = err("COPY public.t (a) FROM stdin;\n\\. \n");
+    assert_eq!(e.byte(), Some(30));
 }

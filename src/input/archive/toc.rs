@@ -242,7 +242,16 @@ fn read_entry<'a>(c: &mut Cursor<'a>, h: &Header<'a>) -> Result<Entry<'a>, Archi
     let oid = c.str("a TOC entry's oid")?;
     let tag = c.str("a TOC entry's tag")?;
     let desc = c.str("a TOC entry's type")?.unwrap_or_default();
+    let section_at = c.pos;
     let section = c.int("a TOC entry's section")?;
+    // pg_restore skips an entry of another section number, and every
+    // entry after it that names none: reading it would restore otherwise.
+    if !(1..=4).contains(&section) {
+        return Err(ArchiveError::new(
+            section_at,
+            format!("TOC entry id {dump_id} has section {section}, none of pg_dump's (1 to 4): the archive is corrupt"),
+        ));
+    }
     let defn = c.str("a TOC entry's definition")?;
     let drop_stmt = c.str("a TOC entry's drop statement")?;
     let copy_stmt = c.str("a TOC entry's COPY statement")?;

@@ -194,6 +194,31 @@ fn synthesized_versions_compressions_and_offset_states_give_the_same_text() {
 }
 
 #[test]
+fn an_entry_of_no_section_pg_dump_writes_is_refused_at_its_byte() {
+    let real = fixture("archive/life_os_v1.dump");
+    let mut parsed = synth::parse(&real);
+    let l = Layout {
+        minor: 15,
+        compression: Compression::Gzip,
+        offsets: true,
+        chunk: 4096,
+        cut_streams: false,
+    };
+    let i = parsed.entries.len() / 2;
+    let id = parsed.entries[i].dump_id;
+    for bad in [0, 5, 7, -1] {
+        parsed.entries[i].section = bad;
+        let e = refused(&synth::write(&parsed, l));
+        assert!(
+            e.message
+                .contains(&format!("TOC entry id {id} has section {bad}")),
+            "{bad}: {e}"
+        );
+        assert!(e.byte > 0, "{e}");
+    }
+}
+
+#[test]
 fn a_compressed_stream_cut_short_inside_intact_chunks_is_refused() {
     let real = fixture("archive/life_os_v1.dump");
     let parsed = synth::parse(&real);

@@ -736,3 +736,21 @@ fn a_run_under_nohup_lives_through_a_hangup_and_completes() {
     assert_success(&out, "dumpshift with SIGHUP ignored");
     assert!(fs::read(d.join("v2_load.sql")).unwrap() == reference());
 }
+
+#[test]
+fn a_report_and_a_load_both_sent_to_dev_null_are_no_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            fixture(PLAIN).as_os_str(),
+            "-o".as_ref(),
+            "/dev/null".as_ref(),
+            "--report".as_ref(),
+            "/dev/null".as_ref(),
+            "-q".as_ref(),
+        ],
+    );
+    assert_success(&o, "-o /dev/null --report /dev/null");
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+}

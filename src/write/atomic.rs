@@ -260,7 +260,17 @@ pub fn same_destination(a: &Path, b: &Path) -> bool {
         false => path_identity(p),
     };
     if let (Some(x), Some(y)) = (id(a), id(b)) {
-        return x.0 == y.0 && x.1 == y.1;
+        // A terminal or /dev/null takes both without harm; a file or a
+        // pipe would hold the two mixed.
+        let device = |p: &Path| {
+            use std::os::unix::fs::FileTypeExt;
+            let meta = match p.as_os_str() == "-" {
+                true => None,
+                false => std::fs::metadata(p).ok(),
+            };
+            meta.is_some_and(|m| m.file_type().is_char_device())
+        };
+        return x.0 == y.0 && x.1 == y.1 && !(device(a) || device(b));
     }
     let resolved = |p: &Path| {
         let dir = p.parent().filter(|d| !d.as_os_str().is_empty());

@@ -16,6 +16,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -168,7 +169,16 @@ fn stream_path(
             file: place(unit),
         })
     };
-    let file = File::open(path).map_err(|err| fail(0, "byte", format!("cannot open it: {err}")))?;
+    // Non-blocking, and checked again once open: a FIFO put in the file's
+    // place after it was located must not make the read wait for a writer.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|err| fail(0, "byte", format!("cannot open it: {err}")))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(fail(0, "byte", "it is not a regular file".into()));
+    }
     let opened = Stamp::of(&file);
     let mut r = BufReader::with_capacity(256 * 1024, &file);
     let read = match codec {

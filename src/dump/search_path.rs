@@ -86,16 +86,7 @@ impl SearchPath {
 
 /// What `sql` does to the path; `None` when it leaves it alone.
 pub fn change(sql: &str) -> Option<Change> {
-    let parsed = pg_query::parse(sql, 0).ok()?;
-    let node = parsed
-        .protobuf
-        .stmts
-        .first()?
-        .stmt
-        .as_ref()?
-        .node
-        .as_ref()?;
-    match node {
+    match &super::sql::parse_one(sql).ok()?? {
         N::VariableSetStmt(v) if v.name.eq_ignore_ascii_case("search_path") => set(v),
         N::VariableSetStmt(v) if v.kind == VariableSetKind::VarResetAll as i32 => {
             Some(Change::Set(default_path()))

@@ -174,7 +174,8 @@ pub enum Ddl {
     },
 }
 
-fn parse_one(sql: &str) -> Result<Option<NodeEnum>, String> {
+/// The first statement of `sql`, parsed (`None`: only comments).
+pub(crate) fn parse_one(sql: &str) -> Result<Option<NodeEnum>, String> {
     let parsed = pg_query::parse(sql, 0).map_err(|e| e.to_string())?;
     Ok(parsed
         .protobuf

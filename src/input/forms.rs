@@ -139,7 +139,7 @@ pub fn directory(dir: &Path) -> Result<Input, Error> {
             toc_path.display()
         )));
     }
-    let origin = Origin::new(&file, &toc_path, &meta)?;
+    let origin = Origin::new(&file, &toc_path)?;
     let map = map_file(&file).map_err(|e| Error::io(&toc_path, "memory-map", e))?;
     let _watch = crate::cleanup::watch_map(map.as_ptr() as usize, map.len(), &toc_path);
     let name = toc_path.display().to_string();

@@ -106,35 +106,49 @@ enum Bytes {
 
 /// A file's size and modification time, as tar and rsync compare them to
 /// tell that a file changed while they read it.
+pub(crate) struct Stamp(Option<(u64, Option<SystemTime>)>);
+
+impl Stamp {
+    pub(crate) fn of(file: &File) -> Stamp {
+        Stamp(file.metadata().ok().map(|m| (m.len(), m.modified().ok())))
+    }
+
+    /// How `file` differs from this stamp, if it does.
+    pub(crate) fn changed(&self, file: &File) -> Option<String> {
+        let (Some((len, modified)), Stamp(Some((now_len, now_modified)))) =
+            (self.0, Stamp::of(file))
+        else {
+            return None;
+        };
+        if now_len != len {
+            Some(format!("{len} bytes when opened, {now_len} now"))
+        } else if now_modified != modified {
+            Some(format!("its modification time changed, size {len} bytes"))
+        } else {
+            None
+        }
+    }
+}
+
+/// The input file as it was when opened, to tell that it changed.
 struct Origin {
     file: File,
     path: PathBuf,
-    len: u64,
-    modified: Option<SystemTime>,
+    stamp: Stamp,
 }
 
 impl Origin {
-    fn new(file: &File, path: &Path, meta: &std::fs::Metadata) -> Result<Origin, Error> {
+    fn new(file: &File, path: &Path) -> Result<Origin, Error> {
         Ok(Origin {
             file: file.try_clone().map_err(|e| Error::io(path, "open", e))?,
             path: path.to_path_buf(),
-            len: meta.len(),
-            modified: meta.modified().ok(),
+            stamp: Stamp::of(file),
         })
     }
 
     fn unchanged(&self) -> Result<(), Error> {
-        let now = self
-            .file
-            .metadata()
-            .map_err(|e| Error::io(&self.path, "stat", e))?;
-        if now.len() == self.len && now.modified().ok() == self.modified {
+        let Some(how) = self.stamp.changed(&self.file) else {
             return Ok(());
-        }
-        let how = if now.len() == self.len {
-            format!("its modification time changed, size {} bytes", self.len)
-        } else {
-            format!("{} bytes when opened, {} now", self.len, now.len())
         };
         Err(Error::Refused(format!(
             "{}: the input changed while it was read ({how}); no output was put in place (a stream got no COMMIT). Run again once nothing writes it (e.g. after the nightly pg_dump finished).",
@@ -162,18 +176,12 @@ impl Input {
             // Empty, or a file whose size says nothing (`/proc`, `/sys`):
             // read it as a stream. One that grew meanwhile was being
             // written (`pg_dump > backup.sql` had just truncated it).
+            let origin = Origin::new(&file, path)?;
             let input = from_stream(&mut &file, path)?;
-            let now = file.metadata().map_err(|e| Error::io(path, "stat", e))?;
-            if now.len() != 0 {
-                return Err(Error::Refused(format!(
-                    "{}: the input changed while it was read (0 bytes when opened, {} now); no output was put in place. Run again once nothing writes it (e.g. after the nightly pg_dump finished).",
-                    path.display(),
-                    now.len()
-                )));
-            }
+            origin.unchanged()?;
             return Ok(input);
         }
-        let origin = Origin::new(&file, path, &meta)?;
+        let origin = Origin::new(&file, path)?;
         let map = map_file(&file).map_err(|e| Error::io(path, "memory-map", e))?;
         let watch = cleanup::watch_map(map.as_ptr() as usize, map.len(), path);
         let input = match sniff(&map[..map.len().min(HEAD)]) {

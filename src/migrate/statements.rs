@@ -162,9 +162,7 @@ impl Judge<'_> {
     /// Whether rows of a mapped table come after byte `at`: a setting that
     /// changes how text is read matters only to what follows it.
     fn data_after(&self, at: usize) -> bool {
-        self.spans.iter().any(|(t, first, _)| {
-            *first > at && t.schema == self.scope.schema && self.scope.is_mapped(&t.name)
-        })
+        self.mapped_rows_between(at, usize::MAX)
     }
 
     /// Whether rows of a mapped table come after byte `at` before a
@@ -177,9 +175,13 @@ impl Judge<'_> {
             self.idx.notes.iter().find_map(|o| {
                 (o.at > at && matches!(o.effect, Effect::Encoding(_))).then_some(o.at)
             });
+        self.mapped_rows_between(at, header.unwrap_or(usize::MAX))
+    }
+
+    /// Whether rows of a mapped table start after byte `from`, before `to`.
+    fn mapped_rows_between(&self, from: usize, to: usize) -> bool {
         self.spans.iter().any(|(t, first, _)| {
-            *first > at
-                && header.is_none_or(|h| *first < h)
+            (from + 1..to).contains(first)
                 && t.schema == self.scope.schema
                 && self.scope.is_mapped(&t.name)
         })

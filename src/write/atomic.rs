@@ -282,9 +282,8 @@ pub fn same_destination(a: &Path, b: &Path) -> bool {
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+    match (path_identity(a), path_identity(b)) {
+        (Some(x), Some(y)) => x.0 == y.0 && x.1 == y.1,
         _ => matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y),
     }
 }

@@ -228,16 +228,8 @@ fn define(d: &protobuf::DefineStmt) -> Option<(ObjectType, Vec<protobuf::Node>)>
 /// The table a statement creates or changes, for the statements pg_dump
 /// writes about a table: `CREATE TABLE`, `ALTER TABLE`, `CREATE INDEX`.
 pub fn table_of(sql: &str) -> Option<TableName> {
-    let parsed = pg_query::parse(sql, 0).ok()?;
-    let node = parsed
-        .protobuf
-        .stmts
-        .first()?
-        .stmt
-        .as_ref()?
-        .node
-        .as_ref()?;
-    let rel = match node {
+    let node = super::parse_one(sql).ok()??;
+    let rel = match &node {
         NodeEnum::CreateStmt(s) => s.relation.as_ref(),
         NodeEnum::AlterTableStmt(s) => s.relation.as_ref(),
         NodeEnum::IndexStmt(s) => s.relation.as_ref(),

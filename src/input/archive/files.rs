@@ -14,16 +14,15 @@
 //! watched by `Input::unchanged`).
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use super::data::DecodeError;
 use super::read::{ArchiveError, DataFile};
 use super::toc::Entry;
 use crate::input::compressed::{self, Codec, InflateError};
+use crate::input::Stamp;
 
 /// Where the data files of a `-Fd` or `-Ft` archive are.
 pub enum Source<'a> {
@@ -221,33 +220,6 @@ fn stream_path(
     Ok(())
 }
 
-/// A file's size and modification time, as tar compares them to tell that
-/// a file changed while it was read (the dump file itself is watched the
-/// same way, by `Input::unchanged`).
-struct Stamp(Option<(u64, Option<SystemTime>)>);
-
-impl Stamp {
-    fn of(file: &File) -> Stamp {
-        Stamp(file.metadata().ok().map(|m| (m.len(), m.modified().ok())))
-    }
-
-    /// How `file` differs from this stamp, if it does.
-    fn changed(&self, file: &File) -> Option<String> {
-        let (Some((len, modified)), Stamp(Some((now_len, now_modified)))) =
-            (self.0, Stamp::of(file))
-        else {
-            return None;
-        };
-        if now_len != len {
-            Some(format!("{len} bytes when opened, {now_len} now"))
-        } else if now_modified != modified {
-            Some(format!("its modification time changed, size {len} bytes"))
-        } else {
-            None
-        }
-    }
-}
-
 fn copy_all(r: &mut dyn Read, w: &mut dyn Write) -> Result<(), InflateError> {
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -331,6 +303,8 @@ impl Write for Sink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
+    use std::time::SystemTime;
 
     fn ends(parts: &[&[u8]]) -> bool {
         let mut sent = Vec::new();
